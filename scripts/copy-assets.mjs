@@ -1,0 +1,4 @@
+// Copies non-TypeScript assets the built CLI reads at run time (SQL migrations) next to the compiled code.
+import { cpSync } from 'node:fs';
+
+cpSync('sinks/clickhouse/migrations', 'dist/sinks/clickhouse/migrations', { recursive: true });

@@ -1,0 +1,180 @@
+/**
+ * A consumer-group wrapper that hands whole batches to a handler and commits a batch's offsets only
+ * after the handler resolved (that is: after everything the batch produced is durable). A handler
+ * that throws stops the consumer without committing; `done` rejects with the error.
+ */
+import type { Consumer, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { toKafkaError, withDeadline } from './errors.js';
+
+export interface ConsumedMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  /** Kafka message timestamp, epoch ms. */
+  readonly timestamp: number;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface ConsumedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly ConsumedMessage[];
+  /** The partition's high watermark when the batch was fetched: offset of the next message to be written. */
+  readonly highWatermark: string;
+}
+
+export interface BatchContext {
+  /** Call during long handlers so the group does not evict this member. */
+  heartbeat(): Promise<void>;
+  isRunning(): boolean;
+}
+
+export type BatchHandler = (batch: ConsumedBatch, context: BatchContext) => Promise<void>;
+
+export interface BatchConsumerOptions {
+  readonly brokers: readonly string[];
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /** Where a group without committed offsets starts. */
+  readonly fromBeginning?: boolean;
+  readonly logger?: Logger;
+  readonly sessionTimeoutMs?: number;
+  readonly maxBytesPerPartition?: number;
+  readonly deadlineMs?: number;
+}
+
+export interface BatchConsumer {
+  /** Starts consuming; resolves once running. */
+  run(handler: BatchHandler): Promise<void>;
+  /** Lets the current batch finish and commit, then leaves the group. */
+  stop(): Promise<void>;
+  /** Settles when the consumer stopped: resolves after stop(), rejects when the handler or the client failed. */
+  readonly done: Promise<void>;
+}
+
+export function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+}
+
+export async function createBatchConsumer(
+  kafka: Kafka,
+  options: BatchConsumerOptions,
+): Promise<BatchConsumer> {
+  const {
+    brokers,
+    groupId,
+    topics,
+    fromBeginning = true,
+    logger,
+    sessionTimeoutMs = 30_000,
+    maxBytesPerPartition = 4 * 1024 * 1024,
+    deadlineMs = 60_000,
+  } = options;
+  const log = logger?.child({ module: 'kafka-consumer', groupId });
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: sessionTimeoutMs,
+    heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)),
+    maxBytesPerPartition,
+    allowAutoTopicCreation: false,
+    retry: { retries: 5 },
+  });
+  let settle!: { resolve: () => void; reject: (e: unknown) => void };
+  const done = new Promise<void>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  done.catch(() => undefined); // observed by whoever awaits it; never an unhandled rejection
+  let stopping = false;
+  let finished = false;
+  const finish = (error?: unknown): void => {
+    if (finished) return;
+    finished = true;
+    if (error === undefined) settle.resolve();
+    else settle.reject(error);
+  };
+
+  consumer.on(consumer.events.CRASH, (event) => {
+    const { error, restart } = event.payload;
+    if (restart) {
+      log?.warn({ err: error.message }, 'consumer crashed on a retriable error; kafkajs restarts it');
+      return;
+    }
+    finish(toKafkaError(error, `consuming ${topics.join(',')}`, brokers));
+  });
+
+  try {
+    await withDeadline(consumer.connect(), deadlineMs, 'connecting the Kafka consumer');
+    for (const topic of topics) await consumer.subscribe({ topic, fromBeginning });
+  } catch (error) {
+    await consumer.disconnect().catch(() => undefined);
+    throw toKafkaError(error, `subscribing to ${topics.join(',')}`, brokers);
+  }
+
+  const stop = async (): Promise<void> => {
+    if (stopping) return done;
+    stopping = true;
+    await consumer
+      .disconnect()
+      .catch((error: unknown) => log?.warn({ err: String(error) }, 'disconnect failed'));
+    finish();
+    return done;
+  };
+
+  return {
+    done,
+    stop,
+    async run(handler) {
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async (payload: EachBatchPayload) => {
+          const { batch, heartbeat, isRunning, isStale } = payload;
+          if (batch.messages.length === 0 || stopping || isStale()) return;
+          const messages: ConsumedMessage[] = batch.messages.map((m) => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            key: m.key ?? null,
+            value: m.value ?? null,
+            timestamp: Number(m.timestamp),
+            headers: headersToStrings(m.headers),
+          }));
+          try {
+            await handler(
+              {
+                topic: batch.topic,
+                partition: batch.partition,
+                messages,
+                highWatermark: batch.highWatermark,
+              },
+              { heartbeat, isRunning: () => isRunning() && !stopping },
+            );
+          } catch (error) {
+            log?.error(
+              { err: error instanceof Error ? error.message : String(error) },
+              'batch handler failed',
+            );
+            finish(error);
+            void consumer.disconnect().catch(() => undefined);
+            return;
+          }
+          const last = batch.messages[batch.messages.length - 1]!;
+          const next = (BigInt(last.offset) + 1n).toString();
+          payload.resolveOffset(last.offset);
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+          await heartbeat();
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/** Maps kafkajs errors onto sentiflow's error classes so no vendor error leaks past sinks/. */
+
+import { RejectedError, SentiflowError, UnavailableError } from '../errors.js';
+import { KafkaJSError } from './kafkajs.js';
+
+export function toKafkaError(error: unknown, doing: string, brokers: readonly string[]): SentiflowError {
+  if (error instanceof SentiflowError) return error;
+  const where = `Kafka at ${brokers.join(',')}`;
+  const message = error instanceof Error ? error.message : String(error);
+  const retriable = error instanceof KafkaJSError ? error.retriable || isConnectionFailure(error) : true;
+  return retriable
+    ? new UnavailableError('kafka', `${doing}: ${where} is unreachable or not ready (${message})`, error)
+    : new RejectedError('kafka', `${doing}: ${where} refused the request (${message})`, error);
+}
+
+function isConnectionFailure(error: KafkaJSError): boolean {
+  return /ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|Connection|timeout|retries/i.test(
+    `${error.name} ${error.message} ${String((error as { cause?: unknown }).cause ?? '')}`,
+  );
+}
+
+/** Rejects with an UnavailableError when `work` has not settled within `ms`. */
+export async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UnavailableError('kafka', `${what}: no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
