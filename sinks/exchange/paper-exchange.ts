@@ -1,0 +1,175 @@
+/**
+ * The paper exchange: fills market orders at a reference price from a PriceSource, with a fee and
+ * a slippage model, and rejects what a real spot venue would. Deterministic: the same orders on the
+ * same prices give the same fills, balances and order ids. State lives in the instance (in memory).
+ */
+import { feeFor, fillPrice, floorToStep, NO_SLIPPAGE, type SlippageModel } from './paper-fill.js';
+import type {
+  AssetBalance,
+  Balances,
+  Exchange,
+  ExchangeOrder,
+  MarketOrderRequest,
+  MarketRules,
+  PlaceResult,
+  PriceSource,
+} from './types.js';
+
+export interface PaperMarket extends MarketRules {
+  /** Amount step (lot size) in base units. */
+  readonly amountStep: number;
+}
+
+export interface PaperExchangeOptions {
+  readonly priceSource: PriceSource;
+  readonly markets?: readonly PaperMarket[];
+  /** Starting free balances per asset. */
+  readonly balances?: Readonly<Record<string, number>>;
+  /** Fee per fill in basis points of the notional, charged in the quote asset. */
+  readonly feeBps?: number;
+  readonly slippage?: SlippageModel;
+  /** Bound on remembered orders (oldest forgotten first). */
+  readonly maxOrders?: number;
+}
+
+/** Binance-like spot rules for the symbols the pipeline knows. */
+export const DEFAULT_PAPER_MARKETS: readonly PaperMarket[] = [
+  {
+    symbol: 'BTC/USDT',
+    base: 'BTC',
+    quote: 'USDT',
+    minAmount: 0.00001,
+    maxAmount: 9000,
+    minNotional: 5,
+    amountStep: 0.00001,
+  },
+  {
+    symbol: 'ETH/USDT',
+    base: 'ETH',
+    quote: 'USDT',
+    minAmount: 0.0001,
+    maxAmount: 9000,
+    minNotional: 5,
+    amountStep: 0.0001,
+  },
+  {
+    symbol: 'SOL/USDT',
+    base: 'SOL',
+    quote: 'USDT',
+    minAmount: 0.001,
+    maxAmount: 90000,
+    minNotional: 5,
+    amountStep: 0.001,
+  },
+];
+
+export function createPaperExchange({
+  priceSource,
+  markets = DEFAULT_PAPER_MARKETS,
+  balances = { USDT: 10_000 },
+  feeBps = 10,
+  slippage = NO_SLIPPAGE,
+  maxOrders = 100_000,
+}: PaperExchangeOptions): Exchange {
+  const bySymbol = new Map(markets.map((m) => [m.symbol, m]));
+  const free = new Map<string, number>(Object.entries(balances));
+  const orders = new Map<string, ExchangeOrder>();
+  let sequence = 0;
+
+  const freeOf = (asset: string): number => free.get(asset) ?? 0;
+  const reject = (
+    reason: Extract<PlaceResult, { kind: 'rejected' }>['reason'],
+    message: string,
+  ): PlaceResult => ({
+    kind: 'rejected',
+    reason,
+    message,
+  });
+
+  return {
+    name: 'paper',
+    mode: 'paper',
+    async market(symbol) {
+      return bySymbol.get(symbol) ?? null;
+    },
+    async price(symbol, at) {
+      return bySymbol.has(symbol) ? priceSource.priceAt(symbol, at) : null;
+    },
+    async roundAmount(symbol, amount) {
+      const market = bySymbol.get(symbol);
+      return market ? floorToStep(amount, market.amountStep) : 0;
+    },
+    async balances() {
+      const out: Record<string, AssetBalance> = {};
+      for (const [asset, amount] of free) out[asset] = { free: amount, used: 0, total: amount };
+      return out satisfies Balances;
+    },
+    async findOrder(_symbol, clientOrderId) {
+      return orders.get(clientOrderId) ?? null;
+    },
+    async placeMarketOrder(request: MarketOrderRequest): Promise<PlaceResult> {
+      const market = bySymbol.get(request.symbol);
+      if (!market) return reject('unknown_symbol', `unknown symbol ${request.symbol}`);
+      if (orders.has(request.clientOrderId)) {
+        return reject('duplicate_client_order_id', `duplicate client order id ${request.clientOrderId}`);
+      }
+      if (!(request.amount > 0) || floorToStep(request.amount, market.amountStep) !== request.amount) {
+        return reject(
+          'invalid_order',
+          `amount ${request.amount} is not a positive multiple of ${market.amountStep}`,
+        );
+      }
+      if (market.minAmount !== null && request.amount < market.minAmount) {
+        return reject('below_min_amount', `amount ${request.amount} below minimum ${market.minAmount}`);
+      }
+      if (market.maxAmount !== null && request.amount > market.maxAmount) {
+        return reject('above_max_amount', `amount ${request.amount} above maximum ${market.maxAmount}`);
+      }
+      const reference = await priceSource.priceAt(request.symbol, request.at);
+      if (reference === null || !(reference > 0)) return reject('no_price', `no price for ${request.symbol}`);
+      const price = fillPrice(request.side, reference, request.amount * reference, slippage);
+      const notional = request.amount * price;
+      if (market.minNotional !== null && notional < market.minNotional) {
+        return reject(
+          'below_min_notional',
+          `notional ${notional.toFixed(2)} below minimum ${market.minNotional}`,
+        );
+      }
+      const fee = feeFor(notional, feeBps);
+      if (request.side === 'buy') {
+        if (notional + fee > freeOf(market.quote)) {
+          return reject('insufficient_balance', `needs ${(notional + fee).toFixed(2)} ${market.quote}`);
+        }
+        free.set(market.quote, freeOf(market.quote) - notional - fee);
+        free.set(market.base, freeOf(market.base) + request.amount);
+      } else {
+        if (request.amount > freeOf(market.base) + 1e-12) {
+          return reject('insufficient_balance', `needs ${request.amount} ${market.base}`);
+        }
+        free.set(market.base, Math.max(0, freeOf(market.base) - request.amount));
+        free.set(market.quote, freeOf(market.quote) + notional - fee);
+      }
+      sequence += 1;
+      const order: ExchangeOrder = {
+        id: `paper-${sequence}`,
+        clientOrderId: request.clientOrderId,
+        symbol: request.symbol,
+        side: request.side,
+        status: 'closed',
+        amount: request.amount,
+        filled: request.amount,
+        average: price,
+        cost: notional,
+        fee: { cost: fee, currency: market.quote },
+        timestamp: request.at,
+      };
+      orders.set(order.clientOrderId, order);
+      if (orders.size > maxOrders) {
+        const oldest = orders.keys().next().value;
+        if (oldest !== undefined) orders.delete(oldest);
+      }
+      return { kind: 'accepted', order };
+    },
+    async close() {},
+  };
+}
