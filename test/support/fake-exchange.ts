@@ -107,11 +107,14 @@ export async function startFakeExchange(options: FakeExchangeOptions = {}): Prom
   const sockets = new Set<Socket>();
   const hung: ServerResponse[] = [];
 
-  const json = (res: ServerResponse, status: number, body: unknown): void => {
+  /** Handlers return `Handled` so every branch ends in exactly one answer (or a deliberate hang). */
+  type Handled = true;
+  const json = (res: ServerResponse, status: number, body: unknown): Handled => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
+    return true;
   };
-  const error = (res: ServerResponse, status: number, code: number, msg: string): void =>
+  const error = (res: ServerResponse, status: number, code: number, msg: string): Handled =>
     json(res, status, { code, msg });
 
   const verify = (req: IncomingMessage, query: string, body: string): string | null => {
@@ -150,7 +153,7 @@ export async function startFakeExchange(options: FakeExchangeOptions = {}): Prom
     isWorking: true,
   });
 
-  const createOrder = (params: URLSearchParams, res: ServerResponse, hang: boolean): void => {
+  const createOrder = (params: URLSearchParams, res: ServerResponse, hang: boolean): Handled => {
     const market = markets.find((m) => m.id === params.get('symbol'));
     if (!market) return error(res, 400, -1121, 'Invalid symbol.');
     if (params.get('type') !== 'MARKET') return error(res, 400, -1116, 'Invalid orderType.');
@@ -188,9 +191,9 @@ export async function startFakeExchange(options: FakeExchangeOptions = {}): Prom
     orders.push(order);
     if (hang) {
       hung.push(res);
-      return;
+      return true;
     }
-    json(res, 200, {
+    return json(res, 200, {
       ...orderView(order),
       transactTime: order.time,
       fills: [
@@ -211,7 +214,7 @@ export async function startFakeExchange(options: FakeExchangeOptions = {}): Prom
     path: string,
     query: string,
     body: string,
-  ): void => {
+  ): Handled => {
     const key = `${req.method} ${path}`;
     const fault = faults.get(key)?.shift();
     if (fault?.kind === 'status')
