@@ -158,6 +158,8 @@ export interface Position {
   readonly exposure: number;
   /** Bucket start of the decision that opened the position, or null when flat. */
   readonly openedAt: number | null;
+  /** Bucket start of the strategy's last BUY or SELL, or null/absent when it never traded (for cooldowns). */
+  readonly lastTradeAt?: number | null;
 }
 
 export interface Decision {

@@ -1,0 +1,195 @@
+import { dropped } from './tally-drops.js';
+import type { Bucket, Dropped, ScoredTweet } from './types.js';
+
+export const HOUR_MS = 3_600_000;
+
+/** A control item for the window: move the watermark to `time` (event time, epoch ms) now. */
+export interface WatermarkAdvance {
+  readonly kind: 'watermark';
+  readonly time: number;
+}
+
+export interface WindowOptions {
+  /** How far behind the latest event time a tweet may still arrive in order (watermark lag). */
+  readonly maxOutOfOrdernessMs?: number;
+  /** How long after the watermark passes a bucket's end the bucket still waits before closing. */
+  readonly allowedLatenessMs?: number;
+  /** Scores in [-neutralBand, neutralBand] count as neutral; above positive, below negative. */
+  readonly neutralBand?: number;
+  /**
+   * Watermark to start from after a restart (e.g. the last closed bucket's end + allowedLateness):
+   * buckets closed before the crash are not emitted again, and their tweets drop as
+   * `closed_before_resume` rather than `late`.
+   */
+  readonly initialWatermark?: number;
+  /** Distinct authors are exact up to this many per bucket; beyond, new ids are counted without being stored. */
+  readonly maxAuthorsPerBucket?: number;
+}
+
+export const DEFAULT_WINDOW_OPTIONS: Required<WindowOptions> = {
+  maxOutOfOrdernessMs: 5 * 60_000,
+  allowedLatenessMs: 5 * 60_000,
+  neutralBand: 0.05,
+  initialWatermark: Number.NEGATIVE_INFINITY,
+  maxAuthorsPerBucket: 100_000,
+};
+
+// Sums are kept as integers in micro-units: integer addition is associative, so a bucket does not
+// depend on the order its tweets arrived in (float addition would differ in the last bits).
+const MICRO = 1_000_000;
+
+interface Accumulator {
+  count: number;
+  score: number;
+  weight: number;
+  weighted: number;
+  positive: number;
+  negative: number;
+  neutral: number;
+  authors: Set<string>;
+  extraAuthors: number;
+  first: number;
+  last: number;
+}
+
+/** The plain state machine behind {@link windowByHour}: one instance per subscription. */
+export interface HourlyWindows {
+  /** Feeds one item; returns what it closes or rejects, in emission order. */
+  step(item: ScoredTweet | WatermarkAdvance): readonly (Bucket | Dropped)[];
+  /** Closes every open bucket (end of a replay), in order. */
+  flush(): readonly Bucket[];
+  readonly watermark: number;
+  /** Open buckets held. */
+  readonly openBuckets: number;
+}
+
+const NONE: readonly (Bucket | Dropped)[] = [];
+
+export function createHourlyWindows(options?: WindowOptions): HourlyWindows {
+  const o = { ...DEFAULT_WINDOW_OPTIONS, ...options };
+  const resumedAt = o.initialWatermark;
+  let watermark = o.initialWatermark;
+  let nextClose = Number.POSITIVE_INFINITY;
+  let open = 0;
+  const byStart = new Map<number, Map<string, Accumulator>>();
+
+  const closeUpTo = (limit: number): Bucket[] => {
+    const out: Bucket[] = [];
+    const starts = [...byStart.keys()].sort((a, b) => a - b);
+    nextClose = Number.POSITIVE_INFINITY;
+    for (const start of starts) {
+      if (start + HOUR_MS + o.allowedLatenessMs > limit) {
+        nextClose = start + HOUR_MS + o.allowedLatenessMs;
+        break;
+      }
+      const symbols = byStart.get(start)!;
+      for (const symbol of [...symbols.keys()].sort())
+        out.push(toBucket(symbol, start, symbols.get(symbol)!));
+      open -= symbols.size;
+      byStart.delete(start);
+    }
+    return out;
+  };
+
+  const advance = (time: number): readonly Bucket[] => {
+    if (time <= watermark) return NONE as readonly Bucket[];
+    watermark = time;
+    return watermark >= nextClose ? closeUpTo(watermark) : (NONE as readonly Bucket[]);
+  };
+
+  const add = (tweet: ScoredTweet): Dropped | null => {
+    const start = Math.floor(tweet.createdAt / HOUR_MS) * HOUR_MS;
+    const closesAt = start + HOUR_MS + o.allowedLatenessMs;
+    if (closesAt <= watermark) {
+      const reason = closesAt <= resumedAt ? 'closed_before_resume' : 'late';
+      return dropped('window', reason, `bucket ${start} closed`, tweet.id, tweet.createdAt);
+    }
+    let symbols = byStart.get(start);
+    if (symbols === undefined) {
+      symbols = new Map();
+      byStart.set(start, symbols);
+      if (closesAt < nextClose) nextClose = closesAt;
+    }
+    const score = Math.round(tweet.score * MICRO);
+    const weight = Math.round(tweet.weight * MICRO);
+    const weighted = Math.round(tweet.score * tweet.weight * MICRO);
+    const sign = tweet.score > o.neutralBand ? 1 : tweet.score < -o.neutralBand ? -1 : 0;
+    for (const symbol of tweet.symbols) {
+      let acc = symbols.get(symbol);
+      if (acc === undefined) {
+        acc = newAccumulator(tweet.createdAt);
+        symbols.set(symbol, acc);
+        open++;
+      }
+      acc.count++;
+      acc.score += score;
+      acc.weight += weight;
+      acc.weighted += weighted;
+      if (sign > 0) acc.positive++;
+      else if (sign < 0) acc.negative++;
+      else acc.neutral++;
+      if (!acc.authors.has(tweet.authorId)) {
+        if (acc.authors.size < o.maxAuthorsPerBucket) acc.authors.add(tweet.authorId);
+        else acc.extraAuthors++;
+      }
+      if (tweet.createdAt < acc.first) acc.first = tweet.createdAt;
+      if (tweet.createdAt > acc.last) acc.last = tweet.createdAt;
+    }
+    return null;
+  };
+
+  let maxEventTime = Number.NEGATIVE_INFINITY;
+  return {
+    step(item) {
+      if (item.kind === 'watermark') return advance(item.time);
+      const late = add(item);
+      if (late !== null) return [late];
+      if (item.createdAt <= maxEventTime) return NONE;
+      maxEventTime = item.createdAt;
+      return advance(maxEventTime - o.maxOutOfOrdernessMs);
+    },
+    flush: () => closeUpTo(Number.POSITIVE_INFINITY),
+    get watermark() {
+      return watermark;
+    },
+    get openBuckets() {
+      return open;
+    },
+  };
+}
+
+function newAccumulator(time: number): Accumulator {
+  return {
+    count: 0,
+    score: 0,
+    weight: 0,
+    weighted: 0,
+    positive: 0,
+    negative: 0,
+    neutral: 0,
+    authors: new Set(),
+    extraAuthors: 0,
+    first: time,
+    last: time,
+  };
+}
+
+function toBucket(symbol: string, start: number, a: Accumulator): Bucket {
+  return {
+    kind: 'bucket',
+    symbol,
+    start,
+    count: a.count,
+    scoreSum: a.score / MICRO,
+    scoreMean: a.count === 0 ? 0 : a.score / MICRO / a.count,
+    weightSum: a.weight / MICRO,
+    weightedScoreSum: a.weighted / MICRO,
+    weightedMean: a.weight === 0 ? 0 : a.weighted / a.weight,
+    positive: a.positive,
+    negative: a.negative,
+    neutral: a.neutral,
+    distinctAuthors: a.authors.size + a.extraAuthors,
+    firstEventTime: a.first,
+    lastEventTime: a.last,
+  };
+}

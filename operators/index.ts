@@ -1,0 +1,18 @@
+export * from './create-strategy.js';
+export * from './decision-id.js';
+export * from './dedupe-tweets.js';
+export * from './emit-decisions.js';
+export * from './filter-tweets.js';
+export * from './hourly-windows.js';
+export * from './match-symbols.js';
+export * from './normalize-envelope.js';
+export * from './normalize-envelopes.js';
+export * from './recent-ids.js';
+export * from './simhash.js';
+export * from './strategy-params.js';
+export * from './tally-drops.js';
+export * from './threshold-strategy.js';
+export type * from './types.js';
+export { ACTIONS, DROP_STAGES } from './types.js';
+export * from './window-by-hour.js';
+export * from './zscore-strategy.js';

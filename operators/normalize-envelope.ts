@@ -1,0 +1,225 @@
+import { dropped, type NormalizeReason } from './tally-drops.js';
+import type { Dropped, Tweet, TweetMetrics } from './types.js';
+
+/** Limits for {@link normalizeEnvelope}; the defaults follow what X itself allows. */
+export interface NormalizeOptions {
+  /** Largest payload accepted, in bytes (UTF-8) for byte payloads, in UTF-16 units for strings. */
+  readonly maxPayloadBytes?: number;
+  /** Longest tweet text accepted, in UTF-16 units (X long posts go up to 25,000 characters). */
+  readonly maxTextLength?: number;
+}
+
+export const DEFAULT_NORMALIZE_OPTIONS: Required<NormalizeOptions> = {
+  maxPayloadBytes: 256 * 1024,
+  maxTextLength: 25_000,
+};
+
+type Obj = Record<string, unknown>;
+// A rejection raised deep inside validation; caught once in normalizeParsed, never escapes.
+class Reject {
+  constructor(
+    readonly reason: NormalizeReason,
+    readonly detail: string,
+  ) {}
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const TWEET_ID = /^[0-9]{1,20}$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NO_METRICS: TweetMetrics = { retweets: 0, replies: 0, likes: 0, quotes: 0 };
+const NO_TAGS: readonly string[] = [];
+
+/**
+ * Turns one payload as stored in Kafka (X API v2 JSON, bytes or string) into a Tweet, or into a
+ * Dropped{stage:'normalize'} that says why not. Never throws, whatever the input.
+ *
+ * Example: normalizeEnvelope('{"data":{"id":"1","text":"$BTC up",...}}') -> { kind: 'tweet', id: '1', ... }
+ * Cost: one strict UTF-8 decode and one JSON.parse; no state.
+ */
+export function normalizeEnvelope(payload: string | Uint8Array, options?: NormalizeOptions): Tweet | Dropped {
+  const maxBytes = options?.maxPayloadBytes ?? DEFAULT_NORMALIZE_OPTIONS.maxPayloadBytes;
+  let text: string;
+  if (typeof payload === 'string') {
+    if (payload.length > maxBytes) return reject('payload_too_large', `${payload.length} > ${maxBytes}`);
+    text = payload;
+  } else if (payload instanceof Uint8Array) {
+    if (payload.byteLength > maxBytes)
+      return reject('payload_too_large', `${payload.byteLength} > ${maxBytes}`);
+    try {
+      text = utf8.decode(payload);
+    } catch {
+      return reject('invalid_utf8', 'payload is not valid UTF-8');
+    }
+  } else {
+    return reject('not_an_object', `payload is ${typeof payload}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return reject('invalid_json', error instanceof Error ? error.message.slice(0, 200) : 'unparseable');
+  }
+  return normalizeParsed(value, options);
+}
+
+/** Like {@link normalizeEnvelope} for a payload that is already parsed (e.g. a source holding objects). */
+export function normalizeParsed(value: unknown, options?: NormalizeOptions): Tweet | Dropped {
+  const maxText = options?.maxTextLength ?? DEFAULT_NORMALIZE_OPTIONS.maxTextLength;
+  let id: string | null = null;
+  let createdAt: number | null = null;
+  try {
+    if (!isObj(value)) throw new Reject('not_an_object', `envelope is ${describe(value)}`);
+    const data = value.data;
+    if (!isObj(data)) throw new Reject('missing_data', `data is ${describe(data)}`);
+    id = tweetId(data.id, 'missing_id', 'bad_id', 'data.id');
+    createdAt = time(data.created_at, 'data.created_at');
+    const includes = value.includes;
+    if (includes !== undefined && !isObj(includes))
+      throw new Reject('bad_includes', 'includes is not an object');
+    const refs = references(data.referenced_tweets);
+    const authorId = tweetId(data.author_id, 'missing_author', 'bad_author', 'data.author_id');
+    let text = tweetText(data, maxText);
+    if (refs.retweetOf !== null) {
+      const original = findById(includes?.tweets, refs.retweetOf, 'includes.tweets');
+      if (original !== undefined) text = tweetText(original, maxText);
+    }
+    const user = findById(includes?.users, authorId, 'includes.users');
+    const lang = data.lang;
+    if (lang !== undefined && lang !== null && typeof lang !== 'string')
+      throw new Reject('bad_lang', 'lang is not a string');
+    return {
+      kind: 'tweet',
+      id,
+      text,
+      createdAt,
+      authorId,
+      authorUsername: user !== undefined && typeof user.username === 'string' ? user.username : null,
+      authorFollowers: user === undefined ? null : followers(user.public_metrics),
+      authorCreatedAt:
+        user === undefined || user.created_at === undefined
+          ? null
+          : time(user.created_at, 'user.created_at', 'bad_author'),
+      lang: typeof lang === 'string' && lang !== '' && lang !== 'und' ? lang : null,
+      metrics: metrics(data.public_metrics),
+      retweetOf: refs.retweetOf,
+      quoteOf: refs.quoteOf,
+      replyTo: refs.replyTo,
+      ruleTags: ruleTags(value.matching_rules),
+    };
+  } catch (error) {
+    if (error instanceof Reject) return dropped('normalize', error.reason, error.detail, id, createdAt);
+    // Unreachable by design; still a rejection rather than a crash of the pipeline.
+    return dropped('normalize', 'invalid_json', String(error).slice(0, 200), id, createdAt);
+  }
+}
+
+function reject(reason: NormalizeReason, detail: string): Dropped {
+  return dropped('normalize', reason, detail, null, null);
+}
+
+function isObj(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return value === undefined ? 'missing' : typeof value;
+}
+
+function tweetId(value: unknown, missing: NormalizeReason, bad: NormalizeReason, field: string): string {
+  if (value === undefined || value === null) throw new Reject(missing, `${field} is missing`);
+  if (typeof value !== 'string' || !TWEET_ID.test(value))
+    throw new Reject(bad, `${field} is not a numeric id string`);
+  return value;
+}
+
+function time(value: unknown, field: string, bad: NormalizeReason = 'bad_created_at'): number {
+  if (value === undefined || value === null) {
+    throw new Reject(bad === 'bad_created_at' ? 'missing_created_at' : bad, `${field} is missing`);
+  }
+  if (typeof value !== 'string' || !ISO_TIME.test(value))
+    throw new Reject(bad, `${field} is not an ISO-8601 time`);
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) throw new Reject(bad, `${field} is not a valid date`);
+  return ms;
+}
+
+function tweetText(data: Obj, maxText: number): string {
+  // Long posts carry their full text in note_tweet; `text` is then a truncated preview.
+  const note = data.note_tweet;
+  const text = isObj(note) && typeof note.text === 'string' ? note.text : data.text;
+  if (text === undefined || text === null) throw new Reject('missing_text', 'text is missing');
+  if (typeof text !== 'string') throw new Reject('bad_text', 'text is not a string');
+  if (text.length > maxText) throw new Reject('text_too_long', `${text.length} > ${maxText} characters`);
+  if (LONE_SURROGATE.test(text)) throw new Reject('bad_text', 'text holds an unpaired surrogate');
+  return text;
+}
+
+function references(value: unknown): {
+  retweetOf: string | null;
+  quoteOf: string | null;
+  replyTo: string | null;
+} {
+  const refs = {
+    retweetOf: null as string | null,
+    quoteOf: null as string | null,
+    replyTo: null as string | null,
+  };
+  if (value === undefined || value === null) return refs;
+  if (!Array.isArray(value)) throw new Reject('bad_reference', 'referenced_tweets is not an array');
+  for (const ref of value) {
+    if (!isObj(ref)) throw new Reject('bad_reference', 'a referenced tweet is not an object');
+    const refId = tweetId(ref.id, 'bad_reference', 'bad_reference', 'referenced_tweets[].id');
+    if (ref.type === 'retweeted') refs.retweetOf = refId;
+    else if (ref.type === 'quoted') refs.quoteOf = refId;
+    else if (ref.type === 'replied_to') refs.replyTo = refId;
+    else throw new Reject('bad_reference', 'referenced_tweets[].type is unknown');
+  }
+  return refs;
+}
+
+function findById(list: unknown, id: string, field: string): Obj | undefined {
+  if (list === undefined || list === null) return undefined;
+  if (!Array.isArray(list)) throw new Reject('bad_includes', `${field} is not an array`);
+  for (const item of list) if (isObj(item) && item.id === id) return item;
+  return undefined;
+}
+
+function count(value: unknown, reason: NormalizeReason, field: string): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new Reject(reason, `${field} is not a non-negative number`);
+  }
+  return value;
+}
+
+function followers(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (!isObj(value)) throw new Reject('bad_author', 'user.public_metrics is not an object');
+  if (value.followers_count === undefined) return null;
+  return count(value.followers_count, 'bad_author', 'followers_count');
+}
+
+function metrics(value: unknown): TweetMetrics {
+  if (value === undefined || value === null) return NO_METRICS;
+  if (!isObj(value)) throw new Reject('bad_metrics', 'public_metrics is not an object');
+  return {
+    retweets: count(value.retweet_count, 'bad_metrics', 'retweet_count'),
+    replies: count(value.reply_count, 'bad_metrics', 'reply_count'),
+    likes: count(value.like_count, 'bad_metrics', 'like_count'),
+    quotes: count(value.quote_count, 'bad_metrics', 'quote_count'),
+  };
+}
+
+function ruleTags(value: unknown): readonly string[] {
+  if (value === undefined || value === null) return NO_TAGS;
+  if (!Array.isArray(value)) throw new Reject('bad_rules', 'matching_rules is not an array');
+  const tags: string[] = [];
+  for (const rule of value) {
+    if (!isObj(rule)) throw new Reject('bad_rules', 'a matching rule is not an object');
+    if (typeof rule.tag === 'string') tags.push(rule.tag);
+  }
+  return tags;
+}

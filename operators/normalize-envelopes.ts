@@ -1,0 +1,19 @@
+import { map, type OperatorFunction } from 'rxjs';
+import { type NormalizeOptions, normalizeEnvelope } from './normalize-envelope.js';
+import type { Dropped, Tweet } from './types.js';
+
+/**
+ * Normalizes each Kafka payload (X API v2 JSON as bytes or string) into a Tweet or a
+ * Dropped{stage:'normalize'} rejection for the DLQ. One output per input; never errors on bad data.
+ *
+ *   payloads: --a--b--c--|
+ *   output:   --T--D--T--|      (b was malformed: D = Dropped with a reason)
+ *
+ * Example: `kafkaValues$.pipe(normalizeEnvelopes())`
+ * Cost: stateless; one UTF-8 decode and one JSON.parse per item.
+ */
+export function normalizeEnvelopes(
+  options?: NormalizeOptions,
+): OperatorFunction<string | Uint8Array, Tweet | Dropped> {
+  return map((payload) => normalizeEnvelope(payload, options));
+}

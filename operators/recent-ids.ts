@@ -1,0 +1,60 @@
+/**
+ * A set of recently seen ids, bounded by count (a ring) and by event time (a horizon behind the
+ * latest time seen). Plain code for the dedupe operator.
+ */
+export class RecentIds {
+  private readonly capacity: number;
+  private readonly horizonMs: number;
+  private readonly ring: (string | null)[];
+  private readonly times: Float64Array;
+  private readonly seqById = new Map<string, number>();
+  private head = 0;
+  private tail = 0;
+  private latest = Number.NEGATIVE_INFINITY;
+
+  constructor(options: { readonly capacity: number; readonly horizonMs: number }) {
+    if (!Number.isInteger(options.capacity) || options.capacity < 1)
+      throw new RangeError('capacity must be >= 1');
+    this.capacity = options.capacity;
+    this.horizonMs = options.horizonMs;
+    this.ring = new Array<string | null>(this.capacity).fill(null);
+    this.times = new Float64Array(this.capacity);
+  }
+
+  /** Ids currently held (never more than the capacity). */
+  get size(): number {
+    return this.seqById.size;
+  }
+
+  /** Moves the time bound forward and forgets ids that fell behind it. */
+  advance(eventTime: number): void {
+    if (eventTime <= this.latest) return;
+    this.latest = eventTime;
+    const oldest = eventTime - this.horizonMs;
+    while (this.tail < this.head && this.times[this.tail % this.capacity]! < oldest) this.evictTail();
+  }
+
+  /** True when `id` was added within the horizon. */
+  has(id: string): boolean {
+    const seq = this.seqById.get(id);
+    return seq !== undefined && this.times[seq % this.capacity]! >= this.latest - this.horizonMs;
+  }
+
+  add(id: string, eventTime: number): void {
+    if (this.head - this.tail === this.capacity) this.evictTail();
+    const seq = this.head++;
+    const slot = seq % this.capacity;
+    this.ring[slot] = id;
+    this.times[slot] = eventTime;
+    this.seqById.set(id, seq);
+  }
+
+  private evictTail(): void {
+    const slot = this.tail % this.capacity;
+    const id = this.ring[slot];
+    // Only forget the id if it was not added again later (a re-add after its time ran out).
+    if (id !== null && id !== undefined && this.seqById.get(id) === this.tail) this.seqById.delete(id);
+    this.ring[slot] = null;
+    this.tail++;
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * 64-bit SimHash of a tweet text and a bounded, banded index over recent hashes, for near-duplicate
+ * detection without pairwise scans. Plain, deterministic code; the dedupe operator wraps it.
+ */
+
+/** A 64-bit SimHash as two unsigned 32-bit halves, plus how many tokens went into it. */
+export interface SimHash {
+  readonly hi: number;
+  readonly lo: number;
+  readonly tokens: number;
+}
+
+const URL_OR_MENTION = /https?:\/\/\S+|@\w+/g;
+
+function fmix32(h: number): number {
+  let x = h ^ (h >>> 16);
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+function isTokenChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 36 || c === 35 || c > 127;
+}
+
+/**
+ * SimHash over the words of a text, ignoring case, URLs, @mentions, punctuation and pure numbers:
+ * the parts copy-paste spam varies between copies. Each distinct word position votes on 64 bits.
+ *
+ * Example: simhashText('Free $BTC for all! https://t.co/x') equals simhashText('free $btc for all')
+ * Cost: O(length of text) time, constant memory.
+ */
+export function simhashText(text: string): SimHash {
+  const s = text.toLowerCase().replace(URL_OR_MENTION, ' ');
+  const votes = new Int32Array(64);
+  let tokens = 0;
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  let len = 0;
+  let digitsOnly = true;
+  const n = s.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : 32;
+    if (isTokenChar(c)) {
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+      if (c < 48 || c > 57) digitsOnly = false;
+      len++;
+      continue;
+    }
+    if (len > 0 && !digitsOnly) {
+      tokens++;
+      const a = fmix32(h1);
+      const b = fmix32(h2 ^ 0x9e3779b9);
+      for (let bit = 0; bit < 32; bit++) {
+        votes[bit]! += ((a >>> bit) & 1) * 2 - 1;
+        votes[bit + 32]! += ((b >>> bit) & 1) * 2 - 1;
+      }
+    }
+    h1 = 0x811c9dc5;
+    h2 = 0x01000193;
+    len = 0;
+    digitsOnly = true;
+  }
+  let hi = 0;
+  let lo = 0;
+  for (let bit = 0; bit < 32; bit++) {
+    if (votes[bit]! > 0) lo |= 1 << bit;
+    if (votes[bit + 32]! > 0) hi |= 1 << bit;
+  }
+  return { hi: hi >>> 0, lo: lo >>> 0, tokens };
+}
+
+function popcount32(v: number): number {
+  let x = v - ((v >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+export function hammingDistance(a: SimHash, b: SimHash): number {
+  return popcount32((a.hi ^ b.hi) >>> 0) + popcount32((a.lo ^ b.lo) >>> 0);
+}
+
+export interface SimHashIndexOptions {
+  /** Most hashes held at once (the count bound). */
+  readonly capacity: number;
+  /** Hashes older than this, behind the latest event time seen, no longer match (the time bound). */
+  readonly horizonMs: number;
+  /** Largest Hamming distance that counts as a near duplicate: 0..3 (four 16-bit bands). */
+  readonly maxDistance: number;
+  /** Longest candidate chain followed per band, so an adversarial input cannot make lookups slow. */
+  readonly maxProbes?: number;
+}
+
+const BANDS = 4;
+const BAND_VALUES = 1 << 16;
+
+/**
+ * Ring buffer of recent SimHashes with four 16-bit band indexes (linked lists through the ring).
+ * Any two hashes within distance 3 share at least one band exactly (pigeonhole), so a lookup only
+ * visits entries sharing a band. Memory is fixed at construction: about 2 MB + 80 bytes per slot.
+ */
+export class SimHashIndex {
+  private readonly capacity: number;
+  private readonly horizonMs: number;
+  private readonly maxDistance: number;
+  private readonly maxProbes: number;
+  private readonly his: Int32Array;
+  private readonly los: Int32Array;
+  private readonly times: Float64Array;
+  private readonly seqs: Float64Array;
+  private readonly ids: (string | null)[];
+  private readonly nexts: Float64Array;
+  private readonly heads: Float64Array;
+  private head = 0;
+  private tail = 0;
+  private latest = Number.NEGATIVE_INFINITY;
+
+  constructor(options: SimHashIndexOptions) {
+    if (!Number.isInteger(options.capacity) || options.capacity < 1)
+      throw new RangeError('capacity must be >= 1');
+    if (!(options.maxDistance >= 0 && options.maxDistance <= 3))
+      throw new RangeError('maxDistance must be 0..3');
+    this.capacity = options.capacity;
+    this.horizonMs = options.horizonMs;
+    this.maxDistance = options.maxDistance;
+    this.maxProbes = options.maxProbes ?? 64;
+    this.his = new Int32Array(this.capacity);
+    this.los = new Int32Array(this.capacity);
+    this.times = new Float64Array(this.capacity);
+    this.seqs = new Float64Array(this.capacity).fill(-1);
+    this.ids = new Array<string | null>(this.capacity).fill(null);
+    this.nexts = new Float64Array(this.capacity * BANDS).fill(-1);
+    this.heads = new Float64Array(BAND_VALUES * BANDS).fill(-1);
+  }
+
+  /** Entries currently held (never more than the capacity). */
+  get size(): number {
+    return this.head - this.tail;
+  }
+
+  /**
+   * Returns the id of a held hash within the distance of `hash` (and within the horizon), or null
+   * after inserting `hash` under `id`.
+   */
+  findOrInsert(hash: SimHash, eventTime: number, id: string): string | null {
+    if (eventTime > this.latest) this.latest = eventTime;
+    const oldest = this.latest - this.horizonMs;
+    this.expire(oldest);
+    for (let band = 0; band < BANDS; band++) {
+      let seq = this.heads[band * BAND_VALUES + bandValue(hash, band)]!;
+      for (let probes = 0; seq >= this.tail && probes < this.maxProbes; probes++) {
+        const slot = seq % this.capacity;
+        if (this.seqs[slot] !== seq) break;
+        if (this.times[slot]! >= oldest) {
+          const distance =
+            popcount32((this.his[slot]! ^ hash.hi) >>> 0) + popcount32((this.los[slot]! ^ hash.lo) >>> 0);
+          if (distance <= this.maxDistance) return this.ids[slot]!;
+        }
+        seq = this.nexts[slot * BANDS + band]!;
+      }
+    }
+    this.insert(hash, eventTime, id);
+    return null;
+  }
+
+  private insert(hash: SimHash, eventTime: number, id: string): void {
+    if (this.size === this.capacity) this.evictTail();
+    const seq = this.head++;
+    const slot = seq % this.capacity;
+    this.his[slot] = hash.hi | 0;
+    this.los[slot] = hash.lo | 0;
+    this.times[slot] = eventTime;
+    this.seqs[slot] = seq;
+    this.ids[slot] = id;
+    for (let band = 0; band < BANDS; band++) {
+      const key = band * BAND_VALUES + bandValue(hash, band);
+      this.nexts[slot * BANDS + band] = this.heads[key]!;
+      this.heads[key] = seq;
+    }
+  }
+
+  // Drops entries from the oldest end while they are past the horizon (FIFO by arrival).
+  private expire(oldest: number): void {
+    while (this.tail < this.head && this.times[this.tail % this.capacity]! < oldest) this.evictTail();
+  }
+
+  private evictTail(): void {
+    const slot = this.tail % this.capacity;
+    this.seqs[slot] = -1;
+    this.ids[slot] = null;
+    this.tail++;
+  }
+}
+
+function bandValue(hash: SimHash, band: number): number {
+  const half = band < 2 ? hash.lo : hash.hi;
+  return band % 2 === 0 ? half & 0xffff : half >>> 16;
+}
