@@ -23,7 +23,7 @@ export function createProgram(): Command {
   const configure = (command: Command): void => {
     command.exitOverride();
     command.configureOutput({
-      outputError: (text, write) => write(`sentiflow: ${text.replace(/^error: /, '')}`),
+      outputError: (text, write) => write(`sentiflow: ${text.replace(/^error: /, '').replace(/\n(?=.)/g, ' ')}`),
     });
     for (const sub of command.commands) configure(sub);
   };
