@@ -1,0 +1,50 @@
+/**
+ * What every ingest source emits. Envelopes keep the JSON text exactly as it arrived, so tweets.raw
+ * holds the payload as X delivered it; rejections carry the reason they go to the DLQ; checkpoints
+ * are source state (e.g. the search poller's since_id) that the runner stores only after everything
+ * emitted before them is durable.
+ */
+
+export const SOURCE_KINDS = ['x-stream', 'x-search', 'file', 'synthetic'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+export interface EnvelopeItem {
+  readonly kind: 'envelope';
+  /** Tweet id (the Kafka key). */
+  readonly id: string;
+  /** created_at in epoch ms (the Kafka timestamp), or null when the payload has none. */
+  readonly createdAt: number | null;
+  /** The envelope's JSON text. */
+  readonly json: string;
+  readonly source: SourceKind;
+}
+
+export interface RejectItem {
+  readonly kind: 'reject';
+  /** Machine-readable reason, e.g. 'invalid_json', 'missing_id' (the DLQ reason header). */
+  readonly reason: string;
+  /** For humans: what was wrong and where (file line numbers live here). */
+  readonly detail: string;
+  /** The offending payload, as received (may be empty when the source could not keep it). */
+  readonly payload: string;
+  readonly source: SourceKind;
+}
+
+export interface CheckpointItem {
+  readonly kind: 'checkpoint';
+  /** State key, e.g. 'x-search:<query hash>'. */
+  readonly key: string;
+  readonly value: string;
+}
+
+export type IngestItem = EnvelopeItem | RejectItem | CheckpointItem;
+
+/**
+ * Back-pressure from the sink to pull-based sources (file, synthetic, search): a source awaits
+ * `ready()` before producing more. Push-based sources (the X stream) cannot hold X back for long.
+ */
+export interface Demand {
+  ready(): Promise<void> | undefined;
+}
+
+export const ALWAYS_READY: Demand = { ready: () => undefined };

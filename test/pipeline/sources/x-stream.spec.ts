@@ -1,0 +1,229 @@
+import { pino } from 'pino';
+import type { Subscription } from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RawEnvelope } from '../../../operators/types.js';
+import type { EnvelopeItem, IngestItem } from '../../../pipeline/sources/types.js';
+import { createXClient } from '../../../pipeline/sources/x-client.js';
+import { addRules, removeRules } from '../../../pipeline/sources/x-rules.js';
+import { createXStream$, X_STALL_TIMEOUT_MS } from '../../../pipeline/sources/x-stream.js';
+import { RejectedError } from '../../../sinks/errors.js';
+import { type FakeXServer, startFakeXServer } from '../../support/fake-x-server.js';
+import { ManualScheduler } from './manual-scheduler.js';
+
+const logger = pino({ level: 'silent' });
+
+function tweet(n: number, text = `$BTC to the moon 🚀 number ${n}`): RawEnvelope {
+  return {
+    data: {
+      id: String(1_800_000_000_000_000_000n + BigInt(n)),
+      text,
+      created_at: new Date(Date.UTC(2026, 0, 1, 12, 0, n)).toISOString(),
+      author_id: '42',
+      lang: 'en',
+    },
+    includes: { users: [{ id: '42', username: 'satoshi', public_metrics: { followers_count: 1000 } }] },
+  };
+}
+
+describe('x-stream source against the fake X server', () => {
+  let server: FakeXServer;
+  let scheduler: ManualScheduler;
+  let items: IngestItem[];
+  let failure: unknown;
+  let subscription: Subscription | undefined;
+
+  const client = (token = 'test-token') =>
+    createXClient({ bearerToken: token, apiUrl: server.url, ca: server.ca });
+  const ids = (): string[] => items.filter((i): i is EnvelopeItem => i.kind === 'envelope').map((i) => i.id);
+  const start = (token?: string): void => {
+    subscription = createXStream$({ client: client(token), logger, scheduler }).subscribe({
+      next: (item) => items.push(item),
+      error: (error: unknown) => {
+        failure = error;
+      },
+    });
+  };
+  const untilItems = async (count: number): Promise<void> => {
+    // Items arrive in the client after the server's write completes; poll the client side with a deadline.
+    const deadline = Date.now() + 5000;
+    while (ids().length < count) {
+      if (Date.now() > deadline) throw new Error(`only ${ids().length} of ${count} items arrived`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+
+  const untilFailure = async (): Promise<void> => {
+    const deadline = Date.now() + 5000;
+    while (failure === undefined) {
+      if (Date.now() > deadline) throw new Error('the source did not fail');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+
+  beforeEach(async () => {
+    server = await startFakeXServer();
+    scheduler = new ManualScheduler();
+    items = [];
+    failure = undefined;
+    await addRules(client(), [{ value: '$BTC OR bitcoin', tag: 'BTC' }]);
+  });
+
+  afterEach(async () => {
+    subscription?.unsubscribe();
+    await server.close();
+  });
+
+  it('delivers matching tweets with the expansions and fields the operators need', async () => {
+    start();
+    await server.until((s) => s.openStreams === 1);
+    for (let n = 1; n <= 3; n++) server.publish(tweet(n));
+    await untilItems(3);
+
+    expect(ids()).toEqual([tweet(1), tweet(2), tweet(3)].map((t) => t.data.id));
+    const first = items[0] as EnvelopeItem;
+    expect(first.createdAt).toBe(Date.UTC(2026, 0, 1, 12, 0, 1));
+    expect(JSON.parse(first.json).matching_rules[0].tag).toBe('BTC');
+    expect(JSON.parse(first.json).data.text).toContain('🚀');
+    const query = server.connections[0]!.query;
+    expect(query.get('expansions')).toBe('author_id,referenced_tweets.id');
+    expect(query.get('user.fields')).toBe('public_metrics,created_at,username');
+    expect(query.get('tweet.fields')).toBe(
+      'created_at,lang,public_metrics,referenced_tweets,entities,author_id',
+    );
+  });
+
+  it('reconnects at once after a drop mid-line and loses or repeats no tweet', async () => {
+    for (let n = 1; n <= 5; n++) server.publish(tweet(n));
+    server.script({ type: 'drop-mid-line', afterLines: 2 });
+    start();
+    await scheduler.whenScheduled(0);
+    expect(ids()).toHaveLength(2);
+    scheduler.advance(0);
+    await untilItems(5);
+
+    expect(ids()).toEqual([1, 2, 3, 4, 5].map((n) => tweet(n).data.id));
+    expect(items.filter((i) => i.kind === 'reject')).toEqual([]);
+    expect(server.connections.map((c) => c.behaviour)).toEqual(['drop-mid-line', 'serve']);
+  });
+
+  it('treats 20 s without data or keep-alive as a stall and reconnects', async () => {
+    server.script({ type: 'stall' });
+    start();
+    await server.until((s) => s.connections.length === 1);
+    await scheduler.whenScheduled(X_STALL_TIMEOUT_MS);
+    scheduler.advance(X_STALL_TIMEOUT_MS - 1);
+    expect(server.connections).toHaveLength(1);
+    scheduler.advance(1);
+    // The stall closed the connection and the reconnect ran at once (delay 0), arming a new stall timer.
+    expect(scheduler.history.slice(-2)).toEqual([0, X_STALL_TIMEOUT_MS]);
+    await server.until((s) => s.connections.length === 2 && s.openStreams === 1);
+    server.publish(tweet(7));
+    await untilItems(1);
+    expect(ids()).toEqual([tweet(7).data.id]);
+  });
+
+  it('keeps a quiet connection open while keep-alive newlines arrive', async () => {
+    start();
+    await server.until((s) => s.openStreams === 1);
+    await scheduler.whenScheduled(X_STALL_TIMEOUT_MS);
+    const armed = scheduler.history.length;
+    scheduler.advance(15_000);
+    server.keepAlive();
+    // The keep-alive re-arms the stall timer: a new 20 s action appears in the history.
+    const deadline = Date.now() + 5000;
+    while (scheduler.history.length === armed && Date.now() < deadline) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    scheduler.advance(15_000);
+    expect(server.connections).toHaveLength(1);
+    expect(scheduler.pendingDelays()).toEqual([X_STALL_TIMEOUT_MS]);
+  });
+
+  it('waits until the rate-limit reset after a 429 that carries it', async () => {
+    const reset = Math.floor(scheduler.now() / 1000) + 42;
+    server.script({
+      type: 'status',
+      status: 429,
+      body: { title: 'Too Many Requests', detail: 'Too Many Requests' },
+      headers: {
+        'x-rate-limit-limit': '50',
+        'x-rate-limit-remaining': '0',
+        'x-rate-limit-reset': String(reset),
+      },
+    });
+    start();
+    await scheduler.whenScheduled(42_000);
+    scheduler.advance(42_000);
+    await server.until((s) => s.openStreams === 1);
+    expect(server.connections.map((c) => c.status)).toEqual([429, 200]);
+  });
+
+  it('backs off exponentially from one minute on 429s without a reset header', async () => {
+    const tooMany = { type: 'status', status: 429, body: { title: 'Too Many Requests' } } as const;
+    server.script(tooMany, tooMany);
+    start();
+    await scheduler.whenScheduled(60_000);
+    scheduler.advance(60_000);
+    await scheduler.whenScheduled(120_000);
+    scheduler.advance(120_000);
+    await server.until((s) => s.openStreams === 1);
+  });
+
+  it('backs off exponentially from 5 s on 503s, then streams', async () => {
+    const unavailable = { type: 'status', status: 503, body: { title: 'Service Unavailable' } } as const;
+    server.script(unavailable, unavailable, unavailable);
+    start();
+    for (const delay of [5000, 10_000, 20_000]) {
+      await scheduler.whenScheduled(delay);
+      scheduler.advance(delay);
+    }
+    await server.until((s) => s.openStreams === 1);
+    server.publish(tweet(9));
+    await untilItems(1);
+    expect(server.connections.map((c) => c.status)).toEqual([503, 503, 503, 200]);
+  });
+
+  it('ends with one clear error on 401 and does not retry', async () => {
+    start('wrong-token');
+    await untilFailure();
+
+    expect(failure).toBeInstanceOf(RejectedError);
+    expect((failure as Error).message).toMatch(/401 Unauthorized.*X_BEARER_TOKEN/);
+    expect(scheduler.pendingDelays()).toEqual([]);
+  });
+
+  it('ends with one clear error on 429 TooManyConnections', async () => {
+    server.script({
+      type: 'status',
+      status: 429,
+      body: {
+        title: 'ConnectionException',
+        detail: 'This stream is currently at the maximum allowed connection limit.',
+        connection_issue: 'TooManyConnections',
+        type: 'https://api.twitter.com/2/problems/streaming-connection',
+      },
+    });
+    start();
+    await untilFailure();
+
+    expect(failure).toBeInstanceOf(RejectedError);
+    expect((failure as Error).message).toMatch(/too many connections/);
+    expect(scheduler.pendingDelays()).toEqual([]);
+  });
+
+  it('applies rule changes to the running connection without reconnecting', async () => {
+    start();
+    await server.until((s) => s.openStreams === 1);
+    expect(server.publish(tweet(1, 'ethereum gas is cheap today'))).toBe(false);
+
+    await addRules(client(), [{ value: 'ethereum OR $ETH', tag: 'ETH' }]);
+    await removeRules(client(), ['BTC']);
+    server.publish(tweet(2, 'ethereum gas is cheap today'));
+    expect(server.publish(tweet(3, '$BTC only'))).toBe(false);
+    await untilItems(1);
+
+    expect(ids()).toEqual([tweet(2).data.id]);
+    expect(JSON.parse((items[0] as EnvelopeItem).json).matching_rules[0].tag).toBe('ETH');
+    expect(server.connections).toHaveLength(1);
+  });
+});
