@@ -16,9 +16,17 @@
  * Cost: O(length of text), ~a few µs for a tweet; allocates the token list and the result.
  */
 import { RegexpTokenizer } from 'natural/lib/natural/tokenizers/index.js';
+import { AFINN_SUPPLEMENT_TSV } from './lexicon/afinn-supplement.js';
 import { CONVENTIONAL_CAPS, CRYPTO_LEXICON } from './lexicon/crypto-lexicon.js';
 import { EMOJI_LEXICON, EMOTICON_LEXICON } from './lexicon/emoji-lexicon.js';
-import { CONTRAST_MARKERS, DAMPENERS, INTENSIFIERS, NEGATORS } from './lexicon/modifiers.js';
+import { GENERAL_ADDITIONS } from './lexicon/general-additions.js';
+import {
+  ADJECTIVE_INTENSIFIERS,
+  CONTRAST_MARKERS,
+  DAMPENERS,
+  INTENSIFIERS,
+  NEGATORS,
+} from './lexicon/modifiers.js';
 import { VADER_LEXICON_TSV } from './lexicon/vader-lexicon.js';
 
 export interface ScoringOptions {
@@ -48,6 +56,10 @@ export interface ScoringModel {
   readonly negators: ReadonlySet<string>;
   readonly contrast: ReadonlySet<string>;
   readonly conventionalCaps: ReadonlySet<string>;
+  /** Sentiment words that intensify a following sentiment word instead of counting themselves. */
+  readonly adjectiveIntensifiers: ReadonlySet<string>;
+  /** Score "up 5%" / "down 8%" as price moves. */
+  readonly priceMoves: boolean;
   readonly negationScalar: number;
   readonly alpha: number;
   readonly tokenizer: { tokenize(text: string): string[] | null };
@@ -72,6 +84,8 @@ export interface TextScore {
 const INCREMENT = 0.293;
 const CAPS_INCREMENT = 0.733;
 const EXCLAMATION_INCREMENT = 0.292;
+/** Valence of an explicit price move ("up 12%", "down 8%"). */
+const PRICE_MOVE = 1.6;
 const WINDOW_DECAY = [1, 0.95, 0.9] as const;
 const WORD_SHAPE = /^[\p{L}\p{N}](?:[\p{L}\p{N}_'-]*[\p{L}\p{N}])?$/u;
 // URL | word (optionally #, $ or @ prefixed) | run of punctuation, symbols and emoji (maybe an emoticon
@@ -95,10 +109,11 @@ export function createScoringModel(options: ScoringOptions = {}): ScoringModel {
     } else if (WORD_SHAPE.test(key)) words.set(lower, value);
     else emoticons.set(key, value);
   };
-  for (const line of VADER_LEXICON_TSV.split('\n')) {
+  for (const line of `${AFINN_SUPPLEMENT_TSV}\n${VADER_LEXICON_TSV}`.split('\n')) {
     const tab = line.indexOf('\t');
     if (tab > 0) add(line.slice(0, tab), Number(line.slice(tab + 1)));
   }
+  for (const [key, value] of Object.entries(GENERAL_ADDITIONS)) add(key, value);
   const crypto = options.crypto ?? true;
   const emoji = new Map<number, number>();
   if (crypto) {
@@ -124,6 +139,8 @@ export function createScoringModel(options: ScoringOptions = {}): ScoringModel {
     negators,
     contrast: new Set(CONTRAST_MARKERS),
     conventionalCaps: new Set(CONVENTIONAL_CAPS),
+    adjectiveIntensifiers: new Set(ADJECTIVE_INTENSIFIERS),
+    priceMoves: crypto,
     negationScalar: options.negationScalar ?? -0.74,
     alpha: options.normalizationAlpha ?? 15,
     tokenizer: new RegexpTokenizer({ pattern: TOKEN_PATTERN, gaps: false }),
@@ -289,7 +306,14 @@ export function scoreText(text: string, model: ScoringModel): TextScore {
         }
       }
     }
-    if (v === 0 || (label === 'kind' && keys[i + 1] === 'of')) continue;
+    if (v === 0 && model.priceMoves && (label === 'up' || label === 'down') && isNumber(keys[i + 1])) {
+      v = label === 'up' ? PRICE_MOVE : -PRICE_MOVE;
+      label = `${label} ${keys[i + 1]}`;
+    }
+    if (v === 0 || (model.adjectiveIntensifiers.has(label) && intensifies(i, t))) {
+      i += span - 1;
+      continue;
+    }
     if (capsDiff && (flags[i]! & CAPS) !== 0) v += v > 0 ? CAPS_INCREMENT : -CAPS_INCREMENT;
     v = applyModifiers(v, i, t, capsDiff, model);
     if (t.contrastAt >= 0) v *= i < t.contrastAt ? 0.5 : 1.5;
@@ -302,6 +326,16 @@ export function scoreText(text: string, model: ScoringModel): TextScore {
   const raw = sum > 0 ? sum + emphasis : sum < 0 ? sum - emphasis : 0;
   const score = raw / Math.sqrt(raw * raw + model.alpha);
   return { score: Math.max(-1, Math.min(1, score)), tokens: scored, raw };
+}
+
+function isNumber(key: string | undefined): boolean {
+  const c = key === undefined ? 0 : key.charCodeAt(0);
+  return c >= 48 && c <= 57;
+}
+
+/** "pretty bad": a sentiment word follows in the same clause, so "pretty" is an adverb here. */
+function intensifies(i: number, t: Tokens): boolean {
+  return i + 1 < t.keys.length && t.clauses[i + 1] === t.clauses[i] && t.values[i + 1] !== 0;
 }
 
 function matchesAt(keys: readonly string[], from: number, rest: readonly string[]): boolean {
@@ -317,9 +351,13 @@ function applyModifiers(v: number, i: number, t: Tokens, capsDiff: boolean, mode
   for (let k = 0; k < 3; k++) {
     const j = i - k - 1;
     if (j < 0 || clauses[j] !== clause) break;
-    if (values[j] !== 0) continue; // a sentiment word is not a modifier
     const word = keys[j]!;
     let boost = model.boosters.get(word) ?? 0;
+    if (values[j] !== 0) {
+      // A sentiment word is not a modifier, unless it is "pretty"/"super" right before this one.
+      if (k === 0 && model.adjectiveIntensifiers.has(word)) boost = INCREMENT;
+      else continue;
+    }
     if (word === 'of' && j > 0 && (keys[j - 1] === 'kind' || keys[j - 1] === 'sort')) boost = -INCREMENT;
     if (boost !== 0) {
       if (v < 0) boost = -boost;

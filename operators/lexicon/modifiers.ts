@@ -120,3 +120,6 @@ export const DAMPENERS: readonly string[] = [
 
 /** Contrast markers: the clause after carries more weight than the clause before. */
 export const CONTRAST_MARKERS: readonly string[] = ['but', 'however'];
+
+/** Sentiment words that act as intensifiers when a sentiment word follows ("pretty bad", "super bullish"). */
+export const ADJECTIVE_INTENSIFIERS: readonly string[] = ['pretty', 'super', 'damn'];
