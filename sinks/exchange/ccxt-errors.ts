@@ -9,8 +9,8 @@ import {
   BaseError,
   InsufficientFunds,
   InvalidOrder,
-  NetworkError,
   NotSupported,
+  OperationFailed,
 } from 'ccxt';
 import { ConfigError, RejectedError, type SentiflowError, UnavailableError } from '../errors.js';
 
@@ -34,7 +34,8 @@ export function mapCcxtError(
   const detail = `${error.constructor.name}: ${scrub(error.message, secrets)}`;
   const message = `${service} ${action} failed (${detail})`;
   let mapped: SentiflowError;
-  if (error instanceof NetworkError) mapped = new UnavailableError(service, message);
+  // OperationFailed covers NetworkError (timeouts, 5xx, rate limits) and venue codes such as Binance -1001.
+  if (error instanceof OperationFailed) mapped = new UnavailableError(service, message);
   else if (error instanceof AuthenticationError)
     mapped = new RejectedError(service, `${message}; check EXCHANGE_API_KEY/EXCHANGE_SECRET`);
   else if (error instanceof NotSupported) mapped = new ConfigError(message);
