@@ -44,11 +44,29 @@ export interface BatchConsumerOptions {
   readonly sessionTimeoutMs?: number;
   readonly maxBytesPerPartition?: number;
   readonly deadlineMs?: number;
+  /**
+   * 'after-batch' commits each batch once its handler resolved. 'manual' only advances the fetch
+   * position; the caller commits with `commit()` once everything up to there is durable (checkpoints).
+   */
+  readonly commitMode?: 'after-batch' | 'manual';
+  /** Called with this member's partitions whenever the group (re)assigns them. */
+  readonly onAssignment?: (partitions: readonly number[]) => void;
+}
+
+export interface PartitionOffset {
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset to read (last processed + 1). */
+  readonly offset: string;
 }
 
 export interface BatchConsumer {
   /** Starts consuming; resolves once running. */
   run(handler: BatchHandler): Promise<void>;
+  /** Commits offsets explicitly (commitMode 'manual'). */
+  commit(offsets: readonly PartitionOffset[]): Promise<void>;
+  /** Moves a partition's fetch position (e.g. to a checkpoint) before or while running. */
+  seek(position: PartitionOffset): void;
   /** Lets the current batch finish and commit, then leaves the group. */
   stop(): Promise<void>;
   /** Settles when the consumer stopped: resolves after stop(), rejects when the handler or the client failed. */
@@ -79,6 +97,8 @@ export async function createBatchConsumer(
     sessionTimeoutMs = 30_000,
     maxBytesPerPartition = 4 * 1024 * 1024,
     deadlineMs = 60_000,
+    commitMode = 'after-batch',
+    onAssignment,
   } = options;
   const log = logger?.child({ module: 'kafka-consumer', groupId });
   const consumer: Consumer = kafka.consumer({
@@ -102,6 +122,13 @@ export async function createBatchConsumer(
     if (error === undefined) settle.resolve();
     else settle.reject(error);
   };
+
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    const assignment = event.payload.memberAssignment;
+    const partitions = topics.flatMap((t) => assignment[t] ?? []);
+    log?.info({ partitions }, 'joined the consumer group');
+    onAssignment?.(partitions);
+  });
 
   consumer.on(consumer.events.CRASH, (event) => {
     const { error, restart } = event.payload;
@@ -133,6 +160,17 @@ export async function createBatchConsumer(
   return {
     done,
     stop,
+    async commit(offsets) {
+      if (offsets.length === 0) return;
+      try {
+        await consumer.commitOffsets(offsets.map((o) => ({ ...o })));
+      } catch (error) {
+        throw toKafkaError(error, 'committing offsets', brokers);
+      }
+    },
+    seek(position) {
+      consumer.seek({ ...position });
+    },
     async run(handler) {
       await consumer.run({
         autoCommit: false,
@@ -169,9 +207,11 @@ export async function createBatchConsumer(
             return;
           }
           const last = batch.messages[batch.messages.length - 1]!;
-          const next = (BigInt(last.offset) + 1n).toString();
           payload.resolveOffset(last.offset);
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+          if (commitMode === 'after-batch') {
+            const next = (BigInt(last.offset) + 1n).toString();
+            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+          }
           await heartbeat();
         },
       });

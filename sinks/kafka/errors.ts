@@ -13,7 +13,7 @@ export function toKafkaError(error: unknown, doing: string, brokers: readonly st
     : new RejectedError('kafka', `${doing}: ${where} refused the request (${message})`, error);
 }
 
-function isConnectionFailure(error: KafkaJSError): boolean {
+function isConnectionFailure(error: InstanceType<typeof KafkaJSError>): boolean {
   return /ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|Connection|timeout|retries/i.test(
     `${error.name} ${error.message} ${String((error as { cause?: unknown }).cause ?? '')}`,
   );

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnavailableError } from '../../sinks/errors.js';
+import { createKafka } from '../../sinks/kafka/client.js';
+import { type ConsumedMessage, createBatchConsumer } from '../../sinks/kafka/consumer.js';
+import { createProducer, type TopicProducer } from '../../sinks/kafka/producer.js';
+import { ensureTopics } from '../../sinks/kafka/topics.js';
+
+const brokersEnv = process.env.KAFKA_BROKERS;
+if (!brokersEnv)
+  throw new Error('KAFKA_BROKERS is not set: the integration global setup did not provide Kafka');
+const brokers = brokersEnv.split(',');
+const kafka = createKafka({ brokers, retryDeadlineMs: 10_000 });
+
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** Consumes until `count` messages arrived (or the deadline passed), then stops the consumer. */
+async function consume(
+  topic: string,
+  groupId: string,
+  count: number,
+  fail?: boolean,
+): Promise<ConsumedMessage[]> {
+  const consumer = await createBatchConsumer(kafka, { brokers, groupId, topics: [topic] });
+  const got: ConsumedMessage[] = [];
+  const enough = deferred<void>();
+  await consumer.run(async (batch) => {
+    if (fail) throw new Error('handler failed on purpose');
+    got.push(...batch.messages);
+    if (got.length >= count) enough.resolve();
+  });
+  const deadline = setTimeout(() => enough.resolve(), 20_000);
+  await Promise.race([enough.promise, consumer.done.catch(() => undefined)]);
+  clearTimeout(deadline);
+  await consumer.stop();
+  return got;
+}
+
+let producer: TopicProducer;
+beforeAll(async () => {
+  producer = await createProducer(kafka, { brokers });
+});
+afterAll(async () => {
+  await producer.close();
+});
+
+describe('Kafka plumbing against a real broker', () => {
+  it('creates topics once and reports them as existing afterwards', async () => {
+    const name = `t-${randomUUID()}`;
+    const spec = { name, partitions: 3, replicationFactor: 1, retentionHours: 24 };
+    expect(await ensureTopics(kafka, [spec], { brokers })).toEqual([
+      { name, action: 'created', partitions: 3 },
+    ]);
+    expect(await ensureTopics(kafka, [spec], { brokers })).toEqual([
+      { name, action: 'exists', partitions: 3 },
+    ]);
+    expect(await ensureTopics(kafka, [{ ...spec, partitions: 4 }], { brokers })).toEqual([
+      { name, action: 'partitions-increased', partitions: 4 },
+    ]);
+  });
+
+  it('delivers keyed messages with timestamp and headers to a consumer group', async () => {
+    const topic = `t-${randomUUID()}`;
+    await ensureTopics(kafka, [{ name: topic, partitions: 2, replicationFactor: 1, retentionHours: -1 }], {
+      brokers,
+    });
+    const sent = Array.from({ length: 50 }, (_, i) => ({
+      key: `k${i}`,
+      value: JSON.stringify({ i }),
+      timestamp: 1_700_000_000_000 + i,
+      headers: { source: 'test', n: String(i) },
+    }));
+    await Promise.all([producer.send(topic, sent.slice(0, 25)), producer.send(topic, sent.slice(25))]);
+    const got = await consume(topic, `g-${randomUUID()}`, 50);
+    expect(got).toHaveLength(50);
+    const byKey = new Map(got.map((m) => [m.key?.toString(), m]));
+    for (const s of sent) {
+      const m = byKey.get(s.key)!;
+      expect(m.value?.toString()).toBe(s.value);
+      expect(m.timestamp).toBe(s.timestamp);
+      expect(m.headers).toEqual(s.headers);
+    }
+  });
+
+  it('resumes a group from its committed offset after a restart', async () => {
+    const topic = `t-${randomUUID()}`;
+    const groupId = `g-${randomUUID()}`;
+    await ensureTopics(kafka, [{ name: topic, partitions: 1, replicationFactor: 1, retentionHours: -1 }], {
+      brokers,
+    });
+    await producer.send(topic, [
+      { key: 'a', value: 'first' },
+      { key: 'b', value: 'second' },
+    ]);
+    expect((await consume(topic, groupId, 2)).map((m) => m.value?.toString())).toEqual(['first', 'second']);
+    await producer.send(topic, [{ key: 'c', value: 'third' }]);
+    expect((await consume(topic, groupId, 1)).map((m) => m.value?.toString())).toEqual(['third']);
+  });
+
+  it('does not commit a batch whose handler failed', async () => {
+    const topic = `t-${randomUUID()}`;
+    const groupId = `g-${randomUUID()}`;
+    await ensureTopics(kafka, [{ name: topic, partitions: 1, replicationFactor: 1, retentionHours: -1 }], {
+      brokers,
+    });
+    await producer.send(topic, [{ key: 'a', value: 'kept' }]);
+    const consumer = await createBatchConsumer(kafka, { brokers, groupId, topics: [topic] });
+    await consumer.run(async () => {
+      throw new Error('handler failed on purpose');
+    });
+    await expect(consumer.done).rejects.toThrow('handler failed on purpose');
+    expect((await consume(topic, groupId, 1)).map((m) => m.value?.toString())).toEqual(['kept']);
+  });
+
+  it('fails a send to a dead broker with an UnavailableError within its deadline', async () => {
+    const dead = createKafka({ brokers: ['127.0.0.1:1'], retryDeadlineMs: 1_000, connectionTimeoutMs: 300 });
+    const started = Date.now();
+    const error = await createProducer(dead, { brokers: ['127.0.0.1:1'], deadlineMs: 3_000 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as Error).message).toContain('127.0.0.1:1');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
