@@ -19,7 +19,7 @@ import {
 } from 'twitter-api-v2';
 import { type BackoffState, type Failure, INITIAL_BACKOFF, nextBackoff } from './backoff.js';
 import { classifyEnvelope } from './classify-envelope.js';
-import type { IngestItem } from './types.js';
+import { ALWAYS_READY, type Demand, type IngestItem } from './types.js';
 import { classifyXError } from './x-errors.js';
 
 /** The expansions and fields normalize/filter/score need (author reach and age, metrics, references). */
@@ -39,6 +39,8 @@ export interface XStreamOptions {
   readonly stallTimeoutMs?: number;
   /** Enterprise accounts can ask X to replay up to 5 minutes missed while disconnected. */
   readonly backfillMinutes?: number;
+  /** Back-pressure from the sink: while not ready, the socket is paused (X may then drop a slow client). */
+  readonly demand?: Demand;
 }
 
 type StreamPayload = { readonly errors?: unknown; readonly data?: unknown };
@@ -49,6 +51,7 @@ export function createXStream$({
   scheduler = asyncScheduler,
   stallTimeoutMs = X_STALL_TIMEOUT_MS,
   backfillMinutes,
+  demand = ALWAYS_READY,
 }: XStreamOptions): Observable<IngestItem> {
   return new Observable<IngestItem>((subscriber) => {
     let backoff: BackoffState = INITIAL_BACKOFF;
@@ -120,6 +123,18 @@ export function createXStream$({
         healthy();
         const item = classifyEnvelope(payload, JSON.stringify(payload), 'x-stream', `x-stream#${attempt}`);
         subscriber.next(item);
+        const waiting = demand.ready();
+        if (waiting === undefined) return;
+        // The sink is full: stop reading until it drains; no stall while we are the ones holding back.
+        const response = (stream as unknown as { res?: NodeJS.ReadableStream }).res;
+        response?.pause();
+        stallTimer?.unsubscribe();
+        stallTimer = null;
+        void waiting.then(() => {
+          if (ended || stopped) return;
+          response?.resume();
+          armStall();
+        });
       });
       stream.on(ETwitterStreamEvent.DataKeepAlive, () => {
         armStall();

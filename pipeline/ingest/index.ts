@@ -1,0 +1,2 @@
+export { INGEST_STATE_TOPIC, type IngestTopics, routeItem } from './messages.js';
+export { type IngestStats, type RunIngestOptions, runIngest } from './run-ingest.js';

@@ -1,0 +1,201 @@
+/**
+ * The ingest runner: subscribes to a source, writes what it emits to Kafka in order, and survives Kafka
+ * being away. Items wait in a buffer bounded by `highWaterBytes`: above it the source's `demand` is
+ * not ready (pull sources stop reading, the X stream pauses its socket), below half of it reading
+ * resumes. A failed batch is retried with exponential back-off (logged once when Kafka goes away and
+ * once when it comes back), so nothing accepted from a source is dropped while Kafka is down. A
+ * checkpoint is written only after everything before it was acknowledged. On `signal` abort the
+ * source is unsubscribed (stop reading), the buffer drained and the producer flushed; if Kafka stays
+ * away longer than `shutdownDeadlineMs` the run fails saying how much was not written.
+ */
+import type { Logger } from 'pino';
+import type { Observable, Subscription } from 'rxjs';
+import { isRetriable, UnavailableError } from '../../sinks/errors.js';
+import type { OutgoingMessage, TopicProducer } from '../../sinks/kafka/producer.js';
+import type { Demand, IngestItem } from '../sources/types.js';
+import { type IngestTopics, type Routed, routeItem } from './messages.js';
+
+export interface IngestStats {
+  readonly envelopes: number;
+  readonly rejected: number;
+  readonly checkpoints: number;
+  readonly bytes: number;
+}
+
+export interface RunIngestOptions {
+  readonly source: (demand: Demand) => Observable<IngestItem>;
+  readonly producer: TopicProducer;
+  readonly topics: IngestTopics;
+  readonly logger: Logger;
+  readonly signal?: AbortSignal;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly highWaterBytes?: number;
+  readonly batchMessages?: number;
+  readonly retryInitialMs?: number;
+  readonly retryMaxMs?: number;
+  readonly shutdownDeadlineMs?: number;
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function runIngest({
+  source,
+  producer,
+  topics,
+  logger,
+  signal,
+  now = Date.now,
+  sleep = realSleep,
+  highWaterBytes = 16 * 1024 * 1024,
+  batchMessages = 2_000,
+  retryInitialMs = 500,
+  retryMaxMs = 30_000,
+  shutdownDeadlineMs = 30_000,
+}: RunIngestOptions): Promise<IngestStats> {
+  const log = logger.child({ module: 'ingest' });
+  let queue: Routed[] = [];
+  let head = 0;
+  let bufferedBytes = 0;
+  let sourceDone = false;
+  let sourceError: unknown;
+  let stopAt: number | null = null;
+  let wakePump: (() => void) | null = null;
+  let demandWaiters: (() => void)[] = [];
+  const stats = { envelopes: 0, rejected: 0, checkpoints: 0, bytes: 0 };
+
+  const wake = (): void => {
+    const resolve = wakePump;
+    wakePump = null;
+    resolve?.();
+  };
+  const releaseDemand = (): void => {
+    const waiters = demandWaiters;
+    demandWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+  const demand: Demand = {
+    ready: () =>
+      bufferedBytes < highWaterBytes || stopAt !== null
+        ? undefined
+        : new Promise<void>((resolve) => demandWaiters.push(resolve)),
+  };
+
+  const stop = (): void => {
+    if (stopAt !== null) return;
+    stopAt = now();
+    log.info({ buffered: queue.length - head }, 'stopping: no more reading, flushing what is buffered');
+    subscription?.unsubscribe();
+    sourceDone = true;
+    releaseDemand();
+    wake();
+  };
+
+  let subscription: Subscription | undefined;
+  if (signal?.aborted) stop();
+  signal?.addEventListener('abort', stop, { once: true });
+  subscription = source(demand).subscribe({
+    next: (item) => {
+      if (stopAt !== null) return; // a source that emits synchronously after the stop
+      const routed = routeItem(item, topics, now());
+      queue.push(routed);
+      bufferedBytes += routed.bytes;
+      wake();
+    },
+    error: (error: unknown) => {
+      sourceError = error;
+      sourceDone = true;
+      wake();
+    },
+    complete: () => {
+      sourceDone = true;
+      wake();
+    },
+  });
+  if (stopAt !== null) subscription.unsubscribe();
+
+  const takeBatch = (): Routed[] => {
+    const batch: Routed[] = [];
+    while (head + batch.length < queue.length && batch.length < batchMessages) {
+      const next = queue[head + batch.length]!;
+      // A checkpoint travels alone, after everything before it was acknowledged.
+      if (next.topic === topics.state && batch.length > 0) break;
+      batch.push(next);
+      if (next.topic === topics.state) break;
+    }
+    return batch;
+  };
+
+  const sendBatch = (batch: readonly Routed[]): Promise<unknown> => {
+    const byTopic = new Map<string, OutgoingMessage[]>();
+    for (const r of batch) {
+      const list = byTopic.get(r.topic) ?? [];
+      list.push(r.message);
+      byTopic.set(r.topic, list);
+    }
+    return Promise.all([...byTopic].map(([topic, messages]) => producer.send(topic, messages)));
+  };
+
+  let kafkaHealthy = true;
+  try {
+    for (;;) {
+      if (head >= queue.length) {
+        if (sourceDone) break;
+        await new Promise<void>((resolve) => {
+          wakePump = resolve;
+        });
+        continue;
+      }
+      const batch = takeBatch();
+      for (let failures = 0; ; ) {
+        try {
+          await sendBatch(batch);
+          break;
+        } catch (error) {
+          if (!isRetriable(error)) throw error;
+          failures += 1;
+          const pending = queue.length - head;
+          if (stopAt !== null && now() - stopAt > shutdownDeadlineMs) {
+            throw new UnavailableError(
+              'kafka',
+              `stopped with ${pending} item(s) not written: Kafka stayed unavailable for ${shutdownDeadlineMs} ms after the stop`,
+              error,
+            );
+          }
+          if (kafkaHealthy) {
+            kafkaHealthy = false;
+            log.warn(
+              { err: (error as Error).message, buffered: pending },
+              'Kafka unavailable; buffering and retrying',
+            );
+          }
+          await sleep(Math.min(retryInitialMs * 2 ** Math.min(failures - 1, 20), retryMaxMs));
+        }
+      }
+      if (!kafkaHealthy) {
+        kafkaHealthy = true;
+        log.info({ buffered: queue.length - head }, 'Kafka available again; writing the backlog');
+      }
+      for (const r of batch) {
+        bufferedBytes -= r.bytes;
+        stats.bytes += r.bytes;
+        if (r.topic === topics.raw) stats.envelopes += 1;
+        else if (r.topic === topics.dlq) stats.rejected += 1;
+        else stats.checkpoints += 1;
+      }
+      head += batch.length;
+      if (head > 4096 && head * 2 > queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
+      if (bufferedBytes < highWaterBytes / 2) releaseDemand();
+    }
+    await producer.flush();
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    subscription.unsubscribe();
+    releaseDemand();
+  }
+  if (sourceError !== undefined && stopAt === null) throw sourceError;
+  return stats;
+}
