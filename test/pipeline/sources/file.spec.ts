@@ -84,6 +84,8 @@ describe('file source, NDJSON', () => {
         complete: resolve,
       });
     });
+    const deadline = Date.now() + 5000;
+    while (seen.length < 100 && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
     // Give the reader every chance to run ahead while the gate is shut: yield to I/O a few times.
     for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
     expect(seen).toHaveLength(100);
