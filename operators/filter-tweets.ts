@@ -48,6 +48,9 @@ export function createTweetFilter(options?: FilterOptions): (tweet: Tweet) => Fi
   const o = { ...DEFAULT_FILTER_OPTIONS, ...options };
   const matcher = createSymbolMatcher(o.symbols);
   const languages = new Set(o.languages);
+  // One pass over the text for all patterns; the matching one is looked up only on a hit.
+  const anySpam =
+    o.spamPatterns.length === 0 ? null : new RegExp(o.spamPatterns.map((p) => `(?:${p.source})`).join('|'));
   const drop = (tweet: Tweet, reason: FilterReason, detail: string): Dropped =>
     dropped('filter', reason, detail, tweet.id, tweet.createdAt);
   return (tweet) => {
@@ -57,8 +60,9 @@ export function createTweetFilter(options?: FilterOptions): (tweet: Tweet) => Fi
     const match = matchSymbols(tweet.text, matcher);
     if (match.symbols.length === 0) return drop(tweet, 'no_symbol', 'no known cashtag or keyword');
     const lower = tweet.text.toLowerCase();
-    for (const pattern of o.spamPatterns) {
-      if (pattern.test(lower)) return drop(tweet, 'spam_giveaway', `matches ${pattern.source}`);
+    if (anySpam?.test(lower)) {
+      const hit = o.spamPatterns.find((p) => p.test(lower));
+      return drop(tweet, 'spam_giveaway', `matches ${hit?.source ?? anySpam.source}`);
     }
     if (match.cashtags > o.maxCashtags) return drop(tweet, 'cashtag_stuffing', `${match.cashtags} cashtags`);
     if (tweet.authorCreatedAt !== null && tweet.createdAt - tweet.authorCreatedAt < o.minAccountAgeMs) {

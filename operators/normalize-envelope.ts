@@ -26,7 +26,6 @@ class Reject {
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const TWEET_ID = /^[0-9]{1,20}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const NO_METRICS: TweetMetrics = { retweets: 0, replies: 0, likes: 0, quotes: 0 };
 const NO_TAGS: readonly string[] = [];
 
@@ -139,11 +138,61 @@ function time(value: unknown, field: string, bad: NormalizeReason = 'bad_created
   if (value === undefined || value === null) {
     throw new Reject(bad === 'bad_created_at' ? 'missing_created_at' : bad, `${field} is missing`);
   }
-  if (typeof value !== 'string' || !ISO_TIME.test(value))
-    throw new Reject(bad, `${field} is not an ISO-8601 time`);
+  if (typeof value !== 'string') throw new Reject(bad, `${field} is not an ISO-8601 time`);
+  const fast = parseIsoUtcMillis(value);
+  if (fast >= 0) return fast;
+  if (!ISO_TIME.test(value)) throw new Reject(bad, `${field} is not an ISO-8601 time`);
   const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw new Reject(bad, `${field} is not a valid date`);
+  // Date.parse rolls 2026-02-30 over into March; a calendar check keeps such dates out.
+  if (!Number.isFinite(ms) || digits(value, 8, 2) > daysInMonth(digits(value, 0, 4), digits(value, 5, 2)))
+    throw new Reject(bad, `${field} is not a valid date`);
   return ms;
+}
+
+// The shape X sends, 'YYYY-MM-DDTHH:MM:SS.sssZ', parsed without a regex; -1 for anything else.
+function parseIsoUtcMillis(v: string): number {
+  if (v.length !== 24 || v.charCodeAt(23) !== 90 || v.charCodeAt(10) !== 84 || v.charCodeAt(19) !== 46)
+    return -1;
+  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58)
+    return -1;
+  const year = digits(v, 0, 4);
+  const month = digits(v, 5, 2);
+  const day = digits(v, 8, 2);
+  const hour = digits(v, 11, 2);
+  const minute = digits(v, 14, 2);
+  const second = digits(v, 17, 2);
+  const milli = digits(v, 20, 3);
+  if ((year | month | day | hour | minute | second | milli) < 0) return -1;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return -1;
+  if (day > daysInMonth(year, month)) return -1;
+  return Date.UTC(year, month - 1, day, hour, minute, second, milli);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function digits(v: string, from: number, length: number): number {
+  let out = 0;
+  for (let i = from; i < from + length; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    out = out * 10 + d;
+  }
+  return out;
+}
+
+function hasLoneSurrogate(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff) return true;
+    const next = text.charCodeAt(i + 1);
+    if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
+    i++;
+  }
+  return false;
 }
 
 function tweetText(data: Obj, maxText: number): string {
@@ -153,7 +202,7 @@ function tweetText(data: Obj, maxText: number): string {
   if (text === undefined || text === null) throw new Reject('missing_text', 'text is missing');
   if (typeof text !== 'string') throw new Reject('bad_text', 'text is not a string');
   if (text.length > maxText) throw new Reject('text_too_long', `${text.length} > ${maxText} characters`);
-  if (LONE_SURROGATE.test(text)) throw new Reject('bad_text', 'text holds an unpaired surrogate');
+  if (hasLoneSurrogate(text)) throw new Reject('bad_text', 'text holds an unpaired surrogate');
   return text;
 }
 
