@@ -116,7 +116,7 @@ export async function startLocalClickHouse(
   const args = [...binary.args, `--config-file=${join(dir, 'config.xml')}`];
   const stdoutLog = join(dir, 'log', 'stdout.log');
   const proc = spawnServer(binary.command, args, { cwd: dir, logFile: stdoutLog });
-  if (options.ownerPid !== undefined) startWatchdog(options.ownerPid, proc.pid);
+  if (options.ownerPid !== undefined) startWatchdog(options.ownerPid, proc.pid, dir);
   const stop = async (): Promise<void> => {
     await stopProcess(proc.pid);
     rmSync(dir, { recursive: true, force: true });

@@ -95,7 +95,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   }
   const stdoutLog = join(logs, 'stdout.log');
   const proc = spawnServer('java', [...jvm, 'kafka.Kafka', config], { cwd: dir, logFile: stdoutLog });
-  if (options.ownerPid !== undefined) startWatchdog(options.ownerPid, proc.pid);
+  if (options.ownerPid !== undefined) startWatchdog(options.ownerPid, proc.pid, dir);
   let exitedWith: string | undefined;
   void proc.exited.then((how) => {
     exitedWith = how;

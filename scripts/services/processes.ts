@@ -73,9 +73,10 @@ export function killNow(pid: number): void {
   signalGroup(pid, 'SIGKILL');
 }
 
-// Polls once a second; when the owner is gone it stops the target (TERM, then KILL after 10 s).
+// Polls once a second; when the owner is gone it stops the target (TERM, then KILL after 10 s) and
+// removes its directory.
 const watchdogScript = `
-owner=$1; target=$2
+owner=$1; target=$2; dir=$3
 while kill -0 "$owner" 2>/dev/null; do
   kill -0 "$target" 2>/dev/null || exit 0
   sleep 1
@@ -84,22 +85,17 @@ kill -TERM -"$target" 2>/dev/null || kill -TERM "$target" 2>/dev/null
 i=0
 while kill -0 "$target" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.2; i=$((i+1)); done
 kill -KILL -"$target" 2>/dev/null || kill -KILL "$target" 2>/dev/null
+[ -n "$dir" ] && rm -rf "$dir"
 exit 0
 `;
 
 /**
  * A detached shell that kills `targetPid` when `ownerPid` disappears, whatever way the owner died
- * (SIGKILL and crashes included). It exits by itself once the target is gone.
+ * (SIGKILL and crashes included), and removes `dir`. It exits by itself once the target is gone.
  */
-export function startWatchdog(ownerPid: number, targetPid: number): number {
-  const child = spawn(
-    'sh',
-    ['-c', watchdogScript, 'sentiflow-watchdog', String(ownerPid), String(targetPid)],
-    {
-      detached: true,
-      stdio: 'ignore',
-    },
-  );
+export function startWatchdog(ownerPid: number, targetPid: number, dir = ''): number {
+  const args = ['-c', watchdogScript, 'sentiflow-watchdog', String(ownerPid), String(targetPid), dir];
+  const child = spawn('sh', args, { detached: true, stdio: 'ignore' });
   child.unref();
   if (child.pid === undefined) throw new Error('could not start the watchdog');
   return child.pid;

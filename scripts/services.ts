@@ -1,0 +1,127 @@
+/**
+ * `npm run services:up` starts Kafka and ClickHouse for development (or reports the ones already up) and
+ * prints their addresses as shell assignments on stdout: `eval "$(npm run -s services:up)"`.
+ * `npm run services:down` stops them; `status` says what runs. Progress goes to stderr.
+ * The servers outlive this command; the state lives in .cache/services/state.json.
+ */
+import { rmSync } from 'node:fs';
+import { removeContainer } from './services/docker.js';
+import { stopProcess } from './services/processes.js';
+import { describeServices, type ProvidedServices, provideServices, serviceEnv } from './services/provide.js';
+import {
+  readState,
+  recordAlive,
+  type ServerRecord,
+  type ServicesState,
+  writeState,
+} from './services/state.js';
+import type { Provided } from './services/types.js';
+
+const say = (line: string): void => {
+  process.stderr.write(`[services] ${line}\n`);
+};
+
+async function stopRecord(record: ServerRecord<unknown> | undefined): Promise<void> {
+  if (!record) return;
+  if (record.pid !== undefined) await stopProcess(record.pid);
+  if (record.containerId !== undefined) await removeContainer(record.containerId);
+  if (record.dir) rmSync(record.dir, { recursive: true, force: true });
+}
+
+function toRecord<E>(provided: Provided<E>): ServerRecord<E> {
+  const { server } = provided;
+  return {
+    endpoint: provided.endpoint,
+    pid: server?.pid,
+    containerId: server?.containerId,
+    dir: server?.dir,
+    startedAt: new Date().toISOString(),
+  };
+}
+
+async function up(): Promise<void> {
+  const state = readState();
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // Servers started by an earlier `up` are offered as given addresses; provideServices checks they answer.
+  const kafkaUp = !env.KAFKA_BROKERS && (await recordAlive(state.kafka));
+  const clickhouseUp = !env.CLICKHOUSE_URL && (await recordAlive(state.clickhouse));
+  if (kafkaUp && state.kafka) env.KAFKA_BROKERS = state.kafka.endpoint.brokers.join(',');
+  if (clickhouseUp && state.clickhouse) {
+    const ch = state.clickhouse.endpoint;
+    Object.assign(env, {
+      CLICKHOUSE_URL: ch.url,
+      CLICKHOUSE_USER: ch.user,
+      CLICKHOUSE_PASSWORD: ch.password,
+      CLICKHOUSE_DATABASE: ch.database,
+    });
+  }
+  if (!kafkaUp) await stopRecord(state.kafka);
+  if (!clickhouseUp) await stopRecord(state.clickhouse);
+  const services: ProvidedServices = await provideServices({
+    env,
+    log: say,
+    noDocker: process.env.SENTIFLOW_SERVICES === 'local',
+  });
+  const next: ServicesState = {
+    kafka: kafkaUp ? state.kafka : services.kafka.server ? toRecord(services.kafka) : undefined,
+    clickhouse: clickhouseUp
+      ? state.clickhouse
+      : services.clickhouse.server
+        ? toRecord(services.clickhouse)
+        : undefined,
+  };
+  writeState(next);
+  // Already-running servers are described as recorded (exact version, launcher), not as "given in env".
+  const shown = {
+    kafka: kafkaUp && state.kafka ? { ...services.kafka, endpoint: state.kafka.endpoint } : services.kafka,
+    clickhouse:
+      clickhouseUp && state.clickhouse
+        ? { ...services.clickhouse, endpoint: state.clickhouse.endpoint }
+        : services.clickhouse,
+  };
+  const [kafkaLine, clickhouseLine] = describeServices(shown);
+  say(`${kafkaLine}${kafkaUp ? ' — already running' : ''}`);
+  say(`${clickhouseLine}${clickhouseUp ? ' — already running' : ''}`);
+  for (const [key, value] of Object.entries(serviceEnv(services))) {
+    process.stdout.write(`${key}=${value}\n`);
+  }
+}
+
+async function down(): Promise<void> {
+  const state = readState();
+  if (!state.kafka && !state.clickhouse) {
+    say('nothing to stop');
+    return;
+  }
+  for (const [name, record] of Object.entries(state) as [string, ServerRecord<unknown> | undefined][]) {
+    await stopRecord(record);
+    say(
+      `stopped ${name}${record?.pid ? ` (pid ${record.pid})` : ''}${record?.containerId ? ` (container ${record.containerId.slice(0, 12)})` : ''}`,
+    );
+  }
+  writeState({});
+}
+
+async function status(): Promise<void> {
+  const state = readState();
+  for (const name of ['kafka', 'clickhouse'] as const) {
+    const record = state[name];
+    const alive = await recordAlive(record);
+    say(
+      `${name}: ${record ? `${alive ? 'running' : 'dead'} ${JSON.stringify(record.endpoint)}` : 'not started'}`,
+    );
+  }
+}
+
+const commands: Record<string, () => Promise<void>> = { up, down, status };
+const command = commands[process.argv[2] ?? ''];
+if (!command) {
+  process.stderr.write('usage: tsx scripts/services.ts up|down|status\n');
+  process.exit(2);
+}
+try {
+  await command();
+} catch (error) {
+  process.stderr.write(`[services] ${(error as Error).message}\n`);
+  process.exit(1);
+}

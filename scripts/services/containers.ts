@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import type { StartedTestContainer } from 'testcontainers';
+import { clickHouseVersion, pingClickHouse } from './clickhouse-probe.js';
+import { removeContainer } from './docker.js';
+import { defaultKafkaVersion } from './kafka-jars.js';
+import { waitForKafka } from './kafka-ready.js';
+import { probeKafkaVersion } from './kafka-version.js';
+import { pollUntil } from './poll.js';
+import { freePorts } from './ports.js';
+import type { ClickHouseEndpoint, KafkaEndpoint, Provided, StartedServer } from './types.js';
+
+/**
+ * The official images through testcontainers, on the host network so every port is a loopback port
+ * (the development machines run dockerd without a bridge). Tests keep Ryuk, which removes the
+ * containers when the run dies; `services:up` turns it off and records the container ids instead.
+ */
+export interface ContainerOptions {
+  readonly kafkaImage?: string;
+  readonly clickhouseImage?: string;
+  /** False for `services:up`: the containers must outlive the command. */
+  readonly reap?: boolean;
+  readonly startupTimeoutMs?: number;
+}
+
+export const defaultKafkaImage = `apache/kafka:${defaultKafkaVersion}`;
+export const defaultClickHouseImage = 'clickhouse/clickhouse-server:25.8';
+
+function asServer(container: StartedTestContainer): StartedServer {
+  const id = container.getId();
+  return {
+    containerId: id,
+    stop: async () => {
+      await removeContainer(id);
+    },
+  };
+}
+
+async function testcontainers(options: ContainerOptions): Promise<typeof import('testcontainers')> {
+  if (options.reap === false) process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+  return import('testcontainers');
+}
+
+export async function startKafkaContainer(options: ContainerOptions = {}): Promise<Provided<KafkaEndpoint>> {
+  const started = Date.now();
+  const { GenericContainer, Wait } = await testcontainers(options);
+  const [port, controller] = (await freePorts(2)) as [number, number];
+  const container = await new GenericContainer(options.kafkaImage ?? defaultKafkaImage)
+    .withNetworkMode('host')
+    .withEnvironment({
+      CLUSTER_ID: randomBytes(16).toString('base64url'),
+      KAFKA_NODE_ID: '1',
+      KAFKA_PROCESS_ROLES: 'broker,controller',
+      KAFKA_LISTENERS: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controller}`,
+      KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://127.0.0.1:${port}`,
+      KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      KAFKA_CONTROLLER_QUORUM_VOTERS: `1@127.0.0.1:${controller}`,
+      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: '1',
+      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: '1',
+      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+    })
+    .withWaitStrategy(Wait.forLogMessage('Kafka Server started'))
+    .withStartupTimeout(options.startupTimeoutMs ?? 120_000)
+    .start();
+  const server = asServer(container);
+  try {
+    const broker = `127.0.0.1:${port}`;
+    await waitForKafka([broker], { timeoutMs: 60_000 });
+    const wire = await probeKafkaVersion(broker);
+    return {
+      endpoint: { brokers: [broker], version: wire.release, source: 'testcontainers' },
+      server,
+      startMs: Date.now() - started,
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
+export async function startClickHouseContainer(
+  options: ContainerOptions = {},
+): Promise<Provided<ClickHouseEndpoint>> {
+  const started = Date.now();
+  const { GenericContainer } = await testcontainers(options);
+  const [http, tcp, interserver] = (await freePorts(3)) as [number, number, number];
+  // Replaces the image's docker_related_config.xml (which listens on every interface).
+  const network = `<clickhouse>
+  <listen_host>127.0.0.1</listen_host>
+  <http_port>${http}</http_port>
+  <tcp_port>${tcp}</tcp_port>
+  <interserver_http_port>${interserver}</interserver_http_port>
+  <mysql_port remove="1"/>
+  <postgresql_port remove="1"/>
+</clickhouse>
+`;
+  const container = await new GenericContainer(options.clickhouseImage ?? defaultClickHouseImage)
+    .withNetworkMode('host')
+    .withEnvironment({ CLICKHOUSE_SKIP_USER_SETUP: '1' })
+    .withCopyContentToContainer([
+      { content: network, target: '/etc/clickhouse-server/config.d/docker_related_config.xml' },
+    ])
+    .withStartupTimeout(options.startupTimeoutMs ?? 120_000)
+    .start();
+  const server = asServer(container);
+  try {
+    const url = `http://127.0.0.1:${http}`;
+    await pollUntil(() => pingClickHouse(url), { timeoutMs: 60_000, what: `ClickHouse /ping on ${url}` });
+    const auth = { url, user: 'default', password: '' };
+    return {
+      endpoint: {
+        ...auth,
+        database: 'default',
+        version: await clickHouseVersion(auth),
+        source: 'testcontainers',
+      },
+      server,
+      startMs: Date.now() - started,
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
