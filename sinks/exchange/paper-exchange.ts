@@ -30,6 +30,8 @@ export interface PaperExchangeOptions {
   readonly slippage?: SlippageModel;
   /** Bound on remembered orders (oldest forgotten first). */
   readonly maxOrders?: number;
+  /** Fills from an earlier run (e.g. read back from the orders table), replayed onto the balances. */
+  readonly history?: readonly ExchangeOrder[];
 }
 
 /** Binance-like spot rules for the symbols the pipeline knows. */
@@ -70,6 +72,7 @@ export function createPaperExchange({
   feeBps = 10,
   slippage = NO_SLIPPAGE,
   maxOrders = 100_000,
+  history = [],
 }: PaperExchangeOptions): Exchange {
   const bySymbol = new Map(markets.map((m) => [m.symbol, m]));
   const free = new Map<string, number>(Object.entries(balances));
@@ -77,6 +80,26 @@ export function createPaperExchange({
   let sequence = 0;
 
   const freeOf = (asset: string): number => free.get(asset) ?? 0;
+  const remember = (order: ExchangeOrder): void => {
+    orders.set(order.clientOrderId, order);
+    if (orders.size > maxOrders) {
+      const oldest = orders.keys().next().value;
+      if (oldest !== undefined) orders.delete(oldest);
+    }
+  };
+  const applyFill = (market: PaperMarket, order: ExchangeOrder): void => {
+    const fee = order.fee?.cost ?? 0;
+    const sign = order.side === 'buy' ? 1 : -1;
+    free.set(market.base, freeOf(market.base) + sign * order.filled);
+    free.set(market.quote, freeOf(market.quote) - sign * order.cost - fee);
+  };
+  for (const order of history) {
+    const market = bySymbol.get(order.symbol);
+    if (!market || orders.has(order.clientOrderId)) continue;
+    applyFill(market, order);
+    remember(order);
+    sequence += 1;
+  }
   const reject = (
     reason: Extract<PlaceResult, { kind: 'rejected' }>['reason'],
     message: string,
@@ -136,18 +159,11 @@ export function createPaperExchange({
         );
       }
       const fee = feeFor(notional, feeBps);
-      if (request.side === 'buy') {
-        if (notional + fee > freeOf(market.quote)) {
-          return reject('insufficient_balance', `needs ${(notional + fee).toFixed(2)} ${market.quote}`);
-        }
-        free.set(market.quote, freeOf(market.quote) - notional - fee);
-        free.set(market.base, freeOf(market.base) + request.amount);
-      } else {
-        if (request.amount > freeOf(market.base) + 1e-12) {
-          return reject('insufficient_balance', `needs ${request.amount} ${market.base}`);
-        }
-        free.set(market.base, Math.max(0, freeOf(market.base) - request.amount));
-        free.set(market.quote, freeOf(market.quote) + notional - fee);
+      if (request.side === 'buy' && notional + fee > freeOf(market.quote)) {
+        return reject('insufficient_balance', `needs ${(notional + fee).toFixed(2)} ${market.quote}`);
+      }
+      if (request.side === 'sell' && request.amount > freeOf(market.base) + 1e-12) {
+        return reject('insufficient_balance', `needs ${request.amount} ${market.base}`);
       }
       sequence += 1;
       const order: ExchangeOrder = {
@@ -163,11 +179,8 @@ export function createPaperExchange({
         fee: { cost: fee, currency: market.quote },
         timestamp: request.at,
       };
-      orders.set(order.clientOrderId, order);
-      if (orders.size > maxOrders) {
-        const oldest = orders.keys().next().value;
-        if (oldest !== undefined) orders.delete(oldest);
-      }
+      applyFill(market, order);
+      remember(order);
       return { kind: 'accepted', order };
     },
     async close() {},

@@ -93,4 +93,20 @@ describe('paper exchange', () => {
   it('rounds amounts down to the lot step', async () => {
     expect(await paper().roundAmount('BTC/USDT', 0.0123456)).toBe(0.01234);
   });
+
+  it('rebuilds balances and known orders from the fills of an earlier run', async () => {
+    const first = paper({ fixedBps: 5 });
+    const a = await first.placeMarketOrder(order('a', 'buy', 0.02));
+    const b = await first.placeMarketOrder(order('b', 'sell', 0.005));
+    const history = [a, b].flatMap((r) => (r.kind === 'accepted' ? [r.order] : []));
+    const restarted = createPaperExchange({
+      priceSource: createFixedPriceSource({ 'BTC/USDT': 20_000 }),
+      balances: { USDT: 1_000 },
+      history,
+    });
+    expect(await restarted.balances()).toEqual(await first.balances());
+    expect(await restarted.findOrder('BTC/USDT', 'a')).toEqual(history[0]);
+    const next = await restarted.placeMarketOrder(order('c', 'buy', 0.001));
+    expect(next.kind === 'accepted' && next.order.id).toBe('paper-3');
+  });
 });

@@ -1,0 +1,31 @@
+/** Reads a Decision from a `signals` message (JSON, key = symbol); anything else is a reason, not a crash. */
+import { z } from 'zod';
+import { ACTIONS, type Decision } from '../../operators/types.js';
+
+const DecisionSchema = z.object({
+  kind: z.literal('decision'),
+  id: z.string().min(1).max(128),
+  strategy: z.string().min(1),
+  symbol: z.string().regex(/^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/),
+  bucketStart: z.number().int(),
+  decidedAt: z.number().int(),
+  action: z.enum(ACTIONS),
+  size: z.number().min(0).max(1),
+  reason: z.string(),
+  inputs: z.record(z.string(), z.number()),
+});
+
+export function decodeDecision(value: Buffer | string | null): Decision | string {
+  if (value === null) return 'empty message';
+  let json: unknown;
+  try {
+    json = JSON.parse(value.toString());
+  } catch {
+    return 'not JSON';
+  }
+  const parsed = DecisionSchema.safeParse(json);
+  if (!parsed.success) {
+    return `not a decision: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`;
+  }
+  return parsed.data;
+}
