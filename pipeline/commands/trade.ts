@@ -1,0 +1,150 @@
+/**
+ * `sentiflow trade`: consumes the signals topic in its own consumer group and executes decisions
+ * through the exchange sink (paper unless --live and SENTIFLOW_LIVE=I_UNDERSTAND). Execution records
+ * go to the orders topic and ClickHouse `orders`. Stops cleanly on SIGINT/SIGTERM.
+ */
+import { Command, Option } from 'commander';
+import { createClickHouse } from '../../sinks/clickhouse/client.js';
+import { InputError } from '../../sinks/errors.js';
+import { createKafka } from '../../sinks/kafka/client.js';
+import { createProducer } from '../../sinks/kafka/producer.js';
+import { commandContext } from '../context.js';
+import {
+  createTrader,
+  DEFAULT_TRADING_OPTIONS,
+  PAPER_PRICE_SOURCES,
+  type TradingOptions,
+} from '../trade/create-trader.js';
+import { runTrade } from '../trade/run-trade.js';
+
+interface TradeFlags {
+  live?: boolean;
+  sandbox?: boolean;
+  group: string;
+  fromBeginning?: boolean;
+  maxOrderNotional: string;
+  maxPositionNotional: string;
+  maxDailyLoss: string;
+  maxDecisionAgeMinutes: string;
+  killSwitchFile?: string;
+  paperPrices: (typeof PAPER_PRICE_SOURCES)[number];
+  paperBalance: string;
+  paperFeeBps: string;
+  paperSlippageBps: string;
+}
+
+function amount(text: string, flag: string, min = 0): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < min) throw new InputError(flag, `expects a number >= ${min}, got '${text}'`);
+  return n;
+}
+
+export function tradingOptionsFrom(flags: TradeFlags): TradingOptions {
+  const d = DEFAULT_TRADING_OPTIONS;
+  const age = amount(flags.maxDecisionAgeMinutes, '--max-decision-age-minutes');
+  return {
+    ...d,
+    live: flags.live === true,
+    sandbox: flags.sandbox === true,
+    killSwitchFile: flags.killSwitchFile ?? null,
+    limits: {
+      maxOrderNotional: amount(flags.maxOrderNotional, '--max-order-notional'),
+      maxPositionNotional: amount(flags.maxPositionNotional, '--max-position-notional'),
+      maxDailyLoss: amount(flags.maxDailyLoss, '--max-daily-loss'),
+      maxDecisionAgeMs: age === 0 ? null : age * 60_000,
+    },
+    paper: {
+      ...d.paper,
+      prices: flags.paperPrices,
+      startingQuote: amount(flags.paperBalance, '--paper-balance'),
+      feeBps: amount(flags.paperFeeBps, '--paper-fee-bps'),
+      slippageBps: amount(flags.paperSlippageBps, '--paper-slippage-bps'),
+    },
+  };
+}
+
+export function createTradeCommand(): Command {
+  const d = DEFAULT_TRADING_OPTIONS;
+  return new Command('trade')
+    .description(
+      'execute decisions from the signals topic: paper by default, live with --live and SENTIFLOW_LIVE=I_UNDERSTAND',
+    )
+    .option('--live', 'trade real money through ccxt (also needs SENTIFLOW_LIVE=I_UNDERSTAND and API keys)')
+    .option('--sandbox', "use the exchange's sandbox/testnet where it has one")
+    .option('--group <id>', 'consumer group', 'sentiflow-trade')
+    .option('--from-beginning', 'a new group starts at the oldest signal (stale decisions are refused)')
+    .option(
+      '--max-order-notional <quote>',
+      'largest single order, quote units',
+      String(d.limits.maxOrderNotional),
+    )
+    .option(
+      '--max-position-notional <quote>',
+      'largest position per symbol; size 1 = this much',
+      String(d.limits.maxPositionNotional),
+    )
+    .option(
+      '--max-daily-loss <quote>',
+      'loss since 00:00 UTC at which buying stops',
+      String(d.limits.maxDailyLoss),
+    )
+    .option(
+      '--max-decision-age-minutes <n>',
+      'refuse older decisions; 0 = no limit',
+      String((d.limits.maxDecisionAgeMs ?? 0) / 60_000),
+    )
+    .option('--kill-switch-file <path>', 'while this file exists no new order is sent')
+    .addOption(
+      new Option('--paper-prices <source>', 'paper fill prices')
+        .choices(PAPER_PRICE_SOURCES)
+        .default(d.paper.prices),
+    )
+    .option('--paper-balance <quote>', 'paper starting balance in USDT', String(d.paper.startingQuote))
+    .option('--paper-fee-bps <bps>', 'paper fee per fill', String(d.paper.feeBps))
+    .option('--paper-slippage-bps <bps>', 'paper slippage per fill', String(d.paper.slippageBps))
+    .action(async (flags: TradeFlags, command: Command) => {
+      const { config, logger } = commandContext(command);
+      const options = tradingOptionsFrom(flags);
+      const kafka = createKafka({ ...config.kafka, logger });
+      const clickhouse = createClickHouse(config.clickhouse);
+      const producer = await createProducer(kafka, { brokers: config.kafka.brokers, logger });
+      const trader = await createTrader(
+        {
+          exchange: config.exchange,
+          logger,
+          producer,
+          ordersTopic: config.topics.orders,
+          clickhouse: { client: clickhouse, url: config.clickhouse.url },
+        },
+        options,
+      ).catch(async (error: unknown) => {
+        await Promise.all([producer.close(), clickhouse.close()]);
+        throw error;
+      });
+      try {
+        const run = await runTrade({
+          kafka,
+          brokers: config.kafka.brokers,
+          topic: config.topics.signals,
+          sink: trader.sink,
+          logger,
+          groupId: flags.group,
+          fromBeginning: flags.fromBeginning === true,
+        });
+        const stop = (): void => void run.stop();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        try {
+          await run.done;
+        } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          logger.info({ stats: run.stats }, 'trade stopped');
+        }
+      } finally {
+        await trader.close();
+        await producer.close();
+        await clickhouse.close();
+      }
+    });
+}
