@@ -1,11 +1,14 @@
 /**
  * `npm run services:up` starts Kafka and ClickHouse for development (or reports the ones already up) and
  * prints their addresses as shell assignments on stdout: `eval "$(npm run -s services:up)"`.
- * `npm run services:down` stops them; `status` says what runs. Progress goes to stderr.
+ * `npm run services:down` stops them; `status` says what runs; `install` only fetches what the local
+ * launchers need (Kafka jars via Maven, clickhouse-server via apt-get), for CI. Progress goes to stderr.
  * The servers outlive this command; the state lives in .cache/services/state.json.
  */
 import { rmSync } from 'node:fs';
+import { ensureClickHouseServer } from './services/clickhouse-local.js';
 import { removeContainer } from './services/docker.js';
+import { defaultKafkaVersion, ensureKafkaJars } from './services/kafka-jars.js';
 import { stopProcess } from './services/processes.js';
 import { describeServices, type ProvidedServices, provideServices, serviceEnv } from './services/provide.js';
 import {
@@ -113,10 +116,17 @@ async function status(): Promise<void> {
   }
 }
 
-const commands: Record<string, () => Promise<void>> = { up, down, status };
+async function install(): Promise<void> {
+  const libs = await ensureKafkaJars();
+  say(`Kafka ${defaultKafkaVersion} jars in ${libs}`);
+  const clickhouse = await ensureClickHouseServer(true);
+  say(`ClickHouse server: ${[clickhouse.command, ...clickhouse.args].join(' ')}`);
+}
+
+const commands: Record<string, () => Promise<void>> = { up, down, status, install };
 const command = commands[process.argv[2] ?? ''];
 if (!command) {
-  process.stderr.write('usage: tsx scripts/services.ts up|down|status\n');
+  process.stderr.write('usage: tsx scripts/services.ts up|down|status|install\n');
   process.exit(2);
 }
 try {
