@@ -6,7 +6,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, describeError } from '../sinks/errors.js';
 import { createDoctorCommand } from './commands/doctor.js';
 import { createMigrateCommand } from './commands/migrate.js';
+import { createPricesCommand } from './commands/prices.js';
+import { createScoreCommand } from './commands/score.js';
 import { createTopicsCommand } from './commands/topics.js';
+import { createTradeCommand } from './commands/trade.js';
 import { LOG_LEVELS } from './config.js';
 
 export function createProgram(): Command {
@@ -16,14 +19,22 @@ export function createProgram(): Command {
     .option('--config <file>', 'JSON config file (env vars override it; default SENTIFLOW_CONFIG)')
     .addOption(new Option('--log-level <level>', 'log level (default LOG_LEVEL or info)').choices(LOG_LEVELS))
     .showSuggestionAfterError(true);
-  for (const command of [createDoctorCommand(), createTopicsCommand(), createMigrateCommand()]) {
+  for (const command of [
+    createDoctorCommand(),
+    createTopicsCommand(),
+    createMigrateCommand(),
+    createScoreCommand(),
+    createTradeCommand(),
+    createPricesCommand(),
+  ]) {
     program.addCommand(command);
   }
   // One line on errors, everywhere in the tree; help stays untouched.
   const configure = (command: Command): void => {
     command.exitOverride();
     command.configureOutput({
-      outputError: (text, write) => write(`sentiflow: ${text.replace(/^error: /, '').replace(/\n(?=.)/g, ' ')}`),
+      outputError: (text, write) =>
+        write(`sentiflow: ${text.replace(/^error: /, '').replace(/\n(?=.)/g, ' ')}`),
     });
     for (const sub of command.commands) configure(sub);
   };
