@@ -181,7 +181,7 @@ function toBucket(symbol: string, start: number, a: Accumulator): Bucket {
     start,
     count: a.count,
     scoreSum: a.score / MICRO,
-    scoreMean: a.count === 0 ? 0 : a.score / MICRO / a.count,
+    scoreMean: a.count === 0 ? 0 : a.score / (a.count * MICRO),
     weightSum: a.weight / MICRO,
     weightedScoreSum: a.weighted / MICRO,
     weightedMean: a.weight === 0 ? 0 : a.weighted / a.weight,
