@@ -15,7 +15,7 @@
  * Everything a call needs is precomputed into the model (Maps, one compiled regex).
  * Cost: O(length of text), ~a few µs for a tweet; allocates the token list and the result.
  */
-import { RegexpTokenizer } from 'natural/lib/natural/tokenizers/index.js';
+import { RegexpTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer.js';
 import { AFINN_SUPPLEMENT_TSV } from './lexicon/afinn-supplement.js';
 import { CONVENTIONAL_CAPS, CRYPTO_LEXICON } from './lexicon/crypto-lexicon.js';
 import { EMOJI_LEXICON, EMOTICON_LEXICON } from './lexicon/emoji-lexicon.js';
