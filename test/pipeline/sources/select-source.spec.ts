@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { parseSourceSpec } from '../../../pipeline/sources/select-source.js';
+import { ConfigError } from '../../../sinks/errors.js';
+
+describe('parseSourceSpec', () => {
+  it.each([
+    [undefined, true, { kind: 'x-stream' }],
+    [undefined, false, { kind: 'synthetic' }],
+    ['x-search', true, { kind: 'x-search' }],
+    ['synthetic', true, { kind: 'synthetic' }],
+    ['file:/tmp/a b.ndjson', false, { kind: 'file', path: '/tmp/a b.ndjson' }],
+  ] as const)('%s (token: %s)', (spec, hasToken, expected) => {
+    expect(parseSourceSpec(spec, hasToken)).toEqual(expected);
+  });
+
+  it.each(['file:', 'kafka', 'x_stream'])('refuses %s with a configuration error', (spec) => {
+    expect(() => parseSourceSpec(spec, true)).toThrow(ConfigError);
+  });
+});
