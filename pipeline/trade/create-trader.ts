@@ -15,13 +15,13 @@ import { createOrderRecorder } from '../../sinks/exchange/order-recorder.js';
 import { createPaperExchange } from '../../sinks/exchange/paper-exchange.js';
 import { DEFAULT_RISK_LIMITS, type RiskLimits } from '../../sinks/exchange/risk.js';
 import { createTickerPriceSource } from '../../sinks/exchange/ticker-price-source.js';
+import { resolveTradingMode } from '../../sinks/exchange/trading-mode.js';
 import type { Exchange, PriceSource, TradingMode } from '../../sinks/exchange/types.js';
 import type { TopicProducer } from '../../sinks/kafka/producer.js';
 import { createCandlePriceSource } from '../../sinks/prices/candle-price-source.js';
 import { createClickHouseCandleStore } from '../../sinks/prices/candle-store.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { resolveTradingMode } from './trading-mode.js';
 
 export const PAPER_PRICE_SOURCES = ['candles', 'ticker'] as const;
 export type PaperPriceSource = (typeof PAPER_PRICE_SOURCES)[number];

@@ -50,11 +50,11 @@ export function createCcxtClient(options: CcxtClientOptions): CcxtExchange {
     options: { ...(VENUE_OPTIONS[options.exchangeId] ?? {}), ...(options.options ?? {}) },
   });
   if (options.sandbox) {
-    try {
-      client.setSandboxMode(true);
-    } catch {
+    // ccxt keeps an empty `urls.test` key on venues without a sandbox: check the value, not the key.
+    if (!(client.urls as { test?: unknown }).test) {
       throw new ConfigError(`exchange '${options.exchangeId}' has no sandbox; drop --sandbox`);
     }
+    client.setSandboxMode(true);
   }
   if (options.apiUrl) client.urls.api = rebaseUrls(client.urls.api, options.apiUrl, client.hostname);
   return client;

@@ -1,5 +1,5 @@
 /** Live trading needs both the --live flag and SENTIFLOW_LIVE=I_UNDERSTAND; anything else is paper. */
-import type { TradingMode } from '../../sinks/exchange/types.js';
+import type { TradingMode } from './types.js';
 
 export const LIVE_CONFIRMATION = 'I_UNDERSTAND';
 
