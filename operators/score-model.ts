@@ -1,0 +1,126 @@
+/**
+ * The scoring model: every lexicon and modifier list, merged once into Maps and Sets, plus the compiled
+ * tokenizer. Built by createScoringModel(); scoreText() only reads it.
+ *
+ * Precedence (later wins): AFINN-165 supplement < VADER < our general additions < our crypto lexicon and
+ * market emoji (unless `crypto: false`) < `options.lexicon`. See lexicon/README.md for sources.
+ * Cost: ~10k Map entries (~1-2 MB), built in a few ms; build it once per process and share it.
+ */
+import { RegexpTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer.js';
+import { AFINN_SUPPLEMENT_TSV } from './lexicon/afinn-supplement.js';
+import { CONVENTIONAL_CAPS, CRYPTO_LEXICON } from './lexicon/crypto-lexicon.js';
+import { EMOJI_LEXICON, EMOTICON_LEXICON, MARKET_EMOJI } from './lexicon/emoji-lexicon.js';
+import { GENERAL_ADDITIONS } from './lexicon/general-additions.js';
+import {
+  ADJECTIVE_INTENSIFIERS,
+  CONTRAST_MARKERS,
+  DAMPENERS,
+  INTENSIFIERS,
+  NEGATORS,
+} from './lexicon/modifiers.js';
+import { VADER_LEXICON_TSV } from './lexicon/vader-lexicon.js';
+
+export interface ScoringOptions {
+  /** Include the crypto lexicon, market emoji and price-move rule on top of the general lexicon (default true). */
+  readonly crypto?: boolean;
+  /** Extra or overriding entries on VADER's [-4, 4] scale; keys with spaces are phrases. */
+  readonly lexicon?: Readonly<Record<string, number>>;
+  /** Factor applied to a negated sentiment word (default -0.74, VADER's empirical value). */
+  readonly negationScalar?: number;
+  /** Normalisation constant: score = s / sqrt(s² + alpha) (default 15). */
+  readonly normalizationAlpha?: number;
+}
+
+export interface Phrase {
+  readonly rest: readonly string[];
+  readonly text: string;
+  readonly value: number;
+}
+
+/** Everything the scorer needs, built once by createScoringModel and never mutated. */
+export interface ScoringModel {
+  readonly words: ReadonlyMap<string, number>;
+  readonly phrases: ReadonlyMap<string, readonly Phrase[]>;
+  readonly emoticons: ReadonlyMap<string, number>;
+  readonly emoji: ReadonlyMap<number, number>;
+  readonly boosters: ReadonlyMap<string, number>;
+  readonly negators: ReadonlySet<string>;
+  readonly contrast: ReadonlySet<string>;
+  readonly conventionalCaps: ReadonlySet<string>;
+  /** Sentiment words that intensify a following sentiment word instead of counting themselves. */
+  readonly adjectiveIntensifiers: ReadonlySet<string>;
+  /** Score "up 5%" / "down 8%" as price moves. */
+  readonly priceMoves: boolean;
+  readonly negationScalar: number;
+  readonly alpha: number;
+  readonly tokenizer: { tokenize(text: string): string[] | null };
+}
+
+/** VADER's empirical shift for an intensifier (+) or dampener (-) before a sentiment word. */
+export const INCREMENT = 0.293;
+const WORD_SHAPE = /^[\p{L}\p{N}](?:[\p{L}\p{N}_'-]*[\p{L}\p{N}])?$/u;
+const SINGLE_EMOJI = /^\p{Extended_Pictographic}\uFE0F?$/u;
+// URL | word (optionally #, $ or @ prefixed) | run of punctuation, symbols and emoji (maybe an emoticon
+// ending in a letter, such as ":D").
+const TOKEN_PATTERN =
+  /https?:\/\/\S+|[@#$]?[\p{L}\p{N}](?:[\p{L}\p{N}_'’-]*[\p{L}\p{N}])?|[^\s\p{L}\p{N}]+(?:[DPpOoSsbX3](?![\p{L}\p{N}]))?/gu;
+
+export function createScoringModel(options: ScoringOptions = {}): ScoringModel {
+  const words = new Map<string, number>();
+  const emoticons = new Map<string, number>();
+  const phraseList = new Map<string, Phrase[]>();
+  const emoji = new Map<number, number>();
+  const add = (key: string, value: number): void => {
+    const lower = key.toLowerCase();
+    if (SINGLE_EMOJI.test(key)) {
+      emoji.set(key.codePointAt(0)!, value);
+      return;
+    }
+    if (lower.includes(' ')) {
+      const [first, ...rest] = lower.split(' ');
+      const list = phraseList.get(first!) ?? [];
+      const kept = list.filter((p) => p.text !== lower);
+      kept.push({ rest, text: lower, value });
+      kept.sort((a, b) => b.rest.length - a.rest.length);
+      phraseList.set(first!, kept);
+    } else if (WORD_SHAPE.test(key)) words.set(lower, value);
+    else emoticons.set(key, value);
+  };
+  for (const line of `${AFINN_SUPPLEMENT_TSV}\n${VADER_LEXICON_TSV}`.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab > 0) add(line.slice(0, tab), Number(line.slice(tab + 1)));
+  }
+  for (const lexicon of [GENERAL_ADDITIONS, EMOTICON_LEXICON, EMOJI_LEXICON]) {
+    for (const [key, value] of Object.entries(lexicon)) add(key, value);
+  }
+  const crypto = options.crypto ?? true;
+  if (crypto) {
+    for (const lexicon of [CRYPTO_LEXICON, MARKET_EMOJI]) {
+      for (const [key, value] of Object.entries(lexicon)) add(key, value);
+    }
+  }
+  for (const [key, value] of Object.entries(options.lexicon ?? {})) add(key, value);
+
+  const boosters = new Map<string, number>();
+  for (const w of INTENSIFIERS) boosters.set(w, INCREMENT);
+  for (const w of DAMPENERS) boosters.set(w, -INCREMENT);
+  const negators = new Set(NEGATORS);
+  // Modifiers carry no sentiment of their own ("no" is -1.2 in VADER; here it negates instead).
+  for (const w of [...boosters.keys(), ...negators]) words.delete(w);
+
+  return {
+    words,
+    phrases: phraseList,
+    emoticons,
+    emoji,
+    boosters,
+    negators,
+    contrast: new Set(CONTRAST_MARKERS),
+    conventionalCaps: new Set(CONVENTIONAL_CAPS),
+    adjectiveIntensifiers: new Set(ADJECTIVE_INTENSIFIERS),
+    priceMoves: crypto,
+    negationScalar: options.negationScalar ?? -0.74,
+    alpha: options.normalizationAlpha ?? 15,
+    tokenizer: new RegexpTokenizer({ pattern: TOKEN_PATTERN, gaps: false }),
+  };
+}

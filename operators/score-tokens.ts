@@ -1,0 +1,144 @@
+/**
+ * Tokenizing for the scorer, in one pass over natural's RegexpTokenizer output: words are lowercased and
+ * looked up, emoticons and emoji get their valence, and punctuation only counts (! and ?) and marks
+ * clause boundaries (. , ; : ! ? and contrast words) that limit the reach of negation.
+ * Mentions, cashtags, URLs and one-character words are skipped (VADER skips singletons too).
+ */
+import type { ScoringModel } from './score-model.js';
+
+/** Token flag: written in capitals (and not an acronym that is always capitalised). */
+export const CAPS = 1;
+
+/** "soooo goooood" -> "soo good"/"so god": the first collapse that is a known word, else the input. */
+function collapseStretched(word: string, model: ScoringModel): string {
+  let hasRun = false;
+  for (let i = 2; i < word.length && !hasRun; i++) {
+    hasRun = word.charCodeAt(i) === word.charCodeAt(i - 1) && word.charCodeAt(i) === word.charCodeAt(i - 2);
+  }
+  if (!hasRun) return word;
+  const two = word.replace(/(.)\1{2,}/g, '$1$1');
+  if (model.words.has(two) || model.boosters.has(two)) return two;
+  const one = word.replace(/(.)\1+/g, '$1');
+  return model.words.has(one) || model.boosters.has(one) ? one : two;
+}
+
+function capsOf(token: string): boolean {
+  let upper = false;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c >= 97 && c <= 122) return false;
+    if (c >= 65 && c <= 90) upper = true;
+  }
+  return upper;
+}
+
+/** Tokenized text: parallel arrays, one entry per word, emoticon or emoji. */
+export interface Tokens {
+  readonly keys: string[];
+  readonly values: number[];
+  readonly flags: number[];
+  readonly clauses: number[];
+  exclamations: number;
+  questions: number;
+  capsWords: number;
+  contrastAt: number;
+}
+
+export function tokenize(text: string, model: ScoringModel): Tokens {
+  const t: Tokens = {
+    keys: [],
+    values: [],
+    flags: [],
+    clauses: [],
+    exclamations: 0,
+    questions: 0,
+    capsWords: 0,
+    contrastAt: -1,
+  };
+  const raw = model.tokenizer.tokenize(text);
+  if (raw === null) return t;
+  let clause = 0;
+  const push = (key: string, value: number, flags: number): void => {
+    t.keys.push(key);
+    t.values.push(value);
+    t.flags.push(flags);
+    t.clauses.push(clause);
+  };
+  for (const m of raw) {
+    const c0 = m.charCodeAt(0);
+    const prefixed = c0 === 35 || c0 === 36 || c0 === 64; // # $ @
+    const isWord = prefixed ? m.length > 1 : isAlnumStart(c0);
+    if (isWord) {
+      if (c0 === 64 || c0 === 36) continue; // mentions and cashtags carry no sentiment
+      if (c0 === 104 && (m.startsWith('http://') || m.startsWith('https://'))) continue;
+      const surface = prefixed ? m.slice(1) : m;
+      if (surface.length < 2) continue;
+      let key = surface.toLowerCase();
+      if (key.includes('’')) key = key.replaceAll('’', "'");
+      let value = model.words.get(key);
+      if (value === undefined && !model.boosters.has(key) && !model.phrases.has(key)) {
+        key = collapseStretched(key, model);
+        value = model.words.get(key);
+      }
+      let flags = 0;
+      if (!prefixed && !model.conventionalCaps.has(key)) {
+        if (capsOf(surface)) {
+          flags = CAPS;
+          t.capsWords++;
+        }
+      }
+      if (model.contrast.has(key)) {
+        if (t.contrastAt < 0) t.contrastAt = t.keys.length;
+        clause++;
+      }
+      push(key, value ?? 0, flags);
+      continue;
+    }
+    const emoticon = model.emoticons.get(m) ?? model.emoticons.get(trimPunctuation(m));
+    if (emoticon !== undefined) {
+      push(m, emoticon, 0);
+      countPunctuation(m, t);
+      continue;
+    }
+    let previous = -1;
+    let repeats = 0;
+    for (const ch of m) {
+      const cp = ch.codePointAt(0)!;
+      if (cp === 33) t.exclamations++;
+      else if (cp === 63) t.questions++;
+      if (cp === 33 || cp === 63 || cp === 46 || cp === 44 || cp === 59 || cp === 58) clause++;
+      const value = cp > 0x2000 ? model.emoji.get(cp) : undefined;
+      if (value === undefined) {
+        if (!isEmojiJoiner(cp)) previous = -1;
+        continue;
+      }
+      // A row of the same emoji intensifies, with diminishing returns (each extra one adds 30%, up to 3).
+      repeats = cp === previous ? repeats + 1 : 0;
+      previous = cp;
+      if (repeats === 0) push(ch, value, 0);
+      else if (repeats <= 3) t.values[t.values.length - 1]! += value * 0.3;
+    }
+  }
+  return t;
+}
+
+function isAlnumStart(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && c < 0x2000);
+}
+
+function trimPunctuation(m: string): string {
+  return m.replace(/^[.,!?]+|[.,!?]+$/g, '');
+}
+
+function countPunctuation(m: string, t: Tokens): void {
+  for (let i = 0; i < m.length; i++) {
+    const c = m.charCodeAt(i);
+    if (c === 33) t.exclamations++;
+    else if (c === 63) t.questions++;
+  }
+}
+
+/** Variation selector, zero-width joiner and skin tones: parts of the emoji before them. */
+function isEmojiJoiner(cp: number): boolean {
+  return cp === 0xfe0f || cp === 0x200d || (cp >= 0x1f3fb && cp <= 0x1f3ff);
+}
