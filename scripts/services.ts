@@ -16,6 +16,7 @@ import {
   recordAlive,
   type ServerRecord,
   type ServicesState,
+  withStateLock,
   writeState,
 } from './services/state.js';
 import type { Provided } from './services/types.js';
@@ -130,7 +131,7 @@ if (!command) {
   process.exit(2);
 }
 try {
-  await command();
+  await (command === commands.status ? command() : withStateLock(command));
 } catch (error) {
   process.stderr.write(`[services] ${(error as Error).message}\n`);
   process.exit(1);

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { containerRunning } from './docker.js';
 import { stateFile } from './paths.js';
 import { isAlive } from './processes.js';
@@ -44,4 +45,36 @@ export async function recordAlive(record: ServerRecord<unknown> | undefined): Pr
   if (record.pid !== undefined) return isAlive(record.pid);
   if (record.containerId !== undefined) return containerRunning(record.containerId);
   return false;
+}
+
+/**
+ * Runs `body` holding .cache/services/state.json.lock, so two `services:up` at once cannot both start
+ * servers and lose one of them from the state file. A lock whose holder died is taken over.
+ */
+export async function withStateLock<T>(
+  body: () => Promise<T>,
+  file = stateFile,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const lock = `${file}.lock`;
+  mkdirSync(dirname(file), { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(lock, { encoding: 'utf8', flag: 'r' }) || '0');
+      if (holder > 0 && !isAlive(holder)) rmSync(lock, { force: true });
+      else if (Date.now() > deadline)
+        throw new Error(`another services command (pid ${holder}) holds ${lock}`);
+      else await delay(200);
+    }
+  }
+  try {
+    return await body();
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }
