@@ -1,6 +1,6 @@
 import { defer, map, type Observable, type OperatorFunction } from 'rxjs';
-import { RecentIds } from './recent-ids.js';
-import { SimHashIndex, simhashText } from './simhash.js';
+import { RecentIds, type RecentIdsSnapshot } from './recent-ids.js';
+import { SimHashIndex, type SimHashIndexSnapshot, simhashText } from './simhash.js';
 import { dropped } from './tally-drops.js';
 import type { Dropped, Tweet } from './types.js';
 
@@ -30,6 +30,14 @@ export interface DedupeState {
   step(tweet: Tweet): Tweet | Dropped;
   /** Held entries: ids and text hashes; each stays within its bound. */
   size(): { readonly ids: number; readonly texts: number };
+  /** Everything needed to resume exactly here (JSON-serialisable; size follows the bounds). */
+  snapshot(): DedupeSnapshot;
+}
+
+export interface DedupeSnapshot {
+  readonly version: 1;
+  readonly ids: RecentIdsSnapshot;
+  readonly texts: SimHashIndexSnapshot;
 }
 
 /**
@@ -41,8 +49,9 @@ export interface DedupeState {
  *    `duplicate_id`. The original's reach already shows in its retweet_count, which the scorer's
  *    weight uses;
  * 3. a text within `maxDistance` bits (SimHash) of one seen within the horizon drops as `near_duplicate`.
+ * `from` resumes from a snapshot taken by `snapshot()` (e.g. a checkpoint of the process stage).
  */
-export function createDedupeState(options?: DedupeOptions): DedupeState {
+export function createDedupeState(options?: DedupeOptions, from?: DedupeSnapshot): DedupeState {
   const o = { ...DEFAULT_DEDUPE_OPTIONS, ...options };
   const ids = new RecentIds({ capacity: o.maxIds, horizonMs: o.horizonMs });
   const texts = new SimHashIndex({
@@ -50,6 +59,10 @@ export function createDedupeState(options?: DedupeOptions): DedupeState {
     horizonMs: o.horizonMs,
     maxDistance: o.maxDistance,
   });
+  if (from !== undefined) {
+    ids.restore(from.ids);
+    texts.restore(from.texts);
+  }
   return {
     step(tweet) {
       ids.advance(tweet.createdAt);
@@ -73,6 +86,7 @@ export function createDedupeState(options?: DedupeOptions): DedupeState {
       return tweet;
     },
     size: () => ({ ids: ids.size, texts: texts.size }),
+    snapshot: () => ({ version: 1, ids: ids.snapshot(), texts: texts.snapshot() }),
   };
 }
 

@@ -24,6 +24,11 @@ export interface WindowOptions {
   readonly initialWatermark?: number;
   /** Distinct authors are exact up to this many per bucket; beyond, new ids are counted without being stored. */
   readonly maxAuthorsPerBucket?: number;
+  /**
+   * Input sources (e.g. Kafka partitions) with a watermark each; buckets close at their minimum,
+   * so the output does not depend on how sources were interleaved. Unset: one source.
+   */
+  readonly sources?: readonly (string | number)[];
 }
 
 export const DEFAULT_WINDOW_OPTIONS: Required<WindowOptions> = {
@@ -32,6 +37,7 @@ export const DEFAULT_WINDOW_OPTIONS: Required<WindowOptions> = {
   neutralBand: 0.05,
   initialWatermark: Number.NEGATIVE_INFINITY,
   maxAuthorsPerBucket: 100_000,
+  sources: [],
 };
 
 // Sums are kept as integers in micro-units: integer addition is associative, so a bucket does not
@@ -54,24 +60,73 @@ interface Accumulator {
 
 /** The plain state machine behind {@link windowByHour}: one instance per subscription. */
 export interface HourlyWindows {
-  /** Feeds one item; returns what it closes or rejects, in emission order. */
-  step(item: ScoredTweet | WatermarkAdvance): readonly (Bucket | Dropped)[];
+  /**
+   * Feeds one item from `source` (required when `sources` is set); returns what it closes or
+   * rejects, in emission order. A WatermarkAdvance without a source advances every source.
+   */
+  step(item: ScoredTweet | WatermarkAdvance, source?: string | number): readonly (Bucket | Dropped)[];
   /** Closes every open bucket (end of a replay), in order. */
   flush(): readonly Bucket[];
+  /** Everything needed to resume exactly here: JSON-serialisable, exact (sums in micro-units). */
+  snapshot(): WindowSnapshot;
+  /** The minimum of the sources' watermarks. */
   readonly watermark: number;
   /** Open buckets held. */
   readonly openBuckets: number;
 }
 
-const NONE: readonly (Bucket | Dropped)[] = [];
+export interface WindowSnapshot {
+  readonly version: 1;
+  /** Watermark per source; null when a source has none yet. */
+  readonly watermarks: Readonly<Record<string, number | null>>;
+  readonly buckets: readonly OpenBucketSnapshot[];
+}
 
-export function createHourlyWindows(options?: WindowOptions): HourlyWindows {
+export interface OpenBucketSnapshot {
+  readonly symbol: string;
+  readonly start: number;
+  readonly count: number;
+  /** Sums in micro-units (integers). */
+  readonly score: number;
+  readonly weight: number;
+  readonly weighted: number;
+  readonly positive: number;
+  readonly negative: number;
+  readonly neutral: number;
+  readonly authors: readonly string[];
+  readonly extraAuthors: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+const NONE: readonly (Bucket | Dropped)[] = [];
+const SINGLE = '';
+
+export function createHourlyWindows(options?: WindowOptions, from?: WindowSnapshot): HourlyWindows {
   const o = { ...DEFAULT_WINDOW_OPTIONS, ...options };
-  const resumedAt = o.initialWatermark;
-  let watermark = o.initialWatermark;
+  const keys = o.sources.length === 0 ? [SINGLE] : o.sources.map(String);
+  const restored =
+    from === undefined ? [] : keys.map((k) => from.watermarks[k]).filter((w) => typeof w === 'number');
+  const fromSnapshot = restored.length > 0 ? Math.min(...restored) : Number.NEGATIVE_INFINITY;
+  const sourceMarks = new Map(
+    keys.map((k) => [k, Math.max(o.initialWatermark, from?.watermarks[k] ?? fromSnapshot)]),
+  );
+  let watermark = Math.min(...sourceMarks.values());
+  // Tweets for buckets closed before this run started drop as closed_before_resume, not late.
+  const resumedAt = watermark;
   let nextClose = Number.POSITIVE_INFINITY;
   let open = 0;
   const byStart = new Map<number, Map<string, Accumulator>>();
+  for (const b of from?.buckets ?? []) {
+    let symbols = byStart.get(b.start);
+    if (symbols === undefined) {
+      symbols = new Map();
+      byStart.set(b.start, symbols);
+    }
+    symbols.set(b.symbol, { ...b, authors: new Set(b.authors) });
+    open++;
+    nextClose = Math.min(nextClose, b.start + HOUR_MS + o.allowedLatenessMs);
+  }
 
   const closeUpTo = (limit: number): Bucket[] => {
     const out: Bucket[] = [];
@@ -91,9 +146,19 @@ export function createHourlyWindows(options?: WindowOptions): HourlyWindows {
     return out;
   };
 
-  const advance = (time: number): readonly Bucket[] => {
-    if (time <= watermark) return NONE as readonly Bucket[];
-    watermark = time;
+  // Raises one source's watermark (or all, for source null) and closes what the new minimum allows.
+  const advance = (time: number, source: string | null): readonly Bucket[] => {
+    if (source === null) {
+      for (const [k, w] of sourceMarks) if (time > w) sourceMarks.set(k, time);
+    } else {
+      const current = sourceMarks.get(source);
+      if (current === undefined) throw new RangeError(`unknown window source ${source}`);
+      if (time <= current) return NONE as readonly Bucket[];
+      sourceMarks.set(source, time);
+    }
+    const next = sourceMarks.size === 1 ? time : Math.min(...sourceMarks.values());
+    if (next <= watermark) return NONE as readonly Bucket[];
+    watermark = next;
     return watermark >= nextClose ? closeUpTo(watermark) : (NONE as readonly Bucket[]);
   };
 
@@ -138,17 +203,27 @@ export function createHourlyWindows(options?: WindowOptions): HourlyWindows {
     return null;
   };
 
-  let maxEventTime = Number.NEGATIVE_INFINITY;
+  const sourceKey = (source: string | number | undefined): string | null => {
+    if (o.sources.length === 0) return SINGLE;
+    return source === undefined ? null : String(source);
+  };
   return {
-    step(item) {
-      if (item.kind === 'watermark') return advance(item.time);
+    step(item, source) {
+      const key = sourceKey(source);
+      if (item.kind === 'watermark') return advance(item.time, key);
+      if (key === null) throw new RangeError('a tweet needs its source when the window has several');
       const late = add(item);
       if (late !== null) return [late];
-      if (item.createdAt <= maxEventTime) return NONE;
-      maxEventTime = item.createdAt;
-      return advance(maxEventTime - o.maxOutOfOrdernessMs);
+      return advance(item.createdAt - o.maxOutOfOrdernessMs, key);
     },
     flush: () => closeUpTo(Number.POSITIVE_INFINITY),
+    snapshot: () => ({
+      version: 1,
+      watermarks: Object.fromEntries([...sourceMarks].map(([k, w]) => [k, Number.isFinite(w) ? w : null])),
+      buckets: [...byStart].flatMap(([start, symbols]) =>
+        [...symbols].map(([symbol, a]) => ({ ...a, symbol, start, authors: [...a.authors] })),
+      ),
+    }),
     get watermark() {
       return watermark;
     },

@@ -8,6 +8,7 @@ export * from './match-symbols.js';
 export * from './normalize-envelope.js';
 export * from './normalize-envelopes.js';
 export * from './recent-ids.js';
+export * from './score-tweets.js';
 export * from './simhash.js';
 export * from './strategy-params.js';
 export * from './tally-drops.js';

@@ -1,3 +1,9 @@
+export interface RecentIdsSnapshot {
+  readonly latest: number | null;
+  readonly ids: readonly string[];
+  readonly times: readonly number[];
+}
+
 /**
  * A set of recently seen ids, bounded by count (a ring) and by event time (a horizon behind the
  * latest time seen). Plain code for the dedupe operator.
@@ -47,6 +53,28 @@ export class RecentIds {
     this.ring[slot] = id;
     this.times[slot] = eventTime;
     this.seqById.set(id, seq);
+  }
+
+  /** The held ids oldest first, with their times and the time bound: JSON-serialisable. */
+  snapshot(): RecentIdsSnapshot {
+    const ids: string[] = [];
+    const times: number[] = [];
+    for (let seq = this.tail; seq < this.head; seq++) {
+      const slot = seq % this.capacity;
+      const id = this.ring[slot];
+      if (id === null || id === undefined || this.seqById.get(id) !== seq) continue;
+      ids.push(id);
+      times.push(this.times[slot]!);
+    }
+    return { latest: Number.isFinite(this.latest) ? this.latest : null, ids, times };
+  }
+
+  /** Adds a snapshot's ids back in their order (to a fresh set); the bounds of this set apply. */
+  restore(snapshot: RecentIdsSnapshot): void {
+    snapshot.ids.forEach((id, i) => {
+      this.add(id, snapshot.times[i] ?? 0);
+    });
+    if (snapshot.latest !== null) this.advance(snapshot.latest);
   }
 
   private evictTail(): void {

@@ -129,6 +129,14 @@ export interface SimHashIndexOptions {
   readonly maxProbes?: number;
 }
 
+export interface SimHashIndexSnapshot {
+  readonly latest: number | null;
+  readonly his: readonly number[];
+  readonly los: readonly number[];
+  readonly times: readonly number[];
+  readonly ids: readonly string[];
+}
+
 const BANDS = 4;
 const BAND_VALUES = 1 << 16;
 
@@ -199,6 +207,39 @@ export class SimHashIndex {
     }
     this.insert(hash, eventTime, id);
     return null;
+  }
+
+  /** The held hashes oldest first, with ids, times and the time bound: JSON-serialisable. */
+  snapshot(): SimHashIndexSnapshot {
+    const out = {
+      latest: Number.isFinite(this.latest) ? this.latest : null,
+      his: [] as number[],
+      los: [] as number[],
+      times: [] as number[],
+      ids: [] as string[],
+    };
+    for (let seq = this.tail; seq < this.head; seq++) {
+      const slot = seq % this.capacity;
+      if (this.seqs[slot] !== seq) continue;
+      out.his.push(this.his[slot]! >>> 0);
+      out.los.push(this.los[slot]! >>> 0);
+      out.times.push(this.times[slot]!);
+      out.ids.push(this.ids[slot]!);
+    }
+    return out;
+  }
+
+  /** Inserts a snapshot's hashes back in their order (into a fresh index); this index's bounds apply. */
+  restore(snapshot: SimHashIndexSnapshot): void {
+    for (let i = 0; i < snapshot.ids.length; i++) {
+      this.insert(
+        { hi: snapshot.his[i]!, lo: snapshot.los[i]!, tokens: 0 },
+        snapshot.times[i]!,
+        snapshot.ids[i]!,
+      );
+    }
+    if (snapshot.latest !== null && snapshot.latest > this.latest) this.latest = snapshot.latest;
+    this.expire(this.latest - this.horizonMs);
   }
 
   private insert(hash: SimHash, eventTime: number, id: string): void {

@@ -198,3 +198,33 @@ describe('dedupeTweets', () => {
     });
   });
 });
+
+describe('createDedupeState snapshots', () => {
+  const arbTweet = fc.record({
+    id: fc.integer({ min: 0, max: 80 }).map(String),
+    retweetOf: fc.option(fc.integer({ min: 0, max: 80 }).map(String)),
+    text: fc.constantFrom(
+      'join our vip group now please friends',
+      'buy $btc now or cry later friends',
+      '$eth fees fell again after the upgrade',
+      'short one',
+    ),
+    createdAt: fc.integer({ min: 0, max: 4 * HOUR }),
+  });
+
+  it('resumes from a JSON round-tripped snapshot with the same decisions as an uninterrupted run', () => {
+    fc.assert(
+      fc.property(fc.array(arbTweet, { maxLength: 120 }), fc.nat(120), (items, cut) => {
+        const options = { maxIds: 30, maxTexts: 10, horizonMs: HOUR };
+        const tweets = items.map((i) => tweet(i));
+        const straight = createDedupeState(options);
+        const expected = tweets.map((t) => reasonOf(straight.step(t)));
+        const first = createDedupeState(options);
+        const before = tweets.slice(0, cut).map((t) => reasonOf(first.step(t)));
+        const resumed = createDedupeState(options, JSON.parse(JSON.stringify(first.snapshot())));
+        const after = tweets.slice(cut).map((t) => reasonOf(resumed.step(t)));
+        expect([...before, ...after]).toEqual(expected);
+      }),
+    );
+  });
+});

@@ -88,3 +88,14 @@ export function envelope(
 export function testScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 }
+
+/** Event times from gaps: start + g0, start + g0 + g1, ... */
+export function runningTimes(gaps: readonly number[], start = T0): number[] {
+  const out: number[] = [];
+  let t = start;
+  for (const g of gaps) {
+    t += g;
+    out.push(t);
+  }
+  return out;
+}

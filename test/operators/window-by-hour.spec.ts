@@ -5,7 +5,7 @@ import { createHourlyWindows, type WatermarkAdvance } from '../../operators/hour
 import { dropped } from '../../operators/tally-drops.js';
 import type { Bucket, Dropped, ScoredTweet } from '../../operators/types.js';
 import { windowByHour } from '../../operators/window-by-hour.js';
-import { HOUR, MINUTE, scored, T0, testScheduler } from './support.js';
+import { HOUR, MINUTE, runningTimes, scored, T0, testScheduler } from './support.js';
 
 const at = (minutes: number, overrides: Partial<ScoredTweet> = {}): ScoredTweet =>
   scored({ id: String(minutes), createdAt: T0 + minutes * MINUTE, ...overrides });
@@ -157,7 +157,7 @@ describe('createHourlyWindows properties', () => {
     { maxLength: 150 },
   );
   const build = (
-    rows: { dt: number; score: number; weight: number; author: string; symbols: string[] }[],
+    rows: { dt: number; score: number; weight: number; author: string; symbols: readonly string[] }[],
   ) => {
     let t = T0;
     return rows.map((r, i) => {
@@ -292,5 +292,96 @@ describe('windowByHour', () => {
         },
       ),
     );
+  });
+});
+
+describe('createHourlyWindows with several sources', () => {
+  const options = { maxOutOfOrdernessMs: 0, allowedLatenessMs: 0, sources: [0, 1] };
+
+  it('closes a bucket only when every source has passed it', () => {
+    const windows = createHourlyWindows(options);
+    windows.step(at(10), 0);
+    expect(windows.step(at(70), 0)).toEqual([]);
+    expect(windows.step(at(65), 1)).toMatchObject([{ start: T0, count: 1 }]);
+  });
+
+  it('advances every source on a watermark without a source', () => {
+    const windows = createHourlyWindows(options);
+    windows.step(at(10), 0);
+    expect(windows.step({ kind: 'watermark', time: T0 + HOUR })).toMatchObject([{ start: T0 }]);
+  });
+
+  it('needs the source of a tweet, and a known one', () => {
+    const windows = createHourlyWindows(options);
+    expect(() => windows.step(at(10))).toThrow(RangeError);
+    expect(() => windows.step(at(10), 7)).toThrow(RangeError);
+  });
+
+  it('gives identical output for any interleaving of the sources', () => {
+    const arbSource = fc
+      .array(fc.integer({ min: 0, max: 20 * MINUTE }), { maxLength: 40 })
+      .map((gaps) => runningTimes(gaps));
+    fc.assert(
+      fc.property(arbSource, arbSource, fc.array(fc.boolean(), { maxLength: 80 }), (s0, s1, picks) => {
+        const tweetsOf = (times: number[], source: number) =>
+          times.map((t, i) =>
+            scored({ id: `${source}-${i}`, createdAt: t, symbols: source === 0 ? ['BTC'] : ['BTC', 'ETH'] }),
+          );
+        const a = tweetsOf(s0, 0);
+        const b = tweetsOf(s1, 1);
+        const interleave = (choose: (k: number) => boolean) => {
+          const w = createHourlyWindows({ ...options, maxOutOfOrdernessMs: 5 * MINUTE });
+          const out: (Bucket | Dropped)[] = [];
+          let i = 0;
+          let j = 0;
+          for (let k = 0; i < a.length || j < b.length; k++) {
+            if (j >= b.length || (i < a.length && choose(k))) out.push(...w.step(a[i++]!, 0));
+            else out.push(...w.step(b[j++]!, 1));
+          }
+          return [...out, ...w.flush()];
+        };
+        expect(interleave((k) => picks[k] ?? true)).toEqual(interleave(() => true));
+      }),
+    );
+  });
+});
+
+describe('createHourlyWindows snapshots', () => {
+  it('resumes from a JSON round-tripped snapshot exactly where it stopped', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            dt: fc.integer({ min: 0, max: 9 * MINUTE }),
+            score: fc.double({ min: -1, max: 1, noNaN: true }),
+          }),
+          {
+            maxLength: 80,
+          },
+        ),
+        fc.nat(80),
+        (rows, cut) => {
+          const times = runningTimes(rows.map((r) => r.dt));
+          const tweets = rows.map((r, i) =>
+            scored({ id: String(i), createdAt: times[i]!, score: r.score, authorId: `a${i % 3}` }),
+          );
+          const options = { maxOutOfOrdernessMs: 5 * MINUTE, allowedLatenessMs: 0 };
+          const straight = run(tweets, options);
+          const first = createHourlyWindows(options);
+          const before = tweets.slice(0, cut).flatMap((x) => first.step(x));
+          const resumed = createHourlyWindows(options, JSON.parse(JSON.stringify(first.snapshot())));
+          const after = [...tweets.slice(cut).flatMap((x) => resumed.step(x)), ...resumed.flush()];
+          expect([...before, ...after]).toEqual(straight);
+        },
+      ),
+    );
+  });
+
+  it('drops tweets for buckets closed before the snapshot as closed_before_resume', () => {
+    const first = createHourlyWindows({ maxOutOfOrdernessMs: 0, allowedLatenessMs: 0 });
+    first.step(at(10));
+    first.step(at(70));
+    const resumed = createHourlyWindows({ maxOutOfOrdernessMs: 0, allowedLatenessMs: 0 }, first.snapshot());
+    expect(resumed.step(at(20))).toMatchObject([{ reason: 'closed_before_resume' }]);
   });
 });
