@@ -8,9 +8,9 @@ import { createXClient } from '../../pipeline/sources/x-client.js';
 import { addRules } from '../../pipeline/sources/x-rules.js';
 import { createXStream$, X_STALL_TIMEOUT_MS } from '../../pipeline/sources/x-stream.js';
 import { createProducer, type TopicProducer } from '../../sinks/kafka/producer.js';
-import { type FakeXServer, startFakeXServer } from '../support/fake-x-server.js';
 import { brokers, freshTopics, readAll, silentLogger, testKafka } from '../pipeline/ingest/kafka-helpers.js';
 import { ManualScheduler } from '../pipeline/sources/manual-scheduler.js';
+import { type FakeXServer, startFakeXServer } from '../support/fake-x-server.js';
 
 let kafka: Kafka;
 let producer: TopicProducer;
@@ -67,7 +67,11 @@ describe('X stream -> Kafka through drops, errors and stalls (real broker)', () 
         type: 'status',
         status: 429,
         body: { title: 'Too Many Requests' },
-        headers: { 'x-rate-limit-limit': '50', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(reset) },
+        headers: {
+          'x-rate-limit-limit': '50',
+          'x-rate-limit-remaining': '0',
+          'x-rate-limit-reset': String(reset),
+        },
       },
     );
     for (let n = 1; n <= 10; n++) server.publish(tweet(n));
@@ -97,11 +101,15 @@ describe('X stream -> Kafka through drops, errors and stalls (real broker)', () 
     expect(server.connections.map((c) => c.status)).toEqual([200, 503, 200, 429, 200]);
 
     const raw = await readAll(kafka, topics.raw);
-    expect(raw.map((r) => r.key).sort()).toEqual(Array.from({ length: 30 }, (_, i) => tweet(i + 1).data.id).sort());
+    expect(raw.map((r) => r.key).sort()).toEqual(
+      Array.from({ length: 30 }, (_, i) => tweet(i + 1).data.id).sort(),
+    );
     const first = raw.find((r) => r.key === tweet(1).data.id)!;
     expect(first.timestamp).toBe(Date.UTC(2026, 2, 1, 9, 0, 1));
     expect(first.headers.source).toBe('x-stream');
-    expect(JSON.parse(first.value!.toString('utf8')).matching_rules).toEqual([{ id: server.rules[0]!.id, tag: 'BTC' }]);
+    expect(JSON.parse(first.value!.toString('utf8')).matching_rules).toEqual([
+      { id: server.rules[0]!.id, tag: 'BTC' },
+    ]);
     expect(await readAll(kafka, topics.dlq)).toEqual([]);
   });
 });
