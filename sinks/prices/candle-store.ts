@@ -6,6 +6,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import { toClickHouseError } from '../clickhouse/client.js';
 import { insertRows } from '../clickhouse/insert.js';
+import { numberLiteral, quoteString } from '../clickhouse/sql.js';
 import { InputError } from '../errors.js';
 import {
   type Candle,
@@ -15,7 +16,6 @@ import {
   timeframeMs,
   toCandleRow,
 } from './candle.js';
-import { sqlInteger, sqlString } from './sql-literal.js';
 
 export interface CandleStore {
   /** Writes candles of one series; idempotent (same open time replaces). */
@@ -52,14 +52,24 @@ interface StoredCandle {
   volume: number;
 }
 
+function seriesWhere(key: SeriesKey): string {
+  validateSeriesKey(key);
+  return `exchange = ${quoteString(key.exchange)} AND symbol = ${quoteString(key.symbol)} AND timeframe = ${quoteString(key.timeframe)}`;
+}
+
+/** SQL of the store, exported so the same text is tested on ClickHouse 18.16 and on current ClickHouse (chdb). */
+export const CANDLE_QUERIES = {
+  lastOpenTime: (key: SeriesKey): string =>
+    `SELECT max(open_time_ms) AS last, count() AS n FROM candles WHERE ${seriesWhere(key)}`,
+  candleAt: (key: SeriesKey, at: number): string =>
+    `SELECT open_time_ms, open, high, low, close, volume FROM candles FINAL WHERE ${seriesWhere(key)} ` +
+    `AND open_time_ms <= ${numberLiteral(Math.floor(at))} ORDER BY open_time_ms DESC LIMIT 1`,
+};
+
 export function createClickHouseCandleStore(
   client: ClickHouseClient,
   { url, logger, now = Date.now }: ClickHouseCandleStoreOptions,
 ): CandleStore {
-  const where = (key: SeriesKey): string => {
-    validateSeriesKey(key);
-    return `exchange = ${sqlString(key.exchange)} AND symbol = ${sqlString(key.symbol)} AND timeframe = ${sqlString(key.timeframe)}`;
-  };
   const select = async <T>(query: string, doing: string): Promise<T[]> => {
     try {
       const result = await client.query({ query, format: 'JSONEachRow' });
@@ -77,18 +87,14 @@ export function createClickHouseCandleStore(
     },
     async lastOpenTime(key) {
       const rows = await select<{ last: string | number; n: string | number }>(
-        `SELECT max(open_time_ms) AS last, count() AS n FROM candles WHERE ${where(key)}`,
+        CANDLE_QUERIES.lastOpenTime(key),
         'reading the last stored candle',
       );
       const row = rows[0];
       return row && Number(row.n) > 0 ? Number(row.last) : null;
     },
     async candleAt(key, at) {
-      const rows = await select<StoredCandle>(
-        `SELECT open_time_ms, open, high, low, close, volume FROM candles FINAL WHERE ${where(key)} ` +
-          `AND open_time_ms <= ${sqlInteger(Math.floor(at))} ORDER BY open_time_ms DESC LIMIT 1`,
-        'reading a candle',
-      );
+      const rows = await select<StoredCandle>(CANDLE_QUERIES.candleAt(key, at), 'reading a candle');
       const row = rows[0];
       if (!row) return null;
       return {
