@@ -10,7 +10,8 @@ import { ensureClickHouseServer } from './services/clickhouse-local.js';
 import { removeContainer } from './services/docker.js';
 import { defaultKafkaVersion, ensureKafkaJars } from './services/kafka-jars.js';
 import { stopProcess } from './services/processes.js';
-import { describeServices, type ProvidedServices, provideServices, serviceEnv } from './services/provide.js';
+import { type ProvidedServices, provideServices } from './services/provide.js';
+import { describeServices, serviceEnv } from './services/report.js';
 import {
   readState,
   recordAlive,

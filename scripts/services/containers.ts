@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StartedTestContainer } from 'testcontainers';
 import { clickHouseVersion, pingClickHouse } from './clickhouse-probe.js';
-import { removeContainer } from './docker.js';
+import { ensureImage, removeContainer } from './docker.js';
 import { defaultKafkaVersion } from './kafka-jars.js';
 import { waitForKafka } from './kafka-ready.js';
 import { probeKafkaVersion } from './kafka-version.js';
@@ -35,16 +35,22 @@ function asServer(container: StartedTestContainer): StartedServer {
   };
 }
 
+// The reaper image testcontainers 11.14 starts (reaper/reaper.js); it must be pullable too.
+const ryukImage = 'testcontainers/ryuk:0.14.0';
+
 async function testcontainers(options: ContainerOptions): Promise<typeof import('testcontainers')> {
   if (options.reap === false) process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+  else await ensureImage(process.env.RYUK_CONTAINER_IMAGE ?? ryukImage);
   return import('testcontainers');
 }
 
 export async function startKafkaContainer(options: ContainerOptions = {}): Promise<Provided<KafkaEndpoint>> {
   const started = Date.now();
+  const image = options.kafkaImage ?? defaultKafkaImage;
+  await ensureImage(image);
   const { GenericContainer, Wait } = await testcontainers(options);
   const [port, controller] = (await freePorts(2)) as [number, number];
-  const container = await new GenericContainer(options.kafkaImage ?? defaultKafkaImage)
+  const container = await new GenericContainer(image)
     .withNetworkMode('host')
     .withEnvironment({
       CLUSTER_ID: randomBytes(16).toString('base64url'),
@@ -85,6 +91,8 @@ export async function startClickHouseContainer(
   options: ContainerOptions = {},
 ): Promise<Provided<ClickHouseEndpoint>> {
   const started = Date.now();
+  const image = options.clickhouseImage ?? defaultClickHouseImage;
+  await ensureImage(image);
   const { GenericContainer } = await testcontainers(options);
   const [http, tcp, interserver] = (await freePorts(3)) as [number, number, number];
   // Replaces the image's docker_related_config.xml (which listens on every interface).
@@ -97,7 +105,7 @@ export async function startClickHouseContainer(
   <postgresql_port remove="1"/>
 </clickhouse>
 `;
-  const container = await new GenericContainer(options.clickhouseImage ?? defaultClickHouseImage)
+  const container = await new GenericContainer(image)
     .withNetworkMode('host')
     .withEnvironment({ CLICKHOUSE_SKIP_USER_SETUP: '1' })
     .withCopyContentToContainer([

@@ -47,6 +47,27 @@ export async function dockerReachable(env?: NodeJS.ProcessEnv): Promise<{ ok: bo
   }
 }
 
+/**
+ * Makes sure `image` is present, pulling it if needed: this is the "can pull" test. Without a reachable
+ * registry the engine answers with an error within seconds; a pull that progresses keeps the socket
+ * busy, so the idle timeout only fires on a stalled pull.
+ */
+export async function ensureImage(image: string, idleTimeoutMs = 30_000): Promise<void> {
+  const inspect = await dockerApi('GET', `/images/${encodeURIComponent(image)}/json`);
+  if (inspect.status === 200) return;
+  const colon = image.lastIndexOf(':');
+  const [name, tag] =
+    colon > image.lastIndexOf('/') ? [image.slice(0, colon), image.slice(colon + 1)] : [image, 'latest'];
+  const query = `fromImage=${encodeURIComponent(name)}&tag=${encodeURIComponent(tag)}`;
+  const pull = await dockerApi('POST', `/images/create?${query}`, { timeoutMs: idleTimeoutMs });
+  // The answer is JSON lines of progress; a failed pull ends with {"error": ...} or is one {"message": ...}.
+  const lines = pull.body.split('\n').filter((l) => l.trim().startsWith('{'));
+  const messages = lines.map((l) => JSON.parse(l) as { error?: string; message?: string });
+  const failed = messages.find((m) => m.error !== undefined);
+  const failure = failed?.error ?? (pull.status === 200 ? undefined : (messages[0]?.message ?? pull.body));
+  if (failure !== undefined) throw new Error(`cannot pull ${image}: ${failure.trim().slice(0, 200)}`);
+}
+
 /** Force-removes a container we started for `services:up` (Ryuk is off there, so nobody else will). */
 export async function removeContainer(id: string): Promise<void> {
   const { status, body } = await dockerApi('DELETE', `/containers/${encodeURIComponent(id)}?force=true`, {

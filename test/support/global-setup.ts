@@ -7,7 +7,8 @@
  * Servers we started stop in teardown; a watchdog kills them if this process dies without teardown.
  */
 import { killNow } from '../../scripts/services/processes.js';
-import { describeServices, provideServices, serviceEnv } from '../../scripts/services/provide.js';
+import { provideServices } from '../../scripts/services/provide.js';
+import { describeServices, serviceEnv } from '../../scripts/services/report.js';
 
 export default async function setup(): Promise<() => Promise<void>> {
   const log = (line: string): void => {
