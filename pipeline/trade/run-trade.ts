@@ -8,13 +8,13 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Decision } from '../../operators/types.js';
-import { describeError, isRetriable } from '../../sinks/errors.js';
 import type { ExchangeSink } from '../../sinks/exchange/exchange-sink.js';
 import type { OrderRecord } from '../../sinks/exchange/order-record.js';
 import { realSleep } from '../../sinks/exchange/retry.js';
 import { type BatchConsumer, createBatchConsumer } from '../../sinks/kafka/consumer.js';
 import type { Logger } from '../logger.js';
 import { decodeDecision } from './decision-codec.js';
+import { executeWithRetry } from './execute-decisions.js';
 
 export interface TradeStats {
   decisions: number;
@@ -56,26 +56,6 @@ export async function runTrade(options: RunTradeOptions): Promise<TradeRun> {
     logger,
   });
 
-  const executeWithRetry = async (
-    decision: Decision,
-    heartbeat: () => Promise<void>,
-  ): Promise<readonly OrderRecord[]> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await sink.execute(decision);
-      } catch (error) {
-        if (!isRetriable(error) || attempt >= retryAttempts) throw error;
-        const delay = retryDelayMs * 2 ** (attempt - 1);
-        log.warn(
-          { decisionId: decision.id, attempt, delayMs: delay, err: describeError(error) },
-          'decision not executed yet; retrying',
-        );
-        await heartbeat();
-        await sleep(delay);
-      }
-    }
-  };
-
   await consumer.run(async (batch, context) => {
     for (const message of batch.messages) {
       const decision = decodeDecision(message.value);
@@ -87,7 +67,13 @@ export async function runTrade(options: RunTradeOptions): Promise<TradeRun> {
         );
         continue;
       }
-      const records = await executeWithRetry(decision, context.heartbeat);
+      const records = await executeWithRetry(sink, decision, {
+        logger: log,
+        retryAttempts,
+        retryDelayMs,
+        sleep,
+        onWait: context.heartbeat,
+      });
       stats.decisions += 1;
       for (const r of records) stats.orders[r.status] = (stats.orders[r.status] ?? 0) + 1;
       options.onExecuted?.(decision, records);
