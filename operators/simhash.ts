@@ -125,7 +125,11 @@ export interface SimHashIndexOptions {
   readonly horizonMs: number;
   /** Largest Hamming distance that counts as a near duplicate: 0..3 (four 16-bit bands). */
   readonly maxDistance: number;
-  /** Longest candidate chain followed per band, so an adversarial input cannot make lookups slow. */
+  /**
+   * Longest candidate chain followed per band (default 16), newest first: texts on one topic share
+   * many SimHash bits, so band chains grow long; copy-paste spam arrives close together and is found
+   * early, and the cap keeps lookups fast on any input.
+   */
   readonly maxProbes?: number;
 }
 
@@ -169,7 +173,7 @@ export class SimHashIndex {
     this.capacity = options.capacity;
     this.horizonMs = options.horizonMs;
     this.maxDistance = options.maxDistance;
-    this.maxProbes = options.maxProbes ?? 64;
+    this.maxProbes = options.maxProbes ?? 16;
     this.his = new Int32Array(this.capacity);
     this.los = new Int32Array(this.capacity);
     this.times = new Float64Array(this.capacity);

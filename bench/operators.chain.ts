@@ -1,0 +1,112 @@
+/**
+ * operators.chain: the full chain normalize -> dedupe -> filter -> score -> window -> signal over
+ * 1,000,000 synthetic X v2 envelopes (JSON strings, generated before timing), as RxJS operators;
+ * baseline: the same work as a plain loop (bench/plain-chain.ts), measured in the same run.
+ * Value: tweets/s of the RxJS chain; ratio rxjs/plain; extras: peak RSS and both digests' agreement.
+ * `CHAIN_COUNT` overrides the count for quick runs.
+ */
+import { from } from 'rxjs';
+import {
+  createScoringModel,
+  createStrategy,
+  dedupeTweets,
+  emitDecisions,
+  filterTweets,
+  normalizeEnvelopes,
+  scoreTweets,
+  windowByHour,
+} from '../operators/index.js';
+import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
+import { emit, note, ratioOf, rssMb, trackPeakRss } from './lib.js';
+import { type ChainDigest, type ChainSetup, digestItem, emptyDigest, runPlainChain } from './plain-chain.js';
+
+const count = Number(process.env.CHAIN_COUNT ?? 1_000_000);
+const rss = trackPeakRss();
+
+function runRxChain(payloads: readonly string[], setup: ChainSetup): ChainDigest {
+  const digest = emptyDigest();
+  from(payloads)
+    .pipe(
+      normalizeEnvelopes(),
+      dedupeTweets(setup.dedupe),
+      filterTweets(setup.filter),
+      scoreTweets(setup.model),
+      windowByHour(setup.window),
+      emitDecisions(setup.decisions),
+    )
+    .subscribe({
+      next: (item) => digestItem(digest, item),
+      error: (error: unknown) => {
+        throw error;
+      },
+    });
+  digest.inputs = payloads.length;
+  return digest;
+}
+
+function timed<T>(label: string, run: () => T): { result: T; seconds: number } {
+  const start = performance.now();
+  const result = run();
+  const seconds = (performance.now() - start) / 1000;
+  note(`${label}: ${seconds.toFixed(2)} s`);
+  return { result, seconds };
+}
+
+note(`generating ${count} envelopes`);
+const payloads: string[] = [];
+let bytes = 0;
+for (const envelope of generateEnvelopes({ seed: 42, count })) {
+  const json = JSON.stringify(envelope);
+  bytes += json.length;
+  payloads.push(json);
+}
+const rssAfterInput = rssMb();
+note(`input ${(bytes / 1e6).toFixed(0)} MB of JSON, RSS ${rssAfterInput} MB`);
+
+const setup: ChainSetup = {
+  model: createScoringModel(),
+  decisions: { strategy: createStrategy('zscore') },
+};
+
+// Warm both paths up on a slice so neither pays the JIT for the other.
+const warm = payloads.slice(0, Math.min(50_000, payloads.length));
+runPlainChain(warm, setup);
+runRxChain(warm, setup);
+
+const runs = { plain: [] as number[], rxjs: [] as number[] };
+let plainDigest: ChainDigest | null = null;
+let rxDigest: ChainDigest | null = null;
+for (let round = 0; round < 2; round++) {
+  const plain = timed(`plain round ${round + 1}`, () => runPlainChain(payloads, setup));
+  const rx = timed(`rxjs round ${round + 1}`, () => runRxChain(payloads, setup));
+  runs.plain.push(count / plain.seconds);
+  runs.rxjs.push(count / rx.seconds);
+  plainDigest = plain.result;
+  rxDigest = rx.result;
+}
+
+const same = JSON.stringify(plainDigest) === JSON.stringify(rxDigest);
+if (!same) {
+  note(`digests differ:\nplain ${JSON.stringify(plainDigest)}\nrxjs  ${JSON.stringify(rxDigest)}`);
+  process.exitCode = 1;
+}
+note(`digest ${JSON.stringify(rxDigest)}`);
+const best = (xs: number[]) => Math.round(Math.max(...xs));
+const rxRate = best(runs.rxjs);
+const plainRate = best(runs.plain);
+emit({
+  bench: 'operators.chain',
+  value: rxRate,
+  unit: 'tweets/s',
+  baseline: plainRate,
+  ratio: ratioOf(rxRate, plainRate),
+  peak_rss_mb: rss.stop(),
+  rss_after_input_mb: rssAfterInput,
+  input_mb: Math.round(bytes / 1e6),
+  envelopes: count,
+  buckets: rxDigest?.buckets ?? 0,
+  decisions: Object.values(rxDigest?.decisions ?? {}).reduce((a, b) => a + b, 0),
+  stored: rxDigest?.bucketTweets ?? 0,
+  same_result: same,
+  rounds: { rxjs: runs.rxjs.map(Math.round), plain: runs.plain.map(Math.round) },
+});

@@ -1,0 +1,103 @@
+/**
+ * The baseline for `operators.chain`: the same work as the RxJS chain — normalize -> dedupe ->
+ * filter -> score -> window -> signal over the same plain decision functions — written as a plain
+ * loop without RxJS. Also used to check that both produce the same result.
+ */
+import {
+  createDecider,
+  createDedupeState,
+  createHourlyWindows,
+  createTweetFilter,
+  type Decision,
+  type DecisionOptions,
+  type DedupeOptions,
+  type FilterOptions,
+  normalizeEnvelope,
+  type ScoringModel,
+  scoreTweet,
+  type WindowOptions,
+} from '../operators/index.js';
+
+export interface ChainSetup {
+  readonly model: ScoringModel;
+  readonly decisions: DecisionOptions;
+  readonly dedupe?: DedupeOptions;
+  readonly filter?: FilterOptions;
+  readonly window?: WindowOptions;
+}
+
+/** What a run produced, compact enough to compare the two implementations. */
+export interface ChainDigest {
+  inputs: number;
+  dropped: Record<string, number>;
+  buckets: number;
+  bucketTweets: number;
+  weightedMeanSum: number;
+  decisions: Record<string, number>;
+  lastDecisionId: string;
+}
+
+export function emptyDigest(): ChainDigest {
+  return {
+    inputs: 0,
+    dropped: {},
+    buckets: 0,
+    bucketTweets: 0,
+    weightedMeanSum: 0,
+    decisions: {},
+    lastDecisionId: '',
+  };
+}
+
+/** Folds one output item of the chain into a digest (used by both implementations). */
+export function digestItem(digest: ChainDigest, item: { readonly kind: string }): void {
+  if (item.kind === 'dropped') {
+    const d = item as unknown as { stage: string; reason: string };
+    const key = `${d.stage}/${d.reason}`;
+    digest.dropped[key] = (digest.dropped[key] ?? 0) + 1;
+  } else if (item.kind === 'bucket') {
+    const b = item as unknown as { count: number; weightedMean: number };
+    digest.buckets++;
+    digest.bucketTweets += b.count;
+    digest.weightedMeanSum += b.weightedMean;
+  } else if (item.kind === 'decision') {
+    const d = item as Decision;
+    digest.decisions[d.action] = (digest.decisions[d.action] ?? 0) + 1;
+    digest.lastDecisionId = d.id;
+  }
+}
+
+export function runPlainChain(payloads: readonly string[], setup: ChainSetup): ChainDigest {
+  const digest = emptyDigest();
+  const dedupe = createDedupeState(setup.dedupe);
+  const filter = createTweetFilter(setup.filter);
+  const windows = createHourlyWindows(setup.window);
+  const decide = createDecider(setup.decisions);
+  const emit = (items: readonly { readonly kind: string }[]): void => {
+    for (const item of items) {
+      digestItem(digest, item);
+      if (item.kind === 'bucket') digestItem(digest, decide(item as Parameters<typeof decide>[0]));
+    }
+  };
+  for (const payload of payloads) {
+    digest.inputs++;
+    const tweet = normalizeEnvelope(payload);
+    if (tweet.kind === 'dropped') {
+      digestItem(digest, tweet);
+      continue;
+    }
+    const unique = dedupe.step(tweet);
+    if (unique.kind === 'dropped') {
+      digestItem(digest, unique);
+      continue;
+    }
+    const kept = filter(unique);
+    if (kept.kind === 'dropped') {
+      digestItem(digest, kept);
+      continue;
+    }
+    emit(windows.step(scoreTweet(kept, setup.model)));
+  }
+  emit(windows.flush());
+  return digest;
+}
