@@ -23,9 +23,11 @@ export default async function setup(): Promise<() => Promise<void>> {
       noDocker: process.env.SENTIFLOW_SERVICES === 'local',
     });
   } catch (error) {
-    // One line for the reader; the launcher's log tail stays in the cause.
-    const message = (error as Error).message;
-    throw new Error(`integration tests need real servers: ${message.split('\n')[0]}`, { cause: error });
+    // The message says it all (with the launcher's log tail when one failed to start); the stack of
+    // this setup function would only bury it.
+    const failure = new Error(`integration tests need real servers: ${(error as Error).message}`);
+    failure.stack = `Error: ${failure.message}`;
+    throw failure;
   }
   for (const line of describeServices(services)) log(line);
   Object.assign(process.env, serviceEnv(services));
