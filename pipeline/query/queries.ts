@@ -1,0 +1,196 @@
+/**
+ * The questions `sentiflow query <name>` answers: for each, what it needs (symbols), its columns and
+ * how its rows are built from the SQL in sinks/clickhouse/analytics.ts. Every query runs through a
+ * SelectRows port, so the same definitions run on a ClickHouse server and on chdb in tests.
+ */
+import {
+  type AnalyticsFilter,
+  authorsSql,
+  compareSql,
+  dropsSql,
+  hourlySql,
+  rulesSql,
+  signalsSql,
+  tableExistsSql,
+} from '../../sinks/clickhouse/analytics.js';
+import { ConfigError } from '../../sinks/errors.js';
+import { accountingQuery } from './accounting.js';
+import { type Cell, type Column, coerceRows, type QueryResult, type Row, type SelectRows } from './result.js';
+
+export const QUERY_NAMES = [
+  'hourly',
+  'compare',
+  'rules',
+  'authors',
+  'drops',
+  'signals',
+  'accounting',
+] as const;
+export type QueryName = (typeof QUERY_NAMES)[number];
+
+export interface QueryDefinition {
+  readonly summary: string;
+  /** one: exactly one symbol; many: any number (none = all); none: symbols do not apply. */
+  readonly symbols: 'one' | 'many' | 'none';
+  readonly defaultLimit: number;
+  run(select: SelectRows, filter: AnalyticsFilter): Promise<QueryResult>;
+}
+
+const f = (key: string, label?: string): Column => ({ key, kind: 'float', ...(label ? { label } : {}) });
+const i = (key: string, label?: string): Column => ({ key, kind: 'int', ...(label ? { label } : {}) });
+const t = (key: string, label?: string): Column => ({ key, kind: 'text', ...(label ? { label } : {}) });
+const hour: Column = { key: 'hour', kind: 'hour' };
+
+const HOURLY: readonly Column[] = [
+  hour,
+  i('tweets'),
+  f('score_mean', 'mean'),
+  f('weighted_mean', 'weighted'),
+  i('positive', 'pos'),
+  i('negative', 'neg'),
+  i('neutral', 'neutral'),
+  i('distinct_authors', 'authors'),
+];
+const RULES = [t('tag'), i('tweets'), f('score_mean', 'mean'), f('weighted_mean', 'weighted'), i('authors')];
+const AUTHORS = [
+  t('author_id'),
+  t('author_username', 'username'),
+  i('tweets'),
+  f('weight_sum', 'weight'),
+  f('score_mean', 'mean'),
+  f('weighted_mean', 'weighted'),
+];
+const DROPS = [{ ...hour, source: 'hour_start' }, t('outcome'), t('stage'), t('reason'), i('messages')];
+const SIGNALS: readonly Column[] = [
+  { key: 'bucket', kind: 'hour' },
+  t('symbol'),
+  t('strategy'),
+  t('action'),
+  f('size'),
+  t('reason'),
+  { key: 'inputs', kind: 'map', source: 'inputs_json' },
+  t('decision_id'),
+];
+const ORDER_COLUMNS = [t('order_status', 'order'), f('filled_amount', 'filled'), f('average_price', 'price')];
+
+const result = (title: string, columns: readonly Column[], rows: readonly Row[]): QueryResult => ({
+  title,
+  columns,
+  rows,
+  notes: [],
+  ok: true,
+});
+const forSymbols = (symbols: readonly string[]): string =>
+  symbols.length === 0 ? 'all symbols' : symbols.join(', ');
+
+/** Symbols side by side: one row per hour, a weighted-mean and a volume column per symbol. */
+async function compare(select: SelectRows, filter: AnalyticsFilter): Promise<QueryResult> {
+  const long = coerceRows(await select(compareSql(filter)), [
+    hour,
+    t('symbol'),
+    f('weighted_mean'),
+    i('tweets'),
+  ]);
+  const symbols =
+    filter.symbols.length > 0 ? filter.symbols : [...new Set(long.map((r) => String(r.symbol)))].sort();
+  const columns: Column[] = [hour];
+  for (const s of symbols)
+    columns.push(f(`${s}_weighted_mean`, `${s} weighted`), i(`${s}_tweets`, `${s} tweets`));
+  const byHour = new Map<number, Record<string, Cell>>();
+  for (const r of long) {
+    const h = Number(r.hour);
+    const row = byHour.get(h) ?? Object.fromEntries(columns.map((c) => [c.key, c === hour ? h : null]));
+    row[`${r.symbol}_weighted_mean`] = r.weighted_mean ?? null;
+    row[`${r.symbol}_tweets`] = r.tweets ?? null;
+    byHour.set(h, row);
+  }
+  const rows = [...byHour.values()].slice(0, filter.limit);
+  return result(`weighted sentiment and volume per hour, ${forSymbols(filter.symbols)}`, columns, rows);
+}
+
+async function signals(select: SelectRows, filter: AnalyticsFilter): Promise<QueryResult> {
+  const exists = await select(tableExistsSql('orders'));
+  const withOrders = Number(exists[0]?.n ?? 0) > 0;
+  const columns = withOrders ? [...SIGNALS, ...ORDER_COLUMNS] : SIGNALS;
+  const rows = coerceRows(await select(signalsSql({ ...filter, withOrders })), columns);
+  const joined = withOrders ? ', with their orders (by decision_id)' : ' (no orders table to join)';
+  return result(`latest decisions, ${forSymbols(filter.symbols)}${joined}`, columns, rows);
+}
+
+export const QUERIES: Readonly<Record<QueryName, QueryDefinition>> = {
+  hourly: {
+    summary: 'sentiment per hour for one symbol: volume, mean, weighted mean, pos/neg/neutral, authors',
+    symbols: 'one',
+    defaultLimit: 10_000,
+    run: async (select, filter) => {
+      const symbol = filter.symbols[0] ?? '';
+      const rows = coerceRows(await select(hourlySql({ ...filter, symbol })), HOURLY);
+      return result(`hourly sentiment of ${symbol} (closed buckets)`, HOURLY, rows);
+    },
+  },
+  compare: {
+    summary: 'symbols side by side per hour: weighted mean and volume',
+    symbols: 'many',
+    defaultLimit: 10_000,
+    run: compare,
+  },
+  rules: {
+    summary: 'volume and sentiment per stream rule tag (each tweet once)',
+    symbols: 'many',
+    defaultLimit: 1_000,
+    run: async (select, filter) =>
+      result(
+        `volume and sentiment per rule tag, ${forSymbols(filter.symbols)}`,
+        RULES,
+        coerceRows(await select(rulesSql(filter)), RULES),
+      ),
+  },
+  authors: {
+    summary: 'top authors by summed weight of their stored tweets',
+    symbols: 'many',
+    defaultLimit: 20,
+    run: async (select, filter) =>
+      result(
+        `top authors by weight, ${forSymbols(filter.symbols)}`,
+        AUTHORS,
+        coerceRows(await select(authorsSql(filter)), AUTHORS),
+      ),
+  },
+  drops: {
+    summary: 'drops and DLQ rejections per reason per hour',
+    symbols: 'none',
+    defaultLimit: 10_000,
+    run: async (select, filter) =>
+      result('drops and rejections per hour', DROPS, coerceRows(await select(dropsSql(filter)), DROPS)),
+  },
+  signals: {
+    summary: 'latest decisions, joined with their orders when the orders table exists',
+    symbols: 'many',
+    defaultLimit: 50,
+    run: signals,
+  },
+  accounting: {
+    summary: 'per hour and in total: consumed = stored + dropped + rejected, drops by reason',
+    symbols: 'none',
+    defaultLimit: 10_000,
+    run: (select, filter) => accountingQuery(select, filter),
+  },
+};
+
+export function queryNamed(name: string): QueryDefinition & { readonly name: QueryName } {
+  if (!(QUERY_NAMES as readonly string[]).includes(name)) {
+    throw new ConfigError(`query: unknown query ${JSON.stringify(name)} (one of: ${QUERY_NAMES.join(', ')})`);
+  }
+  return { ...QUERIES[name as QueryName], name: name as QueryName };
+}
+
+/** Checks the symbols against what the query takes. */
+export function checkSymbols(name: QueryName, symbols: readonly string[]): void {
+  const { symbols: takes } = QUERIES[name];
+  if (takes === 'one' && symbols.length !== 1) {
+    throw new ConfigError(`query ${name}: needs exactly one symbol (--symbol BTC), got ${symbols.length}`);
+  }
+  if (takes === 'none' && symbols.length > 0) {
+    throw new ConfigError(`query ${name}: covers all symbols; --symbol/--symbols do not apply`);
+  }
+}

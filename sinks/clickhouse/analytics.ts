@@ -1,0 +1,136 @@
+/**
+ * The SQL of `sentiflow query`: one builder per question, over the tables of migrations 0001 and 0101.
+ * Every builder takes validated values only and writes them through sql.ts; the text stays in the
+ * subset ClickHouse 18.16 understands and runs unchanged on current ClickHouse (see the chdb test).
+ * Times leave ClickHouse as epoch seconds (toUInt32) so the server's time zone never matters, and
+ * hours are computed from epoch seconds for the same reason. Ranges are half-open: [from, to).
+ */
+import { dateTimeLiteral, numberLiteral, quoteString, stringList } from './sql.js';
+
+export interface AnalyticsRange {
+  /** Epoch ms, inclusive. */
+  readonly fromMs: number;
+  /** Epoch ms, exclusive. */
+  readonly toMs: number;
+}
+
+export interface AnalyticsFilter extends AnalyticsRange {
+  /** Validated symbols; empty means all. */
+  readonly symbols: readonly string[];
+  readonly limit: number;
+}
+
+const between = (column: string, { fromMs, toMs }: AnalyticsRange): string =>
+  `${column} >= ${dateTimeLiteral(fromMs)} AND ${column} < ${dateTimeLiteral(toMs)}`;
+
+const symbolIn = (symbols: readonly string[]): string =>
+  symbols.length === 0 ? '' : ` AND symbol IN (${stringList(symbols)})`;
+
+/** Closed hourly buckets of one symbol, as the window operator wrote them. */
+export function hourlySql(f: AnalyticsFilter & { readonly symbol: string }): string {
+  return `SELECT toUInt32(bucket_start) AS hour, count AS tweets, score_mean, weighted_mean,
+  positive, negative, neutral, distinct_authors
+FROM sentiment_hourly FINAL
+WHERE symbol = ${quoteString(f.symbol)} AND ${between('bucket_start', f)}
+ORDER BY bucket_start
+LIMIT ${numberLiteral(f.limit)}`;
+}
+
+/** Weighted mean and volume per (hour, symbol); the caller pivots symbols into columns. */
+export function compareSql(f: AnalyticsFilter): string {
+  return `SELECT toUInt32(bucket_start) AS hour, symbol, weighted_mean, count AS tweets
+FROM sentiment_hourly FINAL
+WHERE ${between('bucket_start', f)}${symbolIn(f.symbols)}
+ORDER BY bucket_start, symbol`;
+}
+
+/**
+ * One row per stored tweet in the range (tweets holds one row per (tweet, symbol)), so a tweet about
+ * BTC and ETH counts once for its rule tags and its author.
+ */
+const perTweet = (
+  f: AnalyticsFilter,
+): string => `SELECT tweet_id, author_id, any(author_username) AS username,
+    any(score) AS s, any(weight) AS w, any(rule_tags) AS tags
+  FROM tweets FINAL
+  WHERE ${between('created_at', f)}${symbolIn(f.symbols)}
+  GROUP BY tweet_id, author_id`;
+
+/** Volume and sentiment per stream rule tag; tweets without a tag count under ''. */
+export function rulesSql(f: AnalyticsFilter): string {
+  return `SELECT arrayJoin(if(empty(tags), [''], tags)) AS tag, count() AS tweets, avg(s) AS score_mean,
+  sum(s * w) / sum(w) AS weighted_mean, uniqExact(author_id) AS authors
+FROM (${perTweet(f)})
+GROUP BY tag
+ORDER BY tweets DESC, tag
+LIMIT ${numberLiteral(f.limit)}`;
+}
+
+/** Authors ranked by the summed weight of their stored tweets. */
+export function authorsSql(f: AnalyticsFilter): string {
+  return `SELECT author_id, any(username) AS author_username, count() AS tweets, sum(w) AS weight_sum,
+  avg(s) AS score_mean, sum(s * w) / sum(w) AS weighted_mean
+FROM (${perTweet(f)})
+GROUP BY author_id
+ORDER BY weight_sum DESC, author_id
+LIMIT ${numberLiteral(f.limit)}`;
+}
+
+/** Drops and rejections per reason per hour, from the dlq_counts view over the intake ledger. */
+export function dropsSql(f: AnalyticsFilter): string {
+  return `SELECT toUInt32(hour) AS hour_start, toString(outcome) AS outcome, stage, reason, messages
+FROM dlq_counts
+WHERE ${between('hour', f)}
+ORDER BY hour_start, outcome, stage, reason
+LIMIT ${numberLiteral(f.limit)}`;
+}
+
+/** Latest decisions first; with the orders table, each joined to its order by decision_id. */
+export function signalsSql(f: AnalyticsFilter & { readonly withOrders: boolean }): string {
+  const latest = `SELECT decision_id, toUInt32(bucket_start) AS bucket, strategy, symbol,
+    toString(action) AS action, size, reason, inputs_json
+  FROM signals FINAL
+  WHERE ${between('bucket_start', f)}${symbolIn(f.symbols)}
+  ORDER BY bucket_start DESC, symbol, strategy
+  LIMIT ${numberLiteral(f.limit)}`;
+  if (!f.withOrders) return `SELECT * FROM (${latest}) ORDER BY bucket DESC, symbol, strategy`;
+  return `SELECT decision_id, bucket, strategy, symbol, action, size, reason, inputs_json,
+  order_status, filled_amount, average_price
+FROM (${latest})
+ANY LEFT JOIN (
+  SELECT decision_id, status AS order_status, filled_amount, average_price FROM orders FINAL
+) USING decision_id
+ORDER BY bucket DESC, symbol, strategy`;
+}
+
+/** The intake ledger per hour: consumed counts every offset once, independently of the outcomes. */
+export function accountingHoursSql(f: AnalyticsRange): string {
+  return `SELECT toUInt32(event_hour) AS hour, count() AS consumed, countIf(outcome = 'stored') AS stored,
+  countIf(outcome = 'dropped') AS dropped, countIf(outcome = 'rejected') AS rejected
+FROM intake FINAL
+WHERE ${between('event_hour', f)}
+GROUP BY event_hour
+ORDER BY event_hour`;
+}
+
+/** The same ledger over the whole range, counted on its own so the hours can be checked against it. */
+export function accountingTotalSql(f: AnalyticsRange): string {
+  return `SELECT count() AS consumed, countIf(outcome = 'stored') AS stored,
+  countIf(outcome = 'dropped') AS dropped, countIf(outcome = 'rejected') AS rejected
+FROM intake FINAL
+WHERE ${between('event_hour', f)}`;
+}
+
+/** Drops and rejections per (hour, outcome, stage, reason) from the ledger itself. */
+export function accountingReasonsSql(f: AnalyticsRange): string {
+  return `SELECT toUInt32(event_hour) AS hour, toString(outcome) AS outcome, stage, reason, count() AS messages
+FROM intake FINAL
+WHERE outcome != 'stored' AND ${between('event_hour', f)}
+GROUP BY event_hour, outcome, stage, reason
+ORDER BY event_hour, outcome, stage, reason`;
+}
+
+/** Whether a table exists in the client's database (orders belongs to the trading migrations). */
+export function tableExistsSql(table: string): string {
+  return `SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = ${quoteString(table)}`;
+}
