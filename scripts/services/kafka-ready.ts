@@ -3,7 +3,7 @@ import { pollUntil } from './poll.js';
 
 /**
  * Waits until the broker really serves clients (metadata through kafkajs admin), then warms it up:
- * on a fresh broker the first FindCoordinator and InitProducerId create the internal topics and
+ * on a fresh broker the first FindCoordinator (group and transaction) creates the internal topics and
  * answer "coordinator loading" meanwhile, which kafkajs retries but logs as ERROR in the first test.
  */
 export async function waitForKafka(
@@ -47,7 +47,12 @@ export async function waitForKafka(
   await pollUntil(
     async () => {
       const admin = patient.admin();
-      const producer = patient.producer({ idempotent: true, maxInFlightRequests: 1 });
+      // A transactional id makes InitProducerId find (and create) the transaction coordinator too.
+      const producer = patient.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionalId: 'sentiflow-warmup',
+      });
       try {
         await admin.connect();
         await admin.fetchOffsets({ groupId: 'sentiflow-warmup', topics: [] });
