@@ -32,6 +32,8 @@ export interface RunIngestOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly highWaterBytes?: number;
   readonly batchMessages?: number;
+  /** Batches sent before the oldest is acknowledged. */
+  readonly maxInFlight?: number;
   readonly retryInitialMs?: number;
   readonly retryMaxMs?: number;
   readonly shutdownDeadlineMs?: number;
@@ -49,6 +51,7 @@ export async function runIngest({
   sleep = realSleep,
   highWaterBytes = 16 * 1024 * 1024,
   batchMessages = 2_000,
+  maxInFlight = 3,
   retryInitialMs = 500,
   retryMaxMs = 30_000,
   shutdownDeadlineMs = 30_000,
@@ -137,58 +140,101 @@ export async function runIngest({
   };
 
   let kafkaHealthy = true;
+  const account = (batch: readonly Routed[]): void => {
+    for (const r of batch) {
+      bufferedBytes -= r.bytes;
+      stats.bytes += r.bytes;
+      if (r.topic === topics.raw) stats.envelopes += 1;
+      else if (r.topic === topics.dlq) stats.rejected += 1;
+      else stats.checkpoints += 1;
+    }
+    if (!kafkaHealthy) {
+      kafkaHealthy = true;
+      log.info({ buffered: queue.length - head }, 'Kafka available again; writing the backlog');
+    }
+    if (bufferedBytes < highWaterBytes / 2) releaseDemand();
+  };
+  /** Retries a batch that failed with `firstError` until Kafka takes it (or the stop deadline passes). */
+  const sendUntilDone = async (batch: readonly Routed[], firstError: unknown): Promise<void> => {
+    let error = firstError;
+    for (let failures = 1; ; failures++) {
+      if (!isRetriable(error)) throw error;
+      const pending = queue.length - head + batch.length;
+      if (stopAt !== null && now() - stopAt > shutdownDeadlineMs) {
+        throw new UnavailableError(
+          'kafka',
+          `stopped with ${pending} item(s) not written: Kafka stayed unavailable for ${shutdownDeadlineMs} ms after the stop`,
+          error,
+        );
+      }
+      if (kafkaHealthy) {
+        kafkaHealthy = false;
+        log.warn(
+          { err: (error as Error).message, buffered: pending },
+          'Kafka unavailable; buffering and retrying',
+        );
+      }
+      await sleep(Math.min(retryInitialMs * 2 ** Math.min(failures - 1, 20), retryMaxMs));
+      try {
+        await sendBatch(batch);
+        return;
+      } catch (next) {
+        error = next;
+      }
+    }
+  };
+
+  // Up to `maxInFlight` batches travel at once (the producer keeps them in order on the wire); a
+  // checkpoint is launched only when nothing is in flight, i.e. after everything before it was acked.
+  interface Flight {
+    readonly batch: readonly Routed[];
+    readonly failure: Promise<{ error: unknown } | undefined>;
+  }
+  const inflight: Flight[] = [];
+  const launch = (batch: readonly Routed[]): Flight => {
+    const failure = sendBatch(batch).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    // Our batches are already whole: skip the producer's linger.
+    producer.flush().catch(() => undefined);
+    return { batch, failure };
+  };
   try {
     for (;;) {
-      if (head >= queue.length) {
+      while (inflight.length < maxInFlight && head < queue.length) {
+        if (queue[head]!.topic === topics.state && inflight.length > 0) break;
+        const batch = takeBatch();
+        head += batch.length;
+        inflight.push(launch(batch));
+      }
+      if (head > 4096 && head * 2 > queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
+      const oldest = inflight[0];
+      if (oldest === undefined) {
         if (sourceDone) break;
         await new Promise<void>((resolve) => {
           wakePump = resolve;
         });
         continue;
       }
-      const batch = takeBatch();
-      for (let failures = 0; ; ) {
-        try {
-          await sendBatch(batch);
-          break;
-        } catch (error) {
-          if (!isRetriable(error)) throw error;
-          failures += 1;
-          const pending = queue.length - head;
-          if (stopAt !== null && now() - stopAt > shutdownDeadlineMs) {
-            throw new UnavailableError(
-              'kafka',
-              `stopped with ${pending} item(s) not written: Kafka stayed unavailable for ${shutdownDeadlineMs} ms after the stop`,
-              error,
-            );
-          }
-          if (kafkaHealthy) {
-            kafkaHealthy = false;
-            log.warn(
-              { err: (error as Error).message, buffered: pending },
-              'Kafka unavailable; buffering and retrying',
-            );
-          }
-          await sleep(Math.min(retryInitialMs * 2 ** Math.min(failures - 1, 20), retryMaxMs));
-        }
+      const outcome = await oldest.failure;
+      if (outcome === undefined) {
+        inflight.shift();
+        account(oldest.batch);
+        continue;
       }
-      if (!kafkaHealthy) {
-        kafkaHealthy = true;
-        log.info({ buffered: queue.length - head }, 'Kafka available again; writing the backlog');
+      if (!isRetriable(outcome.error)) throw outcome.error;
+      // Settle the whole window, then retry what failed, oldest first, until Kafka takes it.
+      const window = inflight.splice(0, inflight.length);
+      const outcomes = await Promise.all(window.map((f) => f.failure));
+      for (const [i, flight] of window.entries()) {
+        const failed = outcomes[i];
+        if (failed !== undefined) await sendUntilDone(flight.batch, failed.error);
+        account(flight.batch);
       }
-      for (const r of batch) {
-        bufferedBytes -= r.bytes;
-        stats.bytes += r.bytes;
-        if (r.topic === topics.raw) stats.envelopes += 1;
-        else if (r.topic === topics.dlq) stats.rejected += 1;
-        else stats.checkpoints += 1;
-      }
-      head += batch.length;
-      if (head > 4096 && head * 2 > queue.length) {
-        queue = queue.slice(head);
-        head = 0;
-      }
-      if (bufferedBytes < highWaterBytes / 2) releaseDemand();
     }
     await producer.flush();
   } finally {

@@ -82,7 +82,7 @@ export function createFileSource$({
       return classifyEnvelope(row.envelope, JSON.stringify(row.envelope), 'file', where);
     };
 
-    const itemFor = (line: string): IngestItem | null => {
+    const itemFor = (line: string, lineNo: number): IngestItem | null => {
       if (format === 'ndjson') {
         return line.trim() === '' ? null : classifyLine(line, 'file', `file:${path}:${lineNo}`);
       }
@@ -102,18 +102,21 @@ export function createFileSource$({
       return csvItem(text, firstLine);
     };
 
-    const run = async (): Promise<void> => {
-      for await (const line of lines) {
-        lineNo += 1;
-        const waiting = demand.ready();
-        if (waiting !== undefined) await waiting;
-        if (subscriber.closed) return;
-        const item: EnvelopeItem | RejectItem | IngestItem | null = itemFor(line);
-        if (item === null) continue;
-        if (item.kind === 'reject') rejected += 1;
-        subscriber.next(item);
-        if ((lineNo & 0xff) === 0) bar.update(snapshot());
-      }
+    // Lines are handled as readline emits them (no per-line promise); when the sink is full, reading
+    // pauses and the few lines readline still emits from its current chunk wait in `backlog`.
+    const backlog: { line: string; no: number }[] = [];
+    let backlogHead = 0;
+    let paused = false;
+    let closed = false;
+    let failed = false;
+
+    const fail = (error: unknown): void => {
+      if (failed) return;
+      failed = true;
+      if (error instanceof ConfigError) subscriber.error(error);
+      else subscriber.error(new InputError(`file:${path}:${readLines}`, 'reading failed', error));
+    };
+    const finish = (): void => {
       if (pending !== null) {
         const detail = `file:${path}:${pending.firstLine}: unterminated quoted field at end of file`;
         subscriber.next({
@@ -124,14 +127,66 @@ export function createFileSource$({
           source: 'file',
         });
         rejected += 1;
+        pending = null;
       }
       bar.done(snapshot());
       subscriber.complete();
     };
-    run().catch((error: unknown) => {
-      if (error instanceof ConfigError) subscriber.error(error);
-      else subscriber.error(new InputError(`file:${path}:${lineNo}`, 'reading failed', error));
+    const handle = (line: string, no: number): void => {
+      lineNo = no;
+      const item = itemFor(line, no);
+      if (item === null) return;
+      if (item.kind === 'reject') rejected += 1;
+      subscriber.next(item);
+      if ((no & 0xff) === 0) bar.update(snapshot());
+    };
+    /** Handles backlog lines while the sink takes them; false when it had to stop. */
+    const drain = (): boolean => {
+      while (backlogHead < backlog.length) {
+        if (subscriber.closed || failed) return false;
+        const waiting = demand.ready();
+        if (waiting !== undefined) {
+          if (!paused) {
+            paused = true;
+            lines.pause();
+          }
+          waiting.then(resume, fail);
+          return false;
+        }
+        const next = backlog[backlogHead++]!;
+        try {
+          handle(next.line, next.no);
+        } catch (error) {
+          fail(error);
+          return false;
+        }
+      }
+      backlog.length = 0;
+      backlogHead = 0;
+      return true;
+    };
+    const resume = (): void => {
+      if (!drain()) return;
+      paused = false;
+      if (closed) {
+        if (!subscriber.closed && !failed) finish();
+      } else {
+        lines.resume();
+      }
+    };
+
+    let readLines = 0;
+    lines.on('line', (line: string) => {
+      readLines += 1;
+      if (subscriber.closed || failed) return;
+      backlog.push({ line, no: readLines });
+      if (!paused) drain();
     });
+    lines.on('close', () => {
+      closed = true;
+      if (!paused && !subscriber.closed && !failed && drain()) finish();
+    });
+    input.on('error', fail);
 
     return () => {
       lines.close();

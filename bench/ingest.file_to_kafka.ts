@@ -1,0 +1,146 @@
+/**
+ * ingest.file_to_kafka: envelopes/s from the file source through the ingest runner and our producer
+ * into a fresh tweets.raw topic, next to a baseline of the raw kafkajs producer (idempotent, acks=all,
+ * gzip, 2,000-message batches, one in flight) sending the same keys, values, timestamps and headers, already
+ * in memory, to another fresh topic in the same run. Rounds alternate (baseline, ours) after a warm-up;
+ * each side reports its best round. Needs KAFKA_BROKERS (`eval "$(npm run -s services:up)"`).
+ * BENCH_INGEST_COUNT sets the envelopes per round (default 50,000).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Kafka, Message } from 'kafkajs';
+import { pino } from 'pino';
+import { type IngestTopics, runIngest } from '../pipeline/ingest/index.js';
+import { createFileSource$ } from '../pipeline/sources/file.js';
+import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
+import { createKafka } from '../sinks/kafka/client.js';
+import { CompressionTypes } from '../sinks/kafka/kafkajs.js';
+import { createProducer } from '../sinks/kafka/producer.js';
+import { ensureTopics } from '../sinks/kafka/topics.js';
+import { emit, note, ratioOf } from './lib.js';
+
+const BENCH = 'ingest.file_to_kafka';
+const brokersEnv = process.env.KAFKA_BROKERS;
+if (brokersEnv === undefined || brokersEnv === '') {
+  note(`${BENCH} needs KAFKA_BROKERS: run eval "$(npm run -s services:up)" first`);
+  process.exit(2);
+}
+const brokers = brokersEnv.split(',');
+const count = Number(process.env.BENCH_INGEST_COUNT ?? 50_000);
+const rounds = 2;
+const logger = pino({ level: 'silent' });
+const kafka: Kafka = createKafka({ brokers, clientId: 'bench-ingest', logger });
+
+async function freshTopics(): Promise<IngestTopics> {
+  const id = randomUUID().slice(0, 8);
+  const topics = { raw: `bench.raw.${id}`, dlq: `bench.dlq.${id}`, state: `bench.state.${id}` };
+  await ensureTopics(
+    kafka,
+    [
+      { name: topics.raw, partitions: 3, replicationFactor: 1, retentionHours: 1 },
+      { name: topics.dlq, partitions: 1, replicationFactor: 1, retentionHours: 1 },
+      { name: topics.state, partitions: 1, replicationFactor: 1, retentionHours: -1, compacted: true },
+    ],
+    { brokers },
+  );
+  return topics;
+}
+
+async function deleteTopics(names: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [...names] }).catch(() => undefined);
+  await admin.disconnect();
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
+const path = join(dir, 'tweets.ndjson');
+const lines: string[] = [];
+const messages: Message[] = [];
+for (const envelope of generateEnvelopes({ seed: 42, count, tweetsPerSecond: 50 })) {
+  const json = JSON.stringify(envelope);
+  lines.push(json);
+  // The same key, value, timestamp and headers as the ingest runner writes.
+  messages.push({
+    key: envelope.data.id,
+    value: json,
+    timestamp: String(Date.parse(envelope.data.created_at ?? '')),
+    headers: { source: 'file', ingested_at: new Date().toISOString() },
+  });
+}
+writeFileSync(path, `${lines.join('\n')}\n`);
+const bytes = lines.reduce((sum, l) => sum + Buffer.byteLength(l) + 1, 0);
+note(`${count} envelopes, ${(bytes / 1e6).toFixed(1)} MB in ${path}`);
+
+async function baseline(): Promise<number> {
+  const topics = await freshTopics();
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+  const started = performance.now();
+  for (let i = 0; i < messages.length; i += 2000) {
+    await producer.sendBatch({
+      acks: -1,
+      compression: CompressionTypes.GZIP,
+      topicMessages: [{ topic: topics.raw, messages: messages.slice(i, i + 2000) }],
+    });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await producer.disconnect();
+  await deleteTopics([topics.raw, topics.dlq, topics.state]);
+  return seconds;
+}
+
+async function ours(): Promise<number> {
+  const topics = await freshTopics();
+  const producer = await createProducer(kafka, { brokers, logger, compression: 'gzip' });
+  const started = performance.now();
+  const stats = await runIngest({
+    source: (demand) => createFileSource$({ path, demand }),
+    producer,
+    topics,
+    logger,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await producer.close();
+  if (stats.envelopes !== count) throw new Error(`ingested ${stats.envelopes} of ${count} envelopes`);
+  await deleteTopics([topics.raw, topics.dlq, topics.state]);
+  return seconds;
+}
+
+try {
+  note('warm-up');
+  await baseline();
+  await ours();
+  let bestBaseline = Number.POSITIVE_INFINITY;
+  let bestOurs = Number.POSITIVE_INFINITY;
+  for (let round = 1; round <= rounds; round++) {
+    const b = await baseline();
+    const o = await ours();
+    note(`round ${round}: baseline ${(count / b).toFixed(0)}/s, ours ${(count / o).toFixed(0)}/s`);
+    bestBaseline = Math.min(bestBaseline, b);
+    bestOurs = Math.min(bestOurs, o);
+  }
+  const value = Math.round(count / bestOurs);
+  const base = Math.round(count / bestBaseline);
+  emit({
+    bench: BENCH,
+    value,
+    unit: 'envelopes/s',
+    baseline: base,
+    ratio: ratioOf(value, base),
+    mb_per_s: Math.round((bytes / 1e6 / bestOurs) * 10) / 10,
+    baseline_mb_per_s: Math.round((bytes / 1e6 / bestBaseline) * 10) / 10,
+    envelopes: count,
+    bytes,
+    rounds,
+    target_ratio: 0.7,
+  });
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
