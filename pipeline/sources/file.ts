@@ -12,7 +12,7 @@ import { ConfigError, InputError } from '../../sinks/errors.js';
 import { classifyEnvelope, classifyLine } from './classify-envelope.js';
 import { type CsvHeader, csvRowToEnvelope, parseCsvRecord, readCsvHeader } from './csv-envelope.js';
 import { createProgressBar, type ProgressOutput } from './progress.js';
-import { ALWAYS_READY, type Demand, type EnvelopeItem, type IngestItem, type RejectItem } from './types.js';
+import { ALWAYS_READY, type Demand, type IngestItem } from './types.js';
 
 export const FILE_FORMATS = ['ndjson', 'csv'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
