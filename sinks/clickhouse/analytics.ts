@@ -85,7 +85,10 @@ ORDER BY hour_start, outcome, stage, reason
 LIMIT ${numberLiteral(f.limit)}`;
 }
 
-/** Latest decisions first; with the orders table, each joined to its order by decision_id. */
+/**
+ * Latest decisions first; with the orders table, each joined to its order by decision_id. Current
+ * ClickHouse requires aliases on joined subqueries (18.16 accepts and ignores them).
+ */
 export function signalsSql(f: AnalyticsFilter & { readonly withOrders: boolean }): string {
   const latest = `SELECT decision_id, toUInt32(bucket_start) AS bucket, strategy, symbol,
     toString(action) AS action, size, reason, inputs_json
@@ -96,10 +99,10 @@ export function signalsSql(f: AnalyticsFilter & { readonly withOrders: boolean }
   if (!f.withOrders) return `SELECT * FROM (${latest}) ORDER BY bucket DESC, symbol, strategy`;
   return `SELECT decision_id, bucket, strategy, symbol, action, size, reason, inputs_json,
   order_status, filled_amount, average_price
-FROM (${latest})
+FROM (${latest}) AS s
 ANY LEFT JOIN (
   SELECT decision_id, status AS order_status, filled_amount, average_price FROM orders FINAL
-) USING decision_id
+) AS o USING decision_id
 ORDER BY bucket DESC, symbol, strategy`;
 }
 

@@ -14,6 +14,7 @@ import { migrate } from '../../sinks/clickhouse/migrations.js';
 import { ConfigError, describeError, RejectedError } from '../../sinks/errors.js';
 import { FIXTURE_CHECKS } from '../pipeline/query/analytics-checks.js';
 import { FROM, H1, TABLE_ROWS, TO } from '../pipeline/query/analytics-fixture.js';
+import { docsSqlExamples } from '../pipeline/query/docs-sql.js';
 
 const url = process.env.CLICKHOUSE_URL;
 if (!url)
@@ -68,6 +69,10 @@ async function query(args: string[], isTTY = false): Promise<{ stdout: string; s
 
 describe('analytics queries on ClickHouse 18.16', () => {
   it.each(FIXTURE_CHECKS)('$name', ({ run }) => run(select));
+
+  it.each(docsSqlExamples())('docs/analytics.md example runs: $title', async ({ sql }) => {
+    expect((await select(sql)).length).toBeGreaterThan(0);
+  });
 });
 
 describe('sentiflow query through the command', () => {
