@@ -6,7 +6,7 @@
  * matters is recorded through the OrderRecorder (orders topic + ClickHouse).
  */
 import type { Decision } from '../../operators/types.js';
-import { UnavailableError } from '../errors.js';
+import { describeError, UnavailableError } from '../errors.js';
 import { clientOrderIdFor } from './client-order-id.js';
 import { createDailyLossTracker } from './daily-loss.js';
 import type { KillSwitch } from './kill-switch.js';
@@ -17,9 +17,9 @@ import {
   type RecordFields,
   statusOfOrder,
 } from './order-record.js';
+import { planOrder } from './plan-order.js';
 import { DEFAULT_READ_RETRY, type ReadRetryOptions, retryRead } from './retry.js';
-import { checkRisk, DEFAULT_RISK_LIMITS, type RiskLimits } from './risk.js';
-import { orderAmount } from './sizing.js';
+import { DEFAULT_RISK_LIMITS, type RiskLimits } from './risk.js';
 import type { Exchange, ExchangeOrder } from './types.js';
 
 /** Where execution records go. Must be durable when it resolves. */
@@ -95,38 +95,14 @@ export function createExchangeSink({
     const existing = await read(() => exchange.findOrder(decision.symbol, clientOrderId));
     if (existing) return fromOrder(existing, 'found by client order id; not sent again');
 
-    const market = await read(() => exchange.market(decision.symbol));
-    if (!market) return emit({ status: 'rejected', reason: 'unknown_symbol', detail: decision.symbol }, true);
-    const price = await read(() => exchange.price(decision.symbol, decision.decidedAt));
-    if (price === null || !(price > 0))
-      return emit({ status: 'rejected', reason: 'no_price', detail: 'no reference price' }, true);
-    const balances = await read(() => exchange.balances());
-    const held = balances[market.base]?.free ?? 0;
-    const raw = orderAmount({
-      side,
-      size: decision.size,
-      price,
-      maxPositionNotional: limits.maxPositionNotional,
-      held,
-      minAmount: market.minAmount,
-      minNotional: market.minNotional,
-    });
-    const amount = raw > 0 ? await exchange.roundAmount(decision.symbol, raw) : 0;
-    const clock = now();
-    const verdict = checkRisk(
-      {
-        side,
-        notional: amount * price,
-        positionNotional: (balances[market.base]?.total ?? 0) * price,
-        dailyLoss: dailyLoss.observe(clock, balances, market.quote, market.base, price),
-        killSwitch: killSwitch.engaged(),
-        decisionAgeMs: clock - decision.decidedAt,
-      },
-      limits,
-    );
+    const plan = await planOrder(decision, side, { exchange, limits, killSwitch, dailyLoss, now, read });
+    if (plan.kind === 'reject')
+      return emit({ status: 'rejected', reason: plan.reason, detail: plan.detail }, true);
+    const { amount, price } = plan;
     const sized = { requestedAmount: amount, referencePrice: price };
-    if (!verdict.ok)
-      return emit({ status: 'refused', reason: verdict.reason, detail: verdict.detail, ...sized }, true);
+    if (plan.kind === 'refuse') {
+      return emit({ status: 'refused', reason: plan.reason, detail: plan.detail, ...sized }, true);
+    }
 
     await emit({ status: 'attempt', ...sized }, false);
     let result: Awaited<ReturnType<Exchange['placeMarketOrder']>>;
@@ -141,9 +117,15 @@ export function createExchangeSink({
     } catch (error) {
       if (!(error instanceof UnavailableError)) throw error;
       // The venue may have taken the order: ask it, by client order id, before anything else.
-      const found = await read(() => exchange.findOrder(decision.symbol, clientOrderId)).catch(() => null);
+      let found: ExchangeOrder | null = null;
+      let detail = error.message;
+      try {
+        found = await read(() => exchange.findOrder(decision.symbol, clientOrderId));
+      } catch (lookupError) {
+        detail = `${detail}; lookup failed too: ${describeError(lookupError)}`;
+      }
       if (found) return fromOrder(found, 'placement outcome unknown; found by client order id', price);
-      await emit({ status: 'unknown', reason: 'outcome_unknown', detail: error.message, ...sized }, false);
+      await emit({ status: 'unknown', reason: 'outcome_unknown', detail, ...sized }, false);
       throw new UnavailableError(
         exchange.name,
         `order ${clientOrderId} outcome unknown; it will be looked up before any new attempt`,

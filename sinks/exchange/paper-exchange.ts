@@ -3,22 +3,26 @@
  * a slippage model, and rejects what a real spot venue would. Deterministic: the same orders on the
  * same prices give the same fills, balances and order ids. State lives in the instance (in memory).
  */
-import { feeFor, fillPrice, floorToStep, NO_SLIPPAGE, type SlippageModel } from './paper-fill.js';
+import {
+  amountRejection,
+  feeFor,
+  fillPrice,
+  floorToStep,
+  NO_SLIPPAGE,
+  type SlippageModel,
+} from './paper-fill.js';
+import { DEFAULT_PAPER_MARKETS, type PaperMarket } from './paper-markets.js';
 import type {
   AssetBalance,
   Balances,
   Exchange,
   ExchangeOrder,
   MarketOrderRequest,
-  MarketRules,
   PlaceResult,
   PriceSource,
 } from './types.js';
 
-export interface PaperMarket extends MarketRules {
-  /** Amount step (lot size) in base units. */
-  readonly amountStep: number;
-}
+export { DEFAULT_PAPER_MARKETS, type PaperMarket };
 
 export interface PaperExchangeOptions {
   readonly priceSource: PriceSource;
@@ -33,37 +37,6 @@ export interface PaperExchangeOptions {
   /** Fills from an earlier run (e.g. read back from the orders table), replayed onto the balances. */
   readonly history?: readonly ExchangeOrder[];
 }
-
-/** Binance-like spot rules for the symbols the pipeline knows. */
-export const DEFAULT_PAPER_MARKETS: readonly PaperMarket[] = [
-  {
-    symbol: 'BTC/USDT',
-    base: 'BTC',
-    quote: 'USDT',
-    minAmount: 0.00001,
-    maxAmount: 9000,
-    minNotional: 5,
-    amountStep: 0.00001,
-  },
-  {
-    symbol: 'ETH/USDT',
-    base: 'ETH',
-    quote: 'USDT',
-    minAmount: 0.0001,
-    maxAmount: 9000,
-    minNotional: 5,
-    amountStep: 0.0001,
-  },
-  {
-    symbol: 'SOL/USDT',
-    base: 'SOL',
-    quote: 'USDT',
-    minAmount: 0.001,
-    maxAmount: 90000,
-    minNotional: 5,
-    amountStep: 0.001,
-  },
-];
 
 export function createPaperExchange({
   priceSource,
@@ -136,18 +109,8 @@ export function createPaperExchange({
       if (orders.has(request.clientOrderId)) {
         return reject('duplicate_client_order_id', `duplicate client order id ${request.clientOrderId}`);
       }
-      if (!(request.amount > 0) || floorToStep(request.amount, market.amountStep) !== request.amount) {
-        return reject(
-          'invalid_order',
-          `amount ${request.amount} is not a positive multiple of ${market.amountStep}`,
-        );
-      }
-      if (market.minAmount !== null && request.amount < market.minAmount) {
-        return reject('below_min_amount', `amount ${request.amount} below minimum ${market.minAmount}`);
-      }
-      if (market.maxAmount !== null && request.amount > market.maxAmount) {
-        return reject('above_max_amount', `amount ${request.amount} above maximum ${market.maxAmount}`);
-      }
+      const badAmount = amountRejection(market, request.amount);
+      if (badAmount) return reject(badAmount.reason, badAmount.message);
       const reference = await priceSource.priceAt(request.symbol, request.at);
       if (reference === null || !(reference > 0)) return reject('no_price', `no price for ${request.symbol}`);
       const price = fillPrice(request.side, reference, request.amount * reference, slippage);

@@ -1,5 +1,5 @@
 /** Pure pricing and rounding rules of the paper exchange, table-tested. */
-import type { OrderSide } from './types.js';
+import type { MarketRules, OrderSide, RejectReason } from './types.js';
 
 /** Slippage in basis points: a fixed part plus market impact growing with the order notional. */
 export interface SlippageModel {
@@ -33,4 +33,25 @@ export function floorToStep(amount: number, step: number): number {
   const decimals = Math.max(0, Math.ceil(-Math.log10(step)) + 2);
   const units = Math.floor(amount / step + 1e-9);
   return Number((units * step).toFixed(decimals));
+}
+
+/** Why a venue would refuse this amount (lot size and limits), or null when it is fine. */
+export function amountRejection(
+  market: Pick<MarketRules, 'minAmount' | 'maxAmount'> & { readonly amountStep: number },
+  amount: number,
+): { readonly reason: RejectReason; readonly message: string } | null {
+  if (!(amount > 0)) return { reason: 'invalid_order', message: `amount ${amount} is not positive` };
+  if (market.minAmount !== null && amount < market.minAmount) {
+    return { reason: 'below_min_amount', message: `amount ${amount} below minimum ${market.minAmount}` };
+  }
+  if (market.maxAmount !== null && amount > market.maxAmount) {
+    return { reason: 'above_max_amount', message: `amount ${amount} above maximum ${market.maxAmount}` };
+  }
+  if (floorToStep(amount, market.amountStep) !== amount) {
+    return {
+      reason: 'invalid_order',
+      message: `amount ${amount} is not a multiple of the lot step ${market.amountStep}`,
+    };
+  }
+  return null;
 }

@@ -46,7 +46,9 @@ describe('paper exchange', () => {
   it.each([
     ['insufficient quote for a buy', order('x', 'buy', 0.1), 'insufficient_balance'],
     ['selling more than held', order('x', 'sell', 0.001), 'insufficient_balance'],
-    ['below the minimum amount', order('x', 'buy', 0.000001), 'invalid_order'],
+    ['below the minimum amount', order('x', 'buy', 0.000001), 'below_min_amount'],
+    ['an amount off the lot step', order('x', 'buy', 0.010001), 'invalid_order'],
+    ['a zero amount', order('x', 'buy', 0), 'invalid_order'],
     ['below the minimum notional', order('x', 'buy', 0.0002), 'below_min_notional'],
     ['an unknown symbol', order('x', 'buy', 1, 'DOGE/EUR'), 'unknown_symbol'],
   ])('rejects %s', async (_name, request, reason) => {

@@ -1,0 +1,75 @@
+/**
+ * Reads what sizing and the risk limits need from the venue (rules, price, balances) and decides:
+ * reject (the venue cannot trade it), refuse (a limit says no) or place this amount.
+ */
+import type { Decision } from '../../operators/types.js';
+import type { DailyLossTracker } from './daily-loss.js';
+import type { KillSwitch } from './kill-switch.js';
+import { checkRisk, type RiskLimits } from './risk.js';
+import { orderAmount } from './sizing.js';
+import type { Exchange, OrderSide } from './types.js';
+
+export type OrderPlan =
+  | { readonly kind: 'reject'; readonly reason: 'unknown_symbol' | 'no_price'; readonly detail: string }
+  | {
+      readonly kind: 'refuse';
+      readonly reason: string;
+      readonly detail: string;
+      readonly amount: number;
+      readonly price: number;
+    }
+  | { readonly kind: 'place'; readonly amount: number; readonly price: number };
+
+export interface PlanContext {
+  readonly exchange: Exchange;
+  readonly limits: RiskLimits;
+  readonly killSwitch: KillSwitch;
+  readonly dailyLoss: DailyLossTracker;
+  readonly now: () => number;
+  /** Wraps venue reads (retries). */
+  readonly read: <T>(fn: () => Promise<T>) => Promise<T>;
+}
+
+export async function planOrder(
+  decision: Decision,
+  side: OrderSide,
+  context: PlanContext,
+): Promise<OrderPlan> {
+  const { exchange, limits, read } = context;
+  const market = await read(() => exchange.market(decision.symbol));
+  if (!market)
+    return {
+      kind: 'reject',
+      reason: 'unknown_symbol',
+      detail: `${exchange.name} does not list ${decision.symbol}`,
+    };
+  const price = await read(() => exchange.price(decision.symbol, decision.decidedAt));
+  if (price === null || !(price > 0))
+    return { kind: 'reject', reason: 'no_price', detail: 'no reference price' };
+  const balances = await read(() => exchange.balances());
+  const raw = orderAmount({
+    side,
+    size: decision.size,
+    price,
+    maxPositionNotional: limits.maxPositionNotional,
+    held: balances[market.base]?.free ?? 0,
+    minAmount: market.minAmount,
+    minNotional: market.minNotional,
+  });
+  const amount = raw > 0 ? await exchange.roundAmount(decision.symbol, raw) : 0;
+  const clock = context.now();
+  const verdict = checkRisk(
+    {
+      side,
+      notional: amount * price,
+      positionNotional: (balances[market.base]?.total ?? 0) * price,
+      dailyLoss: context.dailyLoss.observe(clock, balances, market.quote, market.base, price),
+      killSwitch: context.killSwitch.engaged(),
+      decisionAgeMs: clock - decision.decidedAt,
+    },
+    limits,
+  );
+  return verdict.ok
+    ? { kind: 'place', amount, price }
+    : { kind: 'refuse', reason: verdict.reason, detail: verdict.detail, amount, price };
+}
