@@ -39,6 +39,9 @@ export interface RunIngestOptions {
   readonly shutdownDeadlineMs?: number;
 }
 
+/** Each rejection is logged with its line number or position, up to this many per run. */
+const MAX_REJECTS_LOGGED = 100;
+
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runIngest({
@@ -66,6 +69,7 @@ export async function runIngest({
   let wakePump: (() => void) | null = null;
   let demandWaiters: (() => void)[] = [];
   const stats = { envelopes: 0, rejected: 0, checkpoints: 0, bytes: 0 };
+  let rejectsLogged = 0;
 
   const wake = (): void => {
     const resolve = wakePump;
@@ -100,6 +104,12 @@ export async function runIngest({
   subscription = source(demand).subscribe({
     next: (item) => {
       if (stopAt !== null) return; // a source that emits synchronously after the stop
+      if (item.kind === 'reject' && rejectsLogged < MAX_REJECTS_LOGGED) {
+        rejectsLogged += 1;
+        log.warn({ reason: item.reason, detail: item.detail }, 'unusable input sent to the DLQ');
+        if (rejectsLogged === MAX_REJECTS_LOGGED)
+          log.warn('more unusable input: counted, no longer logged one by one');
+      }
       const routed = routeItem(item, topics, now());
       queue.push(routed);
       bufferedBytes += routed.bytes;

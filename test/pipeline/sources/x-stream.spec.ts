@@ -211,6 +211,50 @@ describe('x-stream source against the fake X server', () => {
     expect(scheduler.pendingDelays()).toEqual([]);
   });
 
+  it('stops reading the socket while the sink is not ready, and resumes without a reconnect', async () => {
+    let release: () => void = () => undefined;
+    let ready = true;
+    const demand = {
+      ready: () => {
+        if (ready) return undefined;
+        return new Promise<void>((resolve) => {
+          release = () => {
+            ready = true;
+            resolve();
+          };
+        });
+      },
+    };
+    subscription = createXStream$({ client: client(), logger, scheduler, demand }).subscribe((item) => {
+      items.push(item);
+      ready = false; // one item fills the sink
+    });
+    await server.until((s) => s.openStreams === 1);
+    server.publish(tweet(1));
+    await untilItems(1);
+    // While paused the stall timer is off: we are the ones holding back, not X.
+    expect(scheduler.pendingDelays()).toEqual([]);
+    // Large tweets so that the paused socket's buffers fill up instead of taking everything in.
+    for (let n = 2; n <= 400; n++) server.publish(tweet(n, `$BTC ${'x'.repeat(4000)} ${n}`));
+    for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+    const whilePaused = ids().length;
+    for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(ids().length).toBe(whilePaused);
+    expect(whilePaused).toBeLessThan(400);
+
+    const drain = async (): Promise<void> => {
+      const deadline = Date.now() + 5000;
+      while (ids().length < 400) {
+        if (Date.now() > deadline) throw new Error(`only ${ids().length} of 400 arrived`);
+        release();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await drain();
+    expect(new Set(ids()).size).toBe(400);
+    expect(server.connections).toHaveLength(1);
+  });
+
   it('applies rule changes to the running connection without reconnecting', async () => {
     start();
     await server.until((s) => s.openStreams === 1);
