@@ -71,6 +71,12 @@ export function createIngestCommand(deps: IngestCommandDeps = {}): Command {
     .action(async (flags: IngestFlags, command: Command) => {
       const { config, logger } = (deps.context ?? commandContext)(command);
       const spec = parseSourceSpec(flags.source, config.x.bearerToken !== undefined);
+      if ((spec.kind === 'x-stream' || spec.kind === 'x-search') && config.x.bearerToken === undefined) {
+        throw new ConfigError(`--source ${spec.kind} needs X_BEARER_TOKEN`);
+      }
+      if (spec.kind === 'x-search' && (flags.query === undefined || flags.query.trim() === '')) {
+        throw new ConfigError('--source x-search needs --query "<X search query>"');
+      }
       const topics: IngestTopics = {
         raw: config.topics.tweetsRaw,
         dlq: config.topics.tweetsDlq,
