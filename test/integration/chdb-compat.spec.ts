@@ -5,7 +5,7 @@
  */
 import { Session } from 'chdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPrune } from '../../pipeline/commands/prune.js';
+import { describePrune, runPrune } from '../../pipeline/commands/prune.js';
 import { insertRows } from '../../sinks/clickhouse/insert.js';
 import { loadMigrations, migrate } from '../../sinks/clickhouse/migrations.js';
 import { applyRetention } from '../../sinks/clickhouse/retention.js';
@@ -81,6 +81,9 @@ describe('current ClickHouse through chdb', () => {
 
     const left = await runPrune(scratch.client, { url, cutoffMs });
     expect(left.action).toBe('left-to-ttl');
+    expect(describePrune(left, cutoffMs).at(-1)).toMatch(
+      /^ClickHouse 2\d\.[\d.]+ expires old rows itself .*nothing deleted\. Use --force to delete now\.$/,
+    );
     expect(left.tables).toEqual([
       { table: 'tweets', olderBefore: 1, olderAfter: 1 },
       { table: 'intake', olderBefore: 1, olderAfter: 1 },

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { hourlySql, rulesSql, signalsSql } from '../../../sinks/clickhouse/analytics.js';
+
+const base = {
+  fromMs: Date.UTC(2024, 4, 1, 10),
+  toMs: Date.UTC(2024, 4, 1, 12),
+  symbols: [] as string[],
+  limit: 10,
+};
+
+describe('analytics SQL builders', () => {
+  it('writes times as epoch-second DateTimes and the symbol as an escaped literal', () => {
+    const sql = hourlySql({ ...base, symbol: "BTC'; DROP TABLE tweets --" });
+    expect(sql).toContain("symbol = 'BTC\\'; DROP TABLE tweets --'");
+    expect(sql).toContain('bucket_start >= toDateTime(1714557600) AND bucket_start < toDateTime(1714564800)');
+  });
+
+  it('filters symbols only when some are given', () => {
+    expect(rulesSql(base)).not.toContain('symbol IN');
+    expect(rulesSql({ ...base, symbols: ['BTC', 'ETH'] })).toContain("AND symbol IN ('BTC', 'ETH')");
+  });
+
+  it('refuses a limit that is not a finite number', () => {
+    expect(() => rulesSql({ ...base, limit: Number.NaN })).toThrow(RangeError);
+  });
+
+  it('aliases the joined subqueries, which current ClickHouse requires', () => {
+    expect(signalsSql({ ...base, withOrders: true })).toMatch(
+      /\) AS s\s+ANY LEFT JOIN \([\s\S]*\) AS o USING decision_id/,
+    );
+  });
+});
