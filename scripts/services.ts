@@ -28,7 +28,7 @@ const say = (line: string): void => {
 
 async function stopRecord(record: ServerRecord<unknown> | undefined): Promise<void> {
   if (!record) return;
-  if (record.pid !== undefined) await stopProcess(record.pid);
+  if (record.pid !== undefined && (await recordAlive(record))) await stopProcess(record.pid);
   if (record.containerId !== undefined) await removeContainer(record.containerId);
   if (record.dir) rmSync(record.dir, { recursive: true, force: true });
 }

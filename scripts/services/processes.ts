@@ -46,6 +46,18 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The process is alive and its command line mentions `needle` (its data dir): a recorded pid that
+ * was reused by an unrelated process after a reboot or crash must never be signalled.
+ */
+export function isOurProcess(pid: number, needle: string): boolean {
+  try {
+    return isAlive(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
+  } catch {
+    return false;
+  }
+}
+
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { containerRunning } from './docker.js';
 import { stateFile } from './paths.js';
-import { isAlive } from './processes.js';
+import { isAlive, isOurProcess } from './processes.js';
 import type { ClickHouseEndpoint, KafkaEndpoint } from './types.js';
 
 /** What `services:up` started and left running, so `up` is idempotent and `down` knows what to stop. */
@@ -42,7 +42,8 @@ export function writeState(state: ServicesState, file = stateFile): void {
 /** A recorded server still exists (its process or container); whether it answers is checked by the caller. */
 export async function recordAlive(record: ServerRecord<unknown> | undefined): Promise<boolean> {
   if (!record) return false;
-  if (record.pid !== undefined) return isAlive(record.pid);
+  if (record.pid !== undefined)
+    return record.dir ? isOurProcess(record.pid, record.dir) : isAlive(record.pid);
   if (record.containerId !== undefined) return containerRunning(record.containerId);
   return false;
 }
