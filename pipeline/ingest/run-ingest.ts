@@ -13,6 +13,7 @@ import type { Observable, Subscription } from 'rxjs';
 import { isRetriable, UnavailableError } from '../../sinks/errors.js';
 import type { OutgoingMessage, TopicProducer } from '../../sinks/kafka/producer.js';
 import type { Demand, IngestItem } from '../sources/types.js';
+import { IngestBuffer } from './ingest-buffer.js';
 import { type IngestTopics, type Routed, routeItem } from './messages.js';
 
 export interface IngestStats {
@@ -32,6 +33,8 @@ export interface RunIngestOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly highWaterBytes?: number;
   readonly batchMessages?: number;
+  /** Upper bound on a batch's (uncompressed) size, well under Kafka's 1 MB record-batch default once gzipped. */
+  readonly batchBytes?: number;
   /** Batches sent before the oldest is acknowledged. */
   readonly maxInFlight?: number;
   readonly retryInitialMs?: number;
@@ -54,90 +57,57 @@ export async function runIngest({
   sleep = realSleep,
   highWaterBytes = 16 * 1024 * 1024,
   batchMessages = 2_000,
+  batchBytes = 4 * 1024 * 1024,
   maxInFlight = 3,
   retryInitialMs = 500,
   retryMaxMs = 30_000,
   shutdownDeadlineMs = 30_000,
 }: RunIngestOptions): Promise<IngestStats> {
   const log = logger.child({ module: 'ingest' });
-  let queue: Routed[] = [];
-  let head = 0;
-  let bufferedBytes = 0;
+  const buffer = new IngestBuffer(highWaterBytes);
+  const isCheckpoint = (item: Routed): boolean => item.topic === topics.state;
   let sourceDone = false;
   let sourceError: unknown;
   let stopAt: number | null = null;
-  let wakePump: (() => void) | null = null;
-  let demandWaiters: (() => void)[] = [];
   const stats = { envelopes: 0, rejected: 0, checkpoints: 0, bytes: 0 };
   let rejectsLogged = 0;
-
-  const wake = (): void => {
-    const resolve = wakePump;
-    wakePump = null;
-    resolve?.();
-  };
-  const releaseDemand = (): void => {
-    const waiters = demandWaiters;
-    demandWaiters = [];
-    for (const resolve of waiters) resolve();
-  };
-  const demand: Demand = {
-    ready: () =>
-      bufferedBytes < highWaterBytes || stopAt !== null
-        ? undefined
-        : new Promise<void>((resolve) => demandWaiters.push(resolve)),
-  };
 
   const stop = (): void => {
     if (stopAt !== null) return;
     stopAt = now();
-    log.info({ buffered: queue.length - head }, 'stopping: no more reading, flushing what is buffered');
+    log.info({ buffered: buffer.waiting }, 'stopping: no more reading, flushing what is buffered');
     subscription?.unsubscribe();
     sourceDone = true;
-    releaseDemand();
-    wake();
+    buffer.open();
+    buffer.wake();
   };
 
   let subscription: Subscription | undefined;
   if (signal?.aborted) stop();
   signal?.addEventListener('abort', stop, { once: true });
-  subscription = source(demand).subscribe({
+  subscription = source(buffer.demand).subscribe({
     next: (item) => {
       if (stopAt !== null) return; // a source that emits synchronously after the stop
       if (item.kind === 'reject' && rejectsLogged < MAX_REJECTS_LOGGED) {
         rejectsLogged += 1;
         log.warn({ reason: item.reason, detail: item.detail }, 'unusable input sent to the DLQ');
-        if (rejectsLogged === MAX_REJECTS_LOGGED)
+        if (rejectsLogged === MAX_REJECTS_LOGGED) {
           log.warn('more unusable input: counted, no longer logged one by one');
+        }
       }
-      const routed = routeItem(item, topics, now());
-      queue.push(routed);
-      bufferedBytes += routed.bytes;
-      wake();
+      buffer.push(routeItem(item, topics, now()));
     },
     error: (error: unknown) => {
       sourceError = error;
       sourceDone = true;
-      wake();
+      buffer.wake();
     },
     complete: () => {
       sourceDone = true;
-      wake();
+      buffer.wake();
     },
   });
   if (stopAt !== null) subscription.unsubscribe();
-
-  const takeBatch = (): Routed[] => {
-    const batch: Routed[] = [];
-    while (head + batch.length < queue.length && batch.length < batchMessages) {
-      const next = queue[head + batch.length]!;
-      // A checkpoint travels alone, after everything before it was acknowledged.
-      if (next.topic === topics.state && batch.length > 0) break;
-      batch.push(next);
-      if (next.topic === topics.state) break;
-    }
-    return batch;
-  };
 
   const sendBatch = (batch: readonly Routed[]): Promise<unknown> => {
     const byTopic = new Map<string, OutgoingMessage[]>();
@@ -151,8 +121,8 @@ export async function runIngest({
 
   let kafkaHealthy = true;
   const account = (batch: readonly Routed[]): void => {
+    buffer.acknowledge(batch);
     for (const r of batch) {
-      bufferedBytes -= r.bytes;
       stats.bytes += r.bytes;
       if (r.topic === topics.raw) stats.envelopes += 1;
       else if (r.topic === topics.dlq) stats.rejected += 1;
@@ -160,16 +130,15 @@ export async function runIngest({
     }
     if (!kafkaHealthy) {
       kafkaHealthy = true;
-      log.info({ buffered: queue.length - head }, 'Kafka available again; writing the backlog');
+      log.info({ buffered: buffer.waiting }, 'Kafka available again; writing the backlog');
     }
-    if (bufferedBytes < highWaterBytes / 2) releaseDemand();
   };
   /** Retries a batch that failed with `firstError` until Kafka takes it (or the stop deadline passes). */
   const sendUntilDone = async (batch: readonly Routed[], firstError: unknown): Promise<void> => {
     let error = firstError;
     for (let failures = 1; ; failures++) {
       if (!isRetriable(error)) throw error;
-      const pending = queue.length - head + batch.length;
+      const pending = buffer.waiting + batch.length;
       if (stopAt !== null && now() - stopAt > shutdownDeadlineMs) {
         throw new UnavailableError(
           'kafka',
@@ -212,22 +181,18 @@ export async function runIngest({
   };
   try {
     for (;;) {
-      while (inflight.length < maxInFlight && head < queue.length) {
-        if (queue[head]!.topic === topics.state && inflight.length > 0) break;
-        const batch = takeBatch();
-        head += batch.length;
-        inflight.push(launch(batch));
-      }
-      if (head > 4096 && head * 2 > queue.length) {
-        queue = queue.slice(head);
-        head = 0;
+      for (
+        let next = buffer.peek();
+        next !== undefined && inflight.length < maxInFlight;
+        next = buffer.peek()
+      ) {
+        if (isCheckpoint(next) && inflight.length > 0) break;
+        inflight.push(launch(buffer.take(batchMessages, batchBytes, isCheckpoint)));
       }
       const oldest = inflight[0];
       if (oldest === undefined) {
         if (sourceDone) break;
-        await new Promise<void>((resolve) => {
-          wakePump = resolve;
-        });
+        await buffer.whenItems();
         continue;
       }
       const outcome = await oldest.failure;
@@ -250,7 +215,7 @@ export async function runIngest({
   } finally {
     signal?.removeEventListener('abort', stop);
     subscription.unsubscribe();
-    releaseDemand();
+    buffer.open();
   }
   if (sourceError !== undefined && stopAt === null) throw sourceError;
   return stats;
