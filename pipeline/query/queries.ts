@@ -112,7 +112,13 @@ async function signals(select: SelectRows, filter: AnalyticsFilter): Promise<Que
   const exists = await select(tableExistsSql('orders'));
   const withOrders = Number(exists[0]?.n ?? 0) > 0;
   const columns = withOrders ? [...SIGNALS, ...ORDER_COLUMNS] : SIGNALS;
-  const rows = coerceRows(await select(signalsSql({ ...filter, withOrders })), columns);
+  const joinedRows = coerceRows(await select(signalsSql({ ...filter, withOrders })), columns);
+  // A decision without an order joins as defaults ('' and 0): show it as no order, not a zero fill.
+  const rows = joinedRows.map((r) =>
+    withOrders && r.order_status === ''
+      ? { ...r, order_status: null, filled_amount: null, average_price: null }
+      : r,
+  );
   const joined = withOrders ? ', with their orders (by decision_id)' : ' (no orders table to join)';
   return result(`latest decisions, ${forSymbols(filter.symbols)}${joined}`, columns, rows);
 }

@@ -56,9 +56,9 @@ const perTweet = (
   WHERE ${between('created_at', f)}${symbolIn(f.symbols)}
   GROUP BY tweet_id, author_id`;
 
-/** Volume and sentiment per stream rule tag; tweets without a tag count under ''. */
+/** Volume and sentiment per stream rule tag; tweets without a tag count under '(untagged)'. */
 export function rulesSql(f: AnalyticsFilter): string {
-  return `SELECT arrayJoin(if(empty(tags), [''], tags)) AS tag, count() AS tweets, avg(s) AS score_mean,
+  return `SELECT arrayJoin(if(empty(tags), ['(untagged)'], tags)) AS tag, count() AS tweets, avg(s) AS score_mean,
   sum(s * w) / sum(w) AS weighted_mean, uniqExact(author_id) AS authors
 FROM (${perTweet(f)})
 GROUP BY tag

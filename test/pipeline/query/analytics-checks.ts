@@ -74,7 +74,7 @@ export const FIXTURE_CHECKS: readonly FixtureCheck[] = [
     },
   },
   {
-    name: 'rules: each tweet once per rule tag, untagged under the empty tag',
+    name: 'rules: each tweet once per rule tag, untagged ones under (untagged)',
     async run(select) {
       const { rows } = await runFixtureQuery(select, 'rules');
       expect(rounded(rows)).toEqual(EXPECTED.rules);
@@ -85,7 +85,7 @@ export const FIXTURE_CHECKS: readonly FixtureCheck[] = [
     async run(select) {
       const { rows } = await runFixtureQuery(select, 'rules', { symbols: 'ETH' });
       expect(rows.map((r) => [r.tag, r.tweets])).toEqual([
-        ['', 1],
+        ['(untagged)', 1],
         ['btc', 1],
         ['eth', 1],
       ]);
@@ -117,7 +117,7 @@ export const FIXTURE_CHECKS: readonly FixtureCheck[] = [
     async run(select) {
       const { rows } = await runFixtureQuery(select, 'signals', { symbol: 'BTC' });
       expect(rows.map((r) => [r.decision_id, r.bucket, r.action, r.order_status, r.filled_amount])).toEqual([
-        ['d3', hourSeconds(H1), 'SELL', '', 0],
+        ['d3', hourSeconds(H1), 'SELL', null, null],
         ['d1', hourSeconds(H0), 'BUY', 'filled', 0.01],
       ]);
       expect(rows[1]?.inputs).toEqual({ z: 1.5 });

@@ -174,10 +174,10 @@ export const EXPECTED = {
     { hour: '2024-05-01T10:00:00.000Z', tweets: 3, score_mean: 0.2, weighted_mean: 0.3 },
     { hour: '2024-05-01T11:00:00.000Z', tweets: 4, score_mean: -0.1, weighted_mean: -0.2 },
   ],
-  /** Per tag, each tweet once: btc = t1 + t2, eth = t1, '' = t3. */
+  /** Per tag, each tweet once: btc = t1 + t2, eth = t1, (untagged) = t3. */
   rules: [
     { tag: 'btc', tweets: 2, score_mean: 0, weighted_mean: close((0.5 * 2 - 0.5) / 3), authors: 2 },
-    { tag: '', tweets: 1, score_mean: 1, weighted_mean: 1, authors: 1 },
+    { tag: '(untagged)', tweets: 1, score_mean: 1, weighted_mean: 1, authors: 1 },
     { tag: 'eth', tweets: 1, score_mean: 0.5, weighted_mean: 0.5, authors: 1 },
   ],
   authors: [
