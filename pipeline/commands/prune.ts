@@ -135,20 +135,24 @@ export interface PruneCommandOptions {
   readonly stdout?: NodeJS.WritableStream;
   readonly now?: () => number;
   readonly mutationTimeoutMs?: number;
+  /** Default cutoff in days when --older-than is absent (default: TWEETS_RETENTION_DAYS from the config). */
+  readonly retentionDays?: number;
 }
 
 export function createPruneCommand(options: PruneCommandOptions = {}): Command {
   return new Command('prune')
     .description('delete scored tweets and intake rows older than a cutoff (for servers without TTL)')
-    .requiredOption(
+    .option(
       '--older-than <age|time>',
-      'a duration before now (30d, 12h, 2w) or a time (ISO 8601, epoch s/ms)',
+      'a duration before now (30d, 12h, 2w) or a time (ISO 8601, epoch s/ms); default TWEETS_RETENTION_DAYS',
     )
     .option('--force', 'delete even where the server TTL already expires rows')
     .option('--dry-run', 'only count what would be deleted')
-    .action(async (flags: { olderThan: string; force?: boolean; dryRun?: boolean }, command: Command) => {
-      const cutoffMs = parseCutoff(flags.olderThan, (options.now ?? Date.now)());
-      const connection = options.clickhouse ?? commandContext(command).config.clickhouse;
+    .action(async (flags: { olderThan?: string; force?: boolean; dryRun?: boolean }, command: Command) => {
+      const config = () => commandContext(command).config.clickhouse;
+      const olderThan = flags.olderThan ?? `${options.retentionDays ?? config().tweetsRetentionDays}d`;
+      const cutoffMs = parseCutoff(olderThan, (options.now ?? Date.now)());
+      const connection = options.clickhouse ?? config();
       const client = createClickHouse(connection);
       try {
         const report = await runPrune(client, {

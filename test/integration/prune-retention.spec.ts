@@ -87,7 +87,22 @@ describe('sentiflow prune on ClickHouse 18.16', () => {
     expect(() => parseCutoff("30d'; DROP TABLE tweets", NOW)).toThrow(/--older-than: .* is not a time/);
   });
 
-  it('counts without deleting on --dry-run', async () => {
+  it('defaults the cutoff to the retention period and counts without deleting on --dry-run', async () => {
+    let out = '';
+    const stdout = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        out += chunk.toString('utf8');
+        done();
+      },
+    });
+    const command = createPruneCommand({ clickhouse: connection, stdout, now: () => NOW, retentionDays: 30 });
+    await command.parseAsync(['--dry-run'], { from: 'user' });
+    expect(out).toBe(
+      'tweets: 3 rows older than 2024-03-02T12:00:00.000Z\nintake: 3 rows older than 2024-03-02T12:00:00.000Z\ndry run: nothing deleted\n',
+    );
+  });
+
+  it('counts without deleting on a dry run', async () => {
     const report = await runPrune(client, { url, cutoffMs: NOW - 30 * DAY, dryRun: true });
     expect(report.action).toBe('dry-run');
     expect(report.tables).toEqual([
