@@ -6,7 +6,9 @@ const DecisionSchema = z.object({
   kind: z.literal('decision'),
   id: z.string().min(1).max(128),
   strategy: z.string().min(1),
-  symbol: z.string().regex(/^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/),
+  symbol: z
+    .string()
+    .regex(/^[A-Z0-9]{1,20}(\/[A-Z0-9]{1,20})?$/, 'expected an asset like BTC or a pair like BTC/USDT'),
   bucketStart: z.number().int(),
   decidedAt: z.number().int(),
   action: z.enum(ACTIONS),

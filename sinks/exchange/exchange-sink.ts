@@ -10,6 +10,7 @@ import { describeError, UnavailableError } from '../errors.js';
 import { clientOrderIdFor } from './client-order-id.js';
 import { createDailyLossTracker } from './daily-loss.js';
 import type { KillSwitch } from './kill-switch.js';
+import { marketSymbolOf } from './market-symbol.js';
 import {
   makeRecord,
   type OrderRecord,
@@ -37,6 +38,8 @@ export interface ExchangeSinkOptions {
   readonly readRetry?: ReadRetryOptions;
   /** Bound on the in-process memory of settled decisions. */
   readonly rememberDecisions?: number;
+  /** Quote currency an asset decision ('BTC') is traded against ('BTC/USDT'). */
+  readonly quote?: string;
 }
 
 export interface ExchangeSink {
@@ -55,6 +58,7 @@ export function createExchangeSink({
   now = Date.now,
   readRetry = DEFAULT_READ_RETRY,
   rememberDecisions = 10_000,
+  quote = 'USDT',
 }: ExchangeSinkOptions): ExchangeSink {
   const settled = new Set<string>();
   const dailyLoss = createDailyLossTracker();
@@ -73,9 +77,11 @@ export function createExchangeSink({
     const clientOrderId = clientOrderIdFor(decision);
     if (settled.has(clientOrderId)) return [];
     const side = decision.action === 'BUY' ? 'buy' : 'sell';
+    const market = marketSymbolOf(decision.symbol, quote);
     const base = (): RecordBase => ({
       decision,
       clientOrderId,
+      market,
       side,
       venue: exchange.name,
       mode: exchange.mode,
@@ -92,12 +98,21 @@ export function createExchangeSink({
     const fromOrder = (order: ExchangeOrder, detail: string, referencePrice: number | null = null) =>
       emit({ status: statusOfOrder(order), order, detail, referencePrice }, true);
 
-    const existing = await read(() => exchange.findOrder(decision.symbol, clientOrderId));
+    const existing = await read(() => exchange.findOrder(market, clientOrderId));
     if (existing) return fromOrder(existing, 'found by client order id; not sent again');
 
-    const plan = await planOrder(decision, side, { exchange, limits, killSwitch, dailyLoss, now, read });
-    if (plan.kind === 'reject')
-      return emit({ status: 'rejected', reason: plan.reason, detail: plan.detail }, true);
+    const plan = await planOrder(decision, market, side, {
+      exchange,
+      limits,
+      killSwitch,
+      dailyLoss,
+      now,
+      read,
+    });
+    if (plan.kind === 'reject') {
+      const sizing = { requestedAmount: plan.amount ?? 0, referencePrice: plan.price ?? null };
+      return emit({ status: 'rejected', reason: plan.reason, detail: plan.detail, ...sizing }, true);
+    }
     const { amount, price } = plan;
     const sized = { requestedAmount: amount, referencePrice: price };
     if (plan.kind === 'refuse') {
@@ -109,7 +124,7 @@ export function createExchangeSink({
     try {
       result = await exchange.placeMarketOrder({
         clientOrderId,
-        symbol: decision.symbol,
+        symbol: market,
         side,
         amount,
         at: decision.decidedAt,
@@ -120,7 +135,7 @@ export function createExchangeSink({
       let found: ExchangeOrder | null = null;
       let detail = error.message;
       try {
-        found = await read(() => exchange.findOrder(decision.symbol, clientOrderId));
+        found = await read(() => exchange.findOrder(market, clientOrderId));
       } catch (lookupError) {
         detail = `${detail}; lookup failed too: ${describeError(lookupError)}`;
       }

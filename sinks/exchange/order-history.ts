@@ -8,6 +8,7 @@ interface FilledRow {
   client_order_id: string;
   exchange_order_id: string;
   symbol: string;
+  market: string;
   side: string;
   requested_amount: number;
   filled_amount: number;
@@ -22,7 +23,7 @@ interface FilledRow {
 export function filledOrdersQuery(venue: string): string {
   if (!/^[a-z0-9_]{1,40}$/.test(venue)) throw new RangeError(`bad venue ${venue}`);
   return (
-    'SELECT client_order_id, exchange_order_id, symbol, side, requested_amount, filled_amount, average_price, cost, ' +
+    'SELECT client_order_id, exchange_order_id, symbol, market, side, requested_amount, filled_amount, average_price, cost, ' +
     `fee_cost, fee_currency, recorded_at_ms FROM orders FINAL WHERE venue = ${quoteString(venue)} AND filled_amount > 0 ` +
     'ORDER BY recorded_at_ms, client_order_id'
   );
@@ -42,7 +43,7 @@ export async function readFilledOrders(
     return rows.map((r) => ({
       id: r.exchange_order_id,
       clientOrderId: r.client_order_id,
-      symbol: r.symbol,
+      symbol: r.market || r.symbol,
       side: r.side === 'sell' ? 'sell' : 'buy',
       status: 'closed',
       amount: r.requested_amount || r.filled_amount,

@@ -35,7 +35,10 @@ export interface OrderRecord {
   readonly clientOrderId: string;
   readonly decisionId: string;
   readonly strategy: string;
+  /** The decision's symbol (e.g. 'BTC'), as in signals. */
   readonly symbol: string;
+  /** The venue market traded (e.g. 'BTC/USDT'). */
+  readonly market: string;
   readonly side: OrderSide;
   readonly status: RecordStatus;
   /** Machine-readable reason for refusals and rejections ('' otherwise). */
@@ -62,6 +65,7 @@ export interface OrderRow {
   readonly decision_id: string;
   readonly strategy: string;
   readonly symbol: string;
+  readonly market: string;
   readonly side: string;
   readonly status: string;
   readonly reason: string;
@@ -96,6 +100,7 @@ export function statusOfOrder(order: ExchangeOrder): RecordStatus {
 export interface RecordBase {
   readonly decision: Decision;
   readonly clientOrderId: string;
+  readonly market: string;
   readonly side: OrderSide;
   readonly venue: string;
   readonly mode: TradingMode;
@@ -119,6 +124,7 @@ export function makeRecord(base: RecordBase, fields: RecordFields): OrderRecord 
     decisionId: base.decision.id,
     strategy: base.decision.strategy,
     symbol: base.decision.symbol,
+    market: base.market,
     side: base.side,
     status: fields.status,
     reason: fields.reason ?? '',
@@ -145,6 +151,7 @@ export function toOrderRow(record: OrderRecord): OrderRow {
     decision_id: record.decisionId,
     strategy: record.strategy,
     symbol: record.symbol,
+    market: record.market,
     side: record.side,
     status: record.status,
     reason: record.reason,

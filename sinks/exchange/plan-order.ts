@@ -7,10 +7,16 @@ import type { DailyLossTracker } from './daily-loss.js';
 import type { KillSwitch } from './kill-switch.js';
 import { checkRisk, type RiskLimits } from './risk.js';
 import { orderAmount } from './sizing.js';
-import type { Exchange, OrderSide } from './types.js';
+import type { Exchange, OrderSide, RejectReason } from './types.js';
 
 export type OrderPlan =
-  | { readonly kind: 'reject'; readonly reason: 'unknown_symbol' | 'no_price'; readonly detail: string }
+  | {
+      readonly kind: 'reject';
+      readonly reason: RejectReason;
+      readonly detail: string;
+      readonly amount?: number;
+      readonly price?: number;
+    }
   | {
       readonly kind: 'refuse';
       readonly reason: string;
@@ -32,18 +38,19 @@ export interface PlanContext {
 
 export async function planOrder(
   decision: Decision,
+  symbol: string,
   side: OrderSide,
   context: PlanContext,
 ): Promise<OrderPlan> {
   const { exchange, limits, read } = context;
-  const market = await read(() => exchange.market(decision.symbol));
+  const market = await read(() => exchange.market(symbol));
   if (!market)
     return {
       kind: 'reject',
       reason: 'unknown_symbol',
-      detail: `${exchange.name} does not list ${decision.symbol}`,
+      detail: `${exchange.name} does not list ${symbol}`,
     };
-  const price = await read(() => exchange.price(decision.symbol, decision.decidedAt));
+  const price = await read(() => exchange.price(symbol, decision.decidedAt));
   if (price === null || !(price > 0))
     return { kind: 'reject', reason: 'no_price', detail: 'no reference price' };
   const balances = await read(() => exchange.balances());
@@ -56,7 +63,7 @@ export async function planOrder(
     minAmount: market.minAmount,
     minNotional: market.minNotional,
   });
-  const amount = raw > 0 ? await exchange.roundAmount(decision.symbol, raw) : 0;
+  const amount = raw > 0 ? await exchange.roundAmount(symbol, raw) : 0;
   const clock = context.now();
   const verdict = checkRisk(
     {
@@ -69,7 +76,26 @@ export async function planOrder(
     },
     limits,
   );
-  return verdict.ok
-    ? { kind: 'place', amount, price }
-    : { kind: 'refuse', reason: verdict.reason, detail: verdict.detail, amount, price };
+  if (!verdict.ok) return { kind: 'refuse', reason: verdict.reason, detail: verdict.detail, amount, price };
+  // The venue's own limits from loadMarkets: an order it would refuse is not sent.
+  const venue = (reason: RejectReason, detail: string): OrderPlan => ({
+    kind: 'reject',
+    reason,
+    detail,
+    amount,
+    price,
+  });
+  if (market.minAmount !== null && amount < market.minAmount) {
+    return venue('below_min_amount', `amount ${amount} below the venue minimum ${market.minAmount}`);
+  }
+  if (market.maxAmount !== null && amount > market.maxAmount) {
+    return venue('above_max_amount', `amount ${amount} above the venue maximum ${market.maxAmount}`);
+  }
+  if (market.minNotional !== null && amount * price < market.minNotional) {
+    return venue(
+      'below_min_notional',
+      `notional ${(amount * price).toFixed(2)} below the venue minimum ${market.minNotional}`,
+    );
+  }
+  return { kind: 'place', amount, price };
 }

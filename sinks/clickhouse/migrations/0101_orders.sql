@@ -1,12 +1,14 @@
 -- Execution records of the exchange sink: one row per client order id holding its latest state
 -- (attempt < unknown < open < partially_filled < canceled < filled | rejected | refused, ranked in
 -- `version`); the `orders` Kafka topic keeps every step. Join with signals on decision_id.
+-- symbol is the decision's asset ('BTC', as in signals); market the venue pair traded ('BTC/USDT').
 -- Runs on ClickHouse 18.16 and current ClickHouse. Row type: sinks/exchange/order-record.ts (OrderRow).
 CREATE TABLE IF NOT EXISTS orders (
   client_order_id String,
   decision_id String,
   strategy String,
   symbol String,
+  market String,
   side String,
   status String,
   reason String,

@@ -77,7 +77,7 @@ describe('ccxt Binance adapter against the fake exchange', () => {
     });
     expect(records[1]?.feeCost).toBeCloseTo(0.5, 6);
     const post = fake.requests.find((r) => `${r.method} ${r.path}` === POST_ORDER);
-    expect(post?.body).toMatch(/newClientOrderId=sf-zscore-BTCUSDT-\d+/);
+    expect(post?.body).toMatch(/newClientOrderId=sf-zscore-BTC-\d+/);
     expect(post?.body).toMatch(/&signature=[0-9a-f]{64}$/);
   });
 
@@ -141,6 +141,14 @@ describe('ccxt Binance adapter against the fake exchange', () => {
       readRetry: noWait,
     });
     expect(statuses(await tight.execute(decision()))).toEqual(['refused:max_order_notional']);
+    expect(fake.count(POST_ORDER)).toBe(0);
+  });
+
+  it('does not send an order below the venue minimum notional from loadMarkets', async () => {
+    const { sink, fake } = await setup();
+    const records = await sink.execute(decision({ size: 0.004 }));
+    expect(records.map((r) => `${r.status}:${r.reason}`)).toEqual(['rejected:below_min_notional']);
+    expect(records[0]).toMatchObject({ requestedAmount: 0.0002, referencePrice: 20_000 });
     expect(fake.count(POST_ORDER)).toBe(0);
   });
 

@@ -58,6 +58,8 @@ describe('exchange sink', () => {
     expect(statuses(records)).toEqual(['attempt', 'filled']);
     const fill = records[1]!;
     expect(fill).toMatchObject({
+      symbol: 'BTC',
+      market: 'BTC/USDT',
       clientOrderId: decision().id,
       decisionId: decision().id,
       side: 'buy',
@@ -184,8 +186,17 @@ describe('exchange sink', () => {
 
   it('records an unknown symbol as a rejection', async () => {
     const { sink } = setup();
-    expect(statuses(await sink.execute(decision({ symbol: 'DOGE/USDT', id: 'sf-doge' })))).toEqual([
+    expect(statuses(await sink.execute(decision({ symbol: 'PEPE', id: 'sf-pepe' })))).toEqual([
       'rejected:unknown_symbol',
+    ]);
+  });
+
+  it('trades a decision that names a pair on that pair', async () => {
+    const { sink } = setup();
+    const records = await sink.execute(decision({ symbol: 'BTC/USDT', id: 'sf-pair' }));
+    expect(records.map((r) => [r.symbol, r.market, r.status])).toEqual([
+      ['BTC/USDT', 'BTC/USDT', 'attempt'],
+      ['BTC/USDT', 'BTC/USDT', 'filled'],
     ]);
   });
 });

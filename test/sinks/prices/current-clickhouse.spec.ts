@@ -70,6 +70,7 @@ describe('trading tables on current ClickHouse', () => {
     const base = {
       decision: d,
       clientOrderId: d.id,
+      market: 'BTC/USDT',
       side: 'buy' as const,
       venue: 'paper',
       mode: 'paper' as const,
@@ -95,7 +96,12 @@ describe('trading tables on current ClickHouse', () => {
       filledOrdersQuery('paper'),
     );
     expect(restored).toEqual([
-      expect.objectContaining({ client_order_id: d.id, filled_amount: 0.01, fee_currency: 'USDT' }),
+      expect.objectContaining({
+        client_order_id: d.id,
+        market: 'BTC/USDT',
+        filled_amount: 0.01,
+        fee_currency: 'USDT',
+      }),
     ]);
     const [state] = json<{ status: string; n: string | number }>(
       'SELECT any(status) AS status, count() AS n FROM orders FINAL',
