@@ -7,12 +7,13 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProgram } from '../../pipeline/cli.js';
 import { createQueryCommand } from '../../pipeline/commands/query.js';
+import { formatJsonLines } from '../../pipeline/query/format.js';
 import { clickHouseSelect } from '../../pipeline/query/select.js';
 import { createClickHouse } from '../../sinks/clickhouse/client.js';
 import { insertRows } from '../../sinks/clickhouse/insert.js';
 import { migrate } from '../../sinks/clickhouse/migrations.js';
 import { ConfigError, describeError, RejectedError } from '../../sinks/errors.js';
-import { FIXTURE_CHECKS } from '../pipeline/query/analytics-checks.js';
+import { FIXTURE_CHECKS, runFixtureQuery } from '../pipeline/query/analytics-checks.js';
 import { FROM, H1, TABLE_ROWS, TO } from '../pipeline/query/analytics-fixture.js';
 import { docsSqlExamples } from '../pipeline/query/docs-sql.js';
 
@@ -76,6 +77,22 @@ describe('analytics queries on ClickHouse 18.16', () => {
 });
 
 describe('sentiflow query through the command', () => {
+  it.each([
+    ['hourly', '--symbol', 'BTC'],
+    ['compare'],
+    ['rules', '--symbols', 'BTC,ETH'],
+    ['authors', '--symbol', 'ETH'],
+    ['drops'],
+    ['signals'],
+    ['accounting'],
+  ])('%s prints what its function returns', async (name, ...flags) => {
+    const { stdout } = await query([name, '--from', FROM, '--to', TO, ...flags]);
+    const flagObject = Object.fromEntries(flags.length ? [[flags[0]?.slice(2), flags[1]]] : []);
+    const direct = await runFixtureQuery(select, name as Parameters<typeof runFixtureQuery>[1], flagObject);
+    expect(direct.rows.length).toBeGreaterThan(0);
+    expect(stdout).toBe(formatJsonLines(direct));
+  });
+
   it('prints JSON lines when stdout is not a terminal', async () => {
     const { stdout } = await query(['hourly', '--symbol', 'btc', '--from', FROM, '--to', TO]);
     const rows = stdout
