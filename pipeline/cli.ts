@@ -7,6 +7,7 @@ import { ConfigError, describeError } from '../sinks/errors.js';
 import { createDoctorCommand } from './commands/doctor.js';
 import { createMigrateCommand } from './commands/migrate.js';
 import { createPricesCommand } from './commands/prices.js';
+import { createProcessCommand } from './commands/process.js';
 import { createScoreCommand } from './commands/score.js';
 import { createTopicsCommand } from './commands/topics.js';
 import { createTradeCommand } from './commands/trade.js';
@@ -23,6 +24,7 @@ export function createProgram(): Command {
     createDoctorCommand(),
     createTopicsCommand(),
     createMigrateCommand(),
+    createProcessCommand(),
     createScoreCommand(),
     createTradeCommand(),
     createPricesCommand(),

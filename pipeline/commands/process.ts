@@ -1,0 +1,95 @@
+import { Command } from 'commander';
+import {
+  createScoringModel,
+  createStrategy,
+  DEFAULT_STRATEGY,
+  StrategyError,
+} from '../../operators/index.js';
+import { createClickHouse } from '../../sinks/clickhouse/client.js';
+import { ConfigError } from '../../sinks/errors.js';
+import { createKafka } from '../../sinks/kafka/client.js';
+import { createProducer } from '../../sinks/kafka/producer.js';
+import { commandContext } from '../context.js';
+import { runProcess } from '../process/run-process.js';
+
+interface ProcessFlags {
+  group: string;
+  strategy: string;
+  param: string[];
+  exitWhenIdle?: boolean;
+  checkpointInterval: string;
+  flushInterval: string;
+  idleWatermark?: string;
+}
+
+function millis(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new ConfigError(`${flag} expects milliseconds > 0, got "${text}"`);
+  return n;
+}
+
+export function createProcessCommand(): Command {
+  return new Command('process')
+    .description(
+      'consume tweets.raw, run normalize -> dedupe -> filter -> score -> window -> signal, write ClickHouse and Kafka',
+    )
+    .option('--group <id>', 'Kafka consumer group (and checkpoint name)', 'sentiflow-process')
+    .option('--strategy <name>', 'signal strategy: zscore or threshold', DEFAULT_STRATEGY)
+    .option(
+      '--param <key=value>',
+      'strategy parameter, repeatable',
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option('--exit-when-idle', 'stop once the topic is drained and everything is flushed and committed')
+    .option('--checkpoint-interval <ms>', 'least time between checkpoints (offset commits)', '10000')
+    .option('--flush-interval <ms>', 'longest time results wait before they are written', '1000')
+    .option(
+      '--idle-watermark <ms>',
+      'live only: after this long without input, close buckets by wall-clock time',
+    )
+    .action(async (flags: ProcessFlags, command: Command) => {
+      const { config, logger } = commandContext(command);
+      let strategy: ReturnType<typeof createStrategy>;
+      try {
+        strategy = createStrategy(flags.strategy, flags.param);
+      } catch (error) {
+        if (error instanceof StrategyError) throw new ConfigError(error.message);
+        throw error;
+      }
+      const controller = new AbortController();
+      const stop = (signal: NodeJS.Signals): void => {
+        logger.info({ signal }, 'stopping: finishing the batch, flushing, committing');
+        controller.abort();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const kafka = createKafka({ ...config.kafka, logger });
+      const clickhouse = createClickHouse(config.clickhouse);
+      const producer = await createProducer(kafka, { brokers: config.kafka.brokers, logger });
+      try {
+        const summary = await runProcess(
+          { kafka, producer, clickhouse, logger },
+          {
+            config,
+            groupId: flags.group,
+            engine: { scoring: createScoringModel(), strategy },
+            exitWhenIdle: flags.exitWhenIdle === true,
+            checkpointIntervalMs: millis(flags.checkpointInterval, '--checkpoint-interval'),
+            flushIntervalMs: millis(flags.flushInterval, '--flush-interval'),
+            ...(flags.idleWatermark === undefined
+              ? {}
+              : { idleWatermarkMs: millis(flags.idleWatermark, '--idle-watermark') }),
+            signal: controller.signal,
+          },
+        );
+        process.stdout.write(`${JSON.stringify(summary)}\n`);
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        await producer.close();
+        await clickhouse.close();
+      }
+    });
+}

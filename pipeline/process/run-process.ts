@@ -1,0 +1,291 @@
+/**
+ * `sentiflow process`: tweets.raw -> engine -> ClickHouse (tweets, intake, sentiment_hourly, signals)
+ * and Kafka (tweets.dlq, signals), crash-safe.
+ *
+ * Order of durability, every flush: outputs are written (idempotent: ReplacingMergeTree keys, DLQ and
+ * signals keyed) -> the engine state and the offsets it corresponds to are checkpointed in ClickHouse
+ * -> only then are the offsets committed to Kafka. A restart loads the checkpoint and seeks every
+ * partition to its offsets; replaying the messages after it reproduces the same outputs, which replace
+ * themselves. Killed at any point, a rerun leaves the same tables.
+ */
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Decision } from '../../operators/index.js';
+import { type Checkpoint, loadCheckpoint, saveCheckpoint } from '../../sinks/clickhouse/checkpoints.js';
+import type { ClickHouseClient } from '../../sinks/clickhouse/client.js';
+import { insertRows } from '../../sinks/clickhouse/insert.js';
+import { RejectedError } from '../../sinks/errors.js';
+import { createBatchConsumer } from '../../sinks/kafka/consumer.js';
+import { toKafkaError } from '../../sinks/kafka/errors.js';
+import type { TopicProducer } from '../../sinks/kafka/producer.js';
+import type { Config } from '../config.js';
+import { createEngine, type EngineOptions, type EngineOutput, type EngineSnapshot } from './engine.js';
+import { bucketRow, intakeRow, signalRow, tweetRows } from './rows.js';
+
+export interface ProcessDeps {
+  readonly kafka: Kafka;
+  readonly producer: TopicProducer;
+  readonly clickhouse: ClickHouseClient;
+  readonly logger: Logger;
+  /** Trading hook: called with each flush's decisions after they are durable (paper or live exchange). */
+  readonly executeDecisions?: (decisions: readonly Decision[]) => Promise<void>;
+  /** Observes every flush (metrics, tests). */
+  readonly onFlush?: (out: EngineOutput) => void;
+}
+
+export interface ProcessOptions {
+  readonly config: Pick<Config, 'kafka' | 'topics' | 'clickhouse'>;
+  readonly engine: Omit<EngineOptions, 'partitions'>;
+  readonly groupId?: string;
+  /** Stop once every partition is drained, flushed and committed (closing open buckets as the end of input). */
+  readonly exitWhenIdle?: boolean;
+  /** Inputs held before a flush is forced. */
+  readonly flushInputs?: number;
+  /** Longest time outputs wait before a flush. */
+  readonly flushIntervalMs?: number;
+  /** Least time between checkpoints (each one commits offsets). */
+  readonly checkpointIntervalMs?: number;
+  /**
+   * Live only: after this long without input, move the watermark to wall-clock time minus the window's
+   * out-of-orderness, so quiet hours still close. A replay cannot see wall-clock time, so a replay of a
+   * period with such advances may count tweets that the live run had found late. Off by default.
+   */
+  readonly idleWatermarkMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface ProcessSummary {
+  readonly consumed: number;
+  readonly stored: number;
+  readonly dropped: number;
+  readonly rejected: number;
+  readonly buckets: number;
+  readonly decisions: number;
+  readonly checkpoints: number;
+}
+
+interface Totals {
+  consumed: number;
+  stored: number;
+  dropped: number;
+  rejected: number;
+  buckets: number;
+  decisions: number;
+  checkpoints: number;
+}
+
+export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Promise<ProcessSummary> {
+  const { kafka, producer, clickhouse, logger } = deps;
+  const { topics, clickhouse: chConfig, kafka: kafkaConfig } = options.config;
+  const log = logger.child({ module: 'process' });
+  const topic = topics.tweetsRaw;
+  const groupId = options.groupId ?? 'sentiflow-process';
+  const flushInputs = options.flushInputs ?? 20_000;
+  const flushIntervalMs = options.flushIntervalMs ?? 1_000;
+  const checkpointIntervalMs = options.checkpointIntervalMs ?? 10_000;
+  const key = { url: chConfig.url, groupId, topic };
+  const insert = { url: chConfig.url, logger: log };
+
+  const admin = kafka.admin();
+  let partitionOffsets: { partition: number; low: string; high: string }[];
+  try {
+    await admin.connect();
+    partitionOffsets = await admin.fetchTopicOffsets(topic);
+  } catch (error) {
+    await admin.disconnect().catch(() => undefined);
+    throw toKafkaError(
+      error,
+      `reading partitions of ${topic} (run: sentiflow topics create)`,
+      kafkaConfig.brokers,
+    );
+  }
+  const partitions = partitionOffsets.map((p) => p.partition).sort((a, b) => a - b);
+
+  const checkpoint: Checkpoint<EngineSnapshot> | null = await loadCheckpoint(clickhouse, key);
+  if (checkpoint !== null && checkpoint.state.version !== 1) {
+    throw new RejectedError(
+      'clickhouse',
+      `checkpoint of ${groupId} has unknown version ${checkpoint.state.version}`,
+    );
+  }
+  const engine = createEngine({ ...options.engine, partitions }, checkpoint?.state);
+  const next = new Map<number, bigint>(
+    partitionOffsets.map((p) => [p.partition, BigInt(checkpoint?.offsets[String(p.partition)] ?? p.low)]),
+  );
+  let seq = checkpoint?.seq ?? 0;
+  log.info(
+    { groupId, partitions, resumedFrom: checkpoint ? Object.fromEntries(next) : 'beginning', seq },
+    checkpoint ? 'resuming from checkpoint' : 'starting without checkpoint',
+  );
+
+  const totals: Totals = {
+    consumed: 0,
+    stored: 0,
+    dropped: 0,
+    rejected: 0,
+    buckets: 0,
+    decisions: 0,
+    checkpoints: 0,
+  };
+  let lastCheckpointAt = Date.now();
+  let lastInputAt = Date.now();
+  let chain: Promise<void> = Promise.resolve();
+  /** Runs flushes and checkpoints one at a time, in call order. */
+  const serially = (work: () => Promise<void>): Promise<void> => {
+    const run = chain.then(work);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+
+  const write = async (out: EngineOutput): Promise<void> => {
+    await Promise.all([
+      insertRows(
+        clickhouse,
+        'intake',
+        out.intake.map((r) => intakeRow(topic, r)),
+        insert,
+      ),
+      insertRows(clickhouse, 'tweets', out.scored.flatMap(tweetRows), insert),
+      insertRows(clickhouse, 'sentiment_hourly', out.buckets.map(bucketRow), insert),
+      insertRows(clickhouse, 'signals', out.decisions.map(signalRow), insert),
+      producer.send(
+        topics.tweetsDlq,
+        out.rejected.map(({ input, drop }) => ({
+          key: `${topic}:${input.partition}:${input.offset}`,
+          value: input.value === null ? null : Buffer.from(input.value),
+          timestamp: input.timestamp,
+          headers: {
+            reason: drop.reason,
+            stage: drop.stage,
+            detail: drop.detail.slice(0, 500),
+            source: `${topic}/${input.partition}/${input.offset}`,
+          },
+        })),
+      ),
+      producer.send(
+        topics.signals,
+        out.decisions.map((d) => ({ key: d.symbol, value: JSON.stringify(d), timestamp: d.decidedAt })),
+      ),
+    ]);
+    if (deps.executeDecisions && out.decisions.length > 0) await deps.executeDecisions(out.decisions);
+    for (const r of out.intake) totals[r.outcome]++;
+    totals.consumed += out.intake.length;
+    totals.buckets += out.buckets.length;
+    totals.decisions += out.decisions.length;
+    deps.onFlush?.(out);
+  };
+
+  const takeCheckpoint = async (): Promise<void> => {
+    seq++;
+    const offsets = Object.fromEntries([...next].map(([p, o]) => [String(p), o.toString()]));
+    await saveCheckpoint(clickhouse, key, { seq, offsets, state: engine.snapshot() });
+    await consumer.commit([...next].map(([partition, o]) => ({ topic, partition, offset: o.toString() })));
+    lastCheckpointAt = Date.now();
+    totals.checkpoints++;
+  };
+
+  const flush = (force: boolean): Promise<void> =>
+    serially(async () => {
+      if (engine.pendingInputs > 0) await write(engine.drain());
+      const due = Date.now() - lastCheckpointAt >= checkpointIntervalMs;
+      if (force || (due && totals.consumed > 0)) await takeCheckpoint();
+    });
+
+  const consumer = await createBatchConsumer(kafka, {
+    brokers: kafkaConfig.brokers,
+    groupId,
+    topics: [topic],
+    logger: log,
+    commitMode: 'manual',
+    onAssignment(assigned) {
+      const missing = partitions.filter((p) => !assigned.includes(p));
+      if (missing.length > 0) {
+        log.warn({ missing }, 'another member holds some partitions: the window waits for their watermarks');
+      }
+      for (const partition of assigned) {
+        consumer.seek({ topic, partition, offset: (next.get(partition) ?? 0n).toString() });
+      }
+    },
+  });
+
+  let stopping = false;
+  let resolveIdle!: () => void;
+  const idle = new Promise<void>((resolve) => {
+    resolveIdle = resolve;
+  });
+
+  let inFlight: Promise<void> = Promise.resolve();
+  await consumer.run(async (batch, context) => {
+    if (stopping) return; // not pushed, not committed: the next run reads it again
+    const work = (async () => {
+      for (const m of batch.messages) {
+        const offset = BigInt(m.offset);
+        if (offset < (next.get(batch.partition) ?? 0n)) continue; // fetched before a seek: already processed
+        engine.push({ partition: batch.partition, offset: m.offset, value: m.value, timestamp: m.timestamp });
+        next.set(batch.partition, offset + 1n);
+      }
+      lastInputAt = Date.now();
+      if (engine.pendingInputs >= flushInputs) {
+        await flush(false);
+        await context.heartbeat();
+      }
+    })();
+    inFlight = work.catch(() => undefined);
+    await work;
+  });
+
+  const drained = async (): Promise<boolean> => {
+    const now = await admin.fetchTopicOffsets(topic);
+    return now.every((p) => (next.get(p.partition) ?? 0n) >= BigInt(p.high));
+  };
+
+  const tick = async (): Promise<void> => {
+    if (stopping) return;
+    const idleFor = Date.now() - lastInputAt;
+    if (options.idleWatermarkMs !== undefined && idleFor >= options.idleWatermarkMs) {
+      const bound = options.engine.window?.maxOutOfOrdernessMs ?? 0;
+      await serially(async () => engine.advanceWatermark(Date.now() - bound));
+    }
+    await flush(false);
+    if (options.exitWhenIdle && engine.pendingInputs === 0 && idleFor >= 200 && (await drained()))
+      resolveIdle();
+  };
+  const timer = setInterval(
+    () => {
+      tick().catch((error: unknown) => failed(error));
+    },
+    Math.min(flushIntervalMs, 250),
+  );
+
+  let failure: unknown;
+  function failed(error: unknown): void {
+    failure ??= error;
+    resolveIdle();
+  }
+  consumer.done.catch(failed);
+  options.signal?.addEventListener('abort', () => resolveIdle(), { once: true });
+  if (options.signal?.aborted) resolveIdle();
+
+  await idle;
+  stopping = true;
+  clearInterval(timer);
+  try {
+    await inFlight;
+    if (failure !== undefined) throw failure;
+    // Still a group member here, so the final commit goes through.
+    await flush(true);
+    if (options.exitWhenIdle && !options.signal?.aborted) {
+      // End of input: close what is open. Not checkpointed: a later run resumes before this flush and
+      // rewrites these buckets whole (sentiment_hourly keeps the row with the larger count).
+      await serially(async () => {
+        engine.flushWindows();
+        await write(engine.drain());
+      });
+    }
+  } finally {
+    await consumer.stop().catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+  }
+  log.info({ ...totals }, 'process stopped');
+  return { ...totals };
+}
