@@ -70,7 +70,11 @@ function isWordChar(c: number): boolean {
  * Cost: O(text length), one small allocation per word that looks like a term.
  */
 export function matchSymbols(text: string, matcher: SymbolMatcher): SymbolMatch {
-  const s = text.toLowerCase();
+  return matchLowerCase(text.toLowerCase(), matcher);
+}
+
+/** {@link matchSymbols} for a text the caller already lower-cased. */
+export function matchLowerCase(s: string, matcher: SymbolMatcher): SymbolMatch {
   const found: SymbolCode[] = [];
   let cashtags: string[] | null = null;
   const n = s.length;
@@ -90,7 +94,8 @@ export function matchSymbols(text: string, matcher: SymbolMatcher): SymbolMatch 
     if (i === bodyStart) continue;
     if (start > 0 && isWordChar(s.charCodeAt(start - 1))) continue;
     const token = s.slice(start, i);
-    if (c === 36 && !/^\$\d/.test(token)) {
+    const second = s.charCodeAt(start + 1);
+    if (c === 36 && !(second >= 48 && second <= 57)) {
       cashtags ??= [];
       if (!cashtags.includes(token)) cashtags.push(token);
     }

@@ -81,7 +81,10 @@ export function normalizeParsed(value: unknown, options?: NormalizeOptions): Twe
     let text = tweetText(data, maxText);
     if (refs.retweetOf !== null) {
       const original = findById(includes?.tweets, refs.retweetOf, 'includes.tweets');
-      if (original !== undefined) text = tweetText(original, maxText);
+      // data.text of a retweet is "RT @user: " plus a truncated copy; the original holds the full text.
+      if (original !== undefined && (typeof original.text === 'string' || isObj(original.note_tweet))) {
+        text = tweetText(original, maxText);
+      }
     }
     const user = findById(includes?.users, authorId, 'includes.users');
     const lang = data.lang;

@@ -126,7 +126,7 @@ export interface SimHashIndexOptions {
   /** Largest Hamming distance that counts as a near duplicate: 0..3 (four 16-bit bands). */
   readonly maxDistance: number;
   /**
-   * Longest candidate chain followed per band (default 16), newest first: texts on one topic share
+   * Longest candidate chain followed per band (default 8), newest first: texts on one topic share
    * many SimHash bits, so band chains grow long; copy-paste spam arrives close together and is found
    * early, and the cap keeps lookups fast on any input.
    */
@@ -143,43 +143,44 @@ export interface SimHashIndexSnapshot {
 
 const BANDS = 4;
 const BAND_VALUES = 1 << 16;
+const RECORD = 8;
+const SEQ = 0;
+const TIME = 1;
+const HI = 2;
+const LO = 3;
+const NEXT = 4;
 
 /**
  * Ring buffer of recent SimHashes with four 16-bit band indexes (linked lists through the ring).
  * Any two hashes within distance 3 share at least one band exactly (pigeonhole), so a lookup only
- * visits entries sharing a band. Memory is fixed at construction: about 2 MB + 80 bytes per slot.
+ * visits entries sharing a band. Memory is fixed at construction: 2 MB of band heads + 64 bytes per slot (+ the id string).
  */
 export class SimHashIndex {
   private readonly capacity: number;
   private readonly horizonMs: number;
   private readonly maxDistance: number;
   private readonly maxProbes: number;
-  private readonly his: Int32Array;
-  private readonly los: Int32Array;
-  private readonly times: Float64Array;
-  private readonly seqs: Float64Array;
+  // One 64-byte record per slot (seq, time, hi, lo, next seq per band): a probe touches one cache line.
+  private readonly records: Float64Array;
   private readonly ids: (string | null)[];
-  private readonly nexts: Float64Array;
   private readonly heads: Float64Array;
   private head = 0;
   private tail = 0;
   private latest = Number.NEGATIVE_INFINITY;
 
   constructor(options: SimHashIndexOptions) {
-    if (!Number.isInteger(options.capacity) || options.capacity < 1)
+    if (!Number.isInteger(options.capacity) || options.capacity < 1) {
       throw new RangeError('capacity must be >= 1');
+    }
     if (!(options.maxDistance >= 0 && options.maxDistance <= 3))
       throw new RangeError('maxDistance must be 0..3');
     this.capacity = options.capacity;
     this.horizonMs = options.horizonMs;
     this.maxDistance = options.maxDistance;
-    this.maxProbes = options.maxProbes ?? 16;
-    this.his = new Int32Array(this.capacity);
-    this.los = new Int32Array(this.capacity);
-    this.times = new Float64Array(this.capacity);
-    this.seqs = new Float64Array(this.capacity).fill(-1);
+    this.maxProbes = options.maxProbes ?? 8;
+    this.records = new Float64Array(this.capacity * RECORD);
+    for (let slot = 0; slot < this.capacity; slot++) this.records[slot * RECORD + SEQ] = -1;
     this.ids = new Array<string | null>(this.capacity).fill(null);
-    this.nexts = new Float64Array(this.capacity * BANDS).fill(-1);
     this.heads = new Float64Array(BAND_VALUES * BANDS).fill(-1);
   }
 
@@ -196,17 +197,18 @@ export class SimHashIndex {
     if (eventTime > this.latest) this.latest = eventTime;
     const oldest = this.latest - this.horizonMs;
     this.expire(oldest);
+    const r = this.records;
     for (let band = 0; band < BANDS; band++) {
       let seq = this.heads[band * BAND_VALUES + bandValue(hash, band)]!;
       for (let probes = 0; seq >= this.tail && probes < this.maxProbes; probes++) {
-        const slot = seq % this.capacity;
-        if (this.seqs[slot] !== seq) break;
-        if (this.times[slot]! >= oldest) {
+        const at = (seq % this.capacity) * RECORD;
+        if (r[at + SEQ] !== seq) break;
+        if (r[at + TIME]! >= oldest) {
           const distance =
-            popcount32((this.his[slot]! ^ hash.hi) >>> 0) + popcount32((this.los[slot]! ^ hash.lo) >>> 0);
-          if (distance <= this.maxDistance) return this.ids[slot]!;
+            popcount32((r[at + HI]! ^ hash.hi) >>> 0) + popcount32((r[at + LO]! ^ hash.lo) >>> 0);
+          if (distance <= this.maxDistance) return this.ids[seq % this.capacity]!;
         }
-        seq = this.nexts[slot * BANDS + band]!;
+        seq = r[at + NEXT + band]!;
       }
     }
     this.insert(hash, eventTime, id);
@@ -224,10 +226,11 @@ export class SimHashIndex {
     };
     for (let seq = this.tail; seq < this.head; seq++) {
       const slot = seq % this.capacity;
-      if (this.seqs[slot] !== seq) continue;
-      out.his.push(this.his[slot]! >>> 0);
-      out.los.push(this.los[slot]! >>> 0);
-      out.times.push(this.times[slot]!);
+      const at = slot * RECORD;
+      if (this.records[at + SEQ] !== seq) continue;
+      out.his.push(this.records[at + HI]!);
+      out.los.push(this.records[at + LO]!);
+      out.times.push(this.records[at + TIME]!);
       out.ids.push(this.ids[slot]!);
     }
     return out;
@@ -236,11 +239,8 @@ export class SimHashIndex {
   /** Inserts a snapshot's hashes back in their order (into a fresh index); this index's bounds apply. */
   restore(snapshot: SimHashIndexSnapshot): void {
     for (let i = 0; i < snapshot.ids.length; i++) {
-      this.insert(
-        { hi: snapshot.his[i]!, lo: snapshot.los[i]!, tokens: 0 },
-        snapshot.times[i]!,
-        snapshot.ids[i]!,
-      );
+      const hash = { hi: snapshot.his[i]! >>> 0, lo: snapshot.los[i]! >>> 0, tokens: 0 };
+      this.insert(hash, snapshot.times[i]!, snapshot.ids[i]!);
     }
     if (snapshot.latest !== null && snapshot.latest > this.latest) this.latest = snapshot.latest;
     this.expire(this.latest - this.horizonMs);
@@ -250,26 +250,30 @@ export class SimHashIndex {
     if (this.size === this.capacity) this.evictTail();
     const seq = this.head++;
     const slot = seq % this.capacity;
-    this.his[slot] = hash.hi | 0;
-    this.los[slot] = hash.lo | 0;
-    this.times[slot] = eventTime;
-    this.seqs[slot] = seq;
+    const at = slot * RECORD;
+    const r = this.records;
+    r[at + SEQ] = seq;
+    r[at + TIME] = eventTime;
+    r[at + HI] = hash.hi >>> 0;
+    r[at + LO] = hash.lo >>> 0;
     this.ids[slot] = id;
     for (let band = 0; band < BANDS; band++) {
       const key = band * BAND_VALUES + bandValue(hash, band);
-      this.nexts[slot * BANDS + band] = this.heads[key]!;
+      r[at + NEXT + band] = this.heads[key]!;
       this.heads[key] = seq;
     }
   }
 
   // Drops entries from the oldest end while they are past the horizon (FIFO by arrival).
   private expire(oldest: number): void {
-    while (this.tail < this.head && this.times[this.tail % this.capacity]! < oldest) this.evictTail();
+    while (this.tail < this.head && this.records[(this.tail % this.capacity) * RECORD + TIME]! < oldest) {
+      this.evictTail();
+    }
   }
 
   private evictTail(): void {
     const slot = this.tail % this.capacity;
-    this.seqs[slot] = -1;
+    this.records[slot * RECORD + SEQ] = -1;
     this.ids[slot] = null;
     this.tail++;
   }

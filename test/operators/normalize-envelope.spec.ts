@@ -118,6 +118,12 @@ describe('normalizeEnvelope rejections', () => {
   });
 });
 
+// Any UTF-16 code units, lone surrogates included (fast-check's 'binary' unit is slow to generate).
+const anyUtf16 = fc.string({
+  unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+  maxLength: 300,
+});
+
 describe('normalizeEnvelope never throws', () => {
   const isResult = (r: Tweet | Dropped): boolean =>
     r.kind === 'tweet' || (r.kind === 'dropped' && r.stage === 'normalize');
@@ -126,9 +132,12 @@ describe('normalizeEnvelope never throws', () => {
     fc.assert(fc.property(fc.anything(), (value) => isResult(normalizeParsed(value))));
   });
 
-  it('on any string and any bytes', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => isResult(normalizeEnvelope(s))));
-    fc.assert(fc.property(fc.uint8Array(), (b) => isResult(normalizeEnvelope(b))));
+  it('on any string', () => {
+    fc.assert(fc.property(anyUtf16, (s) => isResult(normalizeEnvelope(s))));
+  });
+
+  it('on any bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => isResult(normalizeEnvelope(b))));
   });
 
   it('on a valid envelope with any field replaced by anything', () => {
@@ -151,5 +160,24 @@ describe('normalizeEnvelope never throws', () => {
 
   it('on payloads that are not strings or bytes at all', () => {
     expect(normalizeEnvelope(42 as unknown as string)).toMatchObject({ kind: 'dropped' });
+  });
+});
+
+describe('normalizeEnvelope on retweets whose original is incomplete', () => {
+  it('keeps the retweet text when the included original has no text', () => {
+    const t = normalizeParsed(
+      envelope(
+        { text: 'RT @bob: $BTC up', referenced_tweets: [{ type: 'retweeted', id: '7' }] },
+        { includes: { tweets: [{ id: '7' }] } },
+      ),
+    );
+    expect(t).toMatchObject({ kind: 'tweet', text: 'RT @bob: $BTC up', retweetOf: '7' });
+  });
+
+  it('keeps the retweet text when the original is not included at all', () => {
+    const t = normalizeParsed(
+      envelope({ text: 'RT @bob: $BTC up', referenced_tweets: [{ type: 'retweeted', id: '7' }] }),
+    );
+    expect(t).toMatchObject({ kind: 'tweet', text: 'RT @bob: $BTC up', retweetOf: '7' });
   });
 });
