@@ -29,7 +29,7 @@ if (brokersEnv === undefined || brokersEnv === '') {
 }
 const brokers = brokersEnv.split(',');
 const count = Number(process.env.BENCH_INGEST_COUNT ?? 50_000);
-const rounds = 2;
+const rounds = Number(process.env.BENCH_INGEST_ROUNDS ?? 3);
 const logger = pino({ level: 'silent' });
 const kafka: Kafka = createKafka({ brokers, clientId: 'bench-ingest', logger });
 
@@ -72,9 +72,24 @@ for (const envelope of generateEnvelopes({ seed: 42, count, tweetsPerSecond: 50 
 }
 writeFileSync(path, `${lines.join('\n')}\n`);
 const bytes = lines.reduce((sum, l) => sum + Buffer.byteLength(l) + 1, 0);
+lines.length = 0; // only the baseline's messages stay in memory
 note(`${count} envelopes, ${(bytes / 1e6).toFixed(1)} MB in ${path}`);
 
-async function baseline(): Promise<number> {
+interface Round {
+  readonly seconds: number;
+  /** Main-thread CPU (user + system) spent, in ms. */
+  readonly cpuMs: number;
+}
+
+async function timed(work: () => Promise<void>): Promise<Round> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await work();
+  const used = process.cpuUsage(cpu);
+  return { seconds: (performance.now() - started) / 1000, cpuMs: (used.user + used.system) / 1000 };
+}
+
+async function baseline(): Promise<Round> {
   const topics = await freshTopics();
   const producer = kafka.producer({
     idempotent: true,
@@ -82,60 +97,67 @@ async function baseline(): Promise<number> {
     allowAutoTopicCreation: false,
   });
   await producer.connect();
-  const started = performance.now();
-  for (let i = 0; i < messages.length; i += 2000) {
-    await producer.sendBatch({
-      acks: -1,
-      compression: CompressionTypes.GZIP,
-      topicMessages: [{ topic: topics.raw, messages: messages.slice(i, i + 2000) }],
-    });
-  }
-  const seconds = (performance.now() - started) / 1000;
+  const round = await timed(async () => {
+    for (let i = 0; i < messages.length; i += 2000) {
+      await producer.sendBatch({
+        acks: -1,
+        compression: CompressionTypes.GZIP,
+        topicMessages: [{ topic: topics.raw, messages: messages.slice(i, i + 2000) }],
+      });
+    }
+  });
   await producer.disconnect();
   await deleteTopics([topics.raw, topics.dlq, topics.state]);
-  return seconds;
+  return round;
 }
 
-async function ours(): Promise<number> {
+async function ours(): Promise<Round> {
   const topics = await freshTopics();
   const producer = await createProducer(kafka, { brokers, logger, compression: 'gzip' });
-  const started = performance.now();
-  const stats = await runIngest({
-    source: (demand) => createFileSource$({ path, demand }),
-    producer,
-    topics,
-    logger,
+  let envelopes = 0;
+  const round = await timed(async () => {
+    const stats = await runIngest({
+      source: (demand) => createFileSource$({ path, demand }),
+      producer,
+      topics,
+      logger,
+    });
+    envelopes = stats.envelopes;
   });
-  const seconds = (performance.now() - started) / 1000;
   await producer.close();
-  if (stats.envelopes !== count) throw new Error(`ingested ${stats.envelopes} of ${count} envelopes`);
+  if (envelopes !== count) throw new Error(`ingested ${envelopes} of ${count} envelopes`);
   await deleteTopics([topics.raw, topics.dlq, topics.state]);
-  return seconds;
+  return round;
 }
 
 try {
   note('warm-up');
   await baseline();
   await ours();
-  let bestBaseline = Number.POSITIVE_INFINITY;
-  let bestOurs = Number.POSITIVE_INFINITY;
+  let bestBaseline: Round = { seconds: Number.POSITIVE_INFINITY, cpuMs: 0 };
+  let bestOurs: Round = { seconds: Number.POSITIVE_INFINITY, cpuMs: 0 };
   for (let round = 1; round <= rounds; round++) {
     const b = await baseline();
     const o = await ours();
-    note(`round ${round}: baseline ${(count / b).toFixed(0)}/s, ours ${(count / o).toFixed(0)}/s`);
-    bestBaseline = Math.min(bestBaseline, b);
-    bestOurs = Math.min(bestOurs, o);
+    note(
+      `round ${round}: baseline ${(count / b.seconds).toFixed(0)}/s (${b.cpuMs.toFixed(0)} ms CPU), ` +
+        `ours ${(count / o.seconds).toFixed(0)}/s (${o.cpuMs.toFixed(0)} ms CPU)`,
+    );
+    if (b.seconds < bestBaseline.seconds) bestBaseline = b;
+    if (o.seconds < bestOurs.seconds) bestOurs = o;
   }
-  const value = Math.round(count / bestOurs);
-  const base = Math.round(count / bestBaseline);
+  const value = Math.round(count / bestOurs.seconds);
+  const base = Math.round(count / bestBaseline.seconds);
   emit({
     bench: BENCH,
     value,
     unit: 'envelopes/s',
     baseline: base,
     ratio: ratioOf(value, base),
-    mb_per_s: Math.round((bytes / 1e6 / bestOurs) * 10) / 10,
-    baseline_mb_per_s: Math.round((bytes / 1e6 / bestBaseline) * 10) / 10,
+    mb_per_s: Math.round((bytes / 1e6 / bestOurs.seconds) * 10) / 10,
+    baseline_mb_per_s: Math.round((bytes / 1e6 / bestBaseline.seconds) * 10) / 10,
+    cpu_ms_per_1k: Math.round((bestOurs.cpuMs / count) * 1000),
+    baseline_cpu_ms_per_1k: Math.round((bestBaseline.cpuMs / count) * 1000),
     envelopes: count,
     bytes,
     rounds,
