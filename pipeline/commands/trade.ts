@@ -19,6 +19,7 @@ import { runTrade } from '../trade/run-trade.js';
 
 interface TradeFlags {
   live?: boolean;
+  quote: string;
   sandbox?: boolean;
   group: string;
   fromBeginning?: boolean;
@@ -39,12 +40,19 @@ function amount(text: string, flag: string, min = 0): number {
   return n;
 }
 
+function quoteCurrency(text: string): string {
+  if (!/^[A-Z0-9]{2,10}$/.test(text))
+    throw new InputError('--quote', `'${text}' is not a currency code like USDT`);
+  return text;
+}
+
 export function tradingOptionsFrom(flags: TradeFlags): TradingOptions {
   const d = DEFAULT_TRADING_OPTIONS;
   const age = amount(flags.maxDecisionAgeMinutes, '--max-decision-age-minutes');
   return {
     ...d,
     live: flags.live === true,
+    quote: quoteCurrency(flags.quote),
     sandbox: flags.sandbox === true,
     killSwitchFile: flags.killSwitchFile ?? null,
     limits: {
@@ -99,7 +107,12 @@ export function createTradeCommand(): Command {
         .choices(PAPER_PRICE_SOURCES)
         .default(d.paper.prices),
     )
-    .option('--paper-balance <quote>', 'paper starting balance in USDT', String(d.paper.startingQuote))
+    .option('--quote <currency>', 'quote currency assets are traded against (BTC -> BTC/USDT)', d.quote)
+    .option(
+      '--paper-balance <quote>',
+      'paper starting balance in the quote currency',
+      String(d.paper.startingQuote),
+    )
     .option('--paper-fee-bps <bps>', 'paper fee per fill', String(d.paper.feeBps))
     .option('--paper-slippage-bps <bps>', 'paper slippage per fill', String(d.paper.slippageBps))
     .action(async (flags: TradeFlags, command: Command) => {

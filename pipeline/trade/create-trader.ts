@@ -28,13 +28,14 @@ export type PaperPriceSource = (typeof PAPER_PRICE_SOURCES)[number];
 
 export interface TradingOptions {
   readonly live: boolean;
+  /** Quote currency decisions on assets trade against ('BTC' -> 'BTC/USDT'); limits are in it. */
+  readonly quote: string;
   readonly sandbox: boolean;
   readonly limits: RiskLimits;
   readonly killSwitch: boolean;
   readonly killSwitchFile: string | null;
   readonly exchangeTimeoutMs: number;
   readonly paper: {
-    readonly quote: string;
     readonly startingQuote: number;
     readonly feeBps: number;
     readonly slippageBps: number;
@@ -45,13 +46,13 @@ export interface TradingOptions {
 
 export const DEFAULT_TRADING_OPTIONS: TradingOptions = {
   live: false,
+  quote: 'USDT',
   sandbox: false,
   limits: DEFAULT_RISK_LIMITS,
   killSwitch: false,
   killSwitchFile: null,
   exchangeTimeoutMs: 10_000,
   paper: {
-    quote: 'USDT',
     startingQuote: 10_000,
     feeBps: 10,
     slippageBps: 5,
@@ -93,6 +94,7 @@ export async function createTrader(
       logger: deps.logger,
     }),
     limits: options.limits,
+    quote: options.quote,
     killSwitch: createKillSwitch({ engaged: options.killSwitch, file: options.killSwitchFile }),
     ...(deps.now ? { now: deps.now } : {}),
   });
@@ -137,7 +139,7 @@ async function paperExchange(deps: TraderDeps, options: TradingOptions): Promise
     : [];
   return createPaperExchange({
     priceSource,
-    balances: { [paper.quote]: paper.startingQuote },
+    balances: { [options.quote]: paper.startingQuote },
     feeBps: paper.feeBps,
     slippage: { fixedBps: paper.slippageBps, impactBpsPer10k: 0 },
     history,
