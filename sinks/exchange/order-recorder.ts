@@ -68,3 +68,15 @@ export function createOrderRecorder({
     },
   };
 }
+
+/** Keeps records in memory (backtests, tests); bounded by `max`, oldest dropped first. */
+export function createMemoryRecorder(max = 1_000_000): OrderRecorder & { readonly records: OrderRecord[] } {
+  const records: OrderRecord[] = [];
+  return {
+    records,
+    async record(batch) {
+      records.push(...batch);
+      if (records.length > max) records.splice(0, records.length - max);
+    },
+  };
+}
