@@ -6,16 +6,16 @@
 import {
   type AnalyticsFilter,
   authorsSql,
-  compareSql,
   dropsSql,
   hourlySql,
   rulesSql,
-  signalsSql,
-  tableExistsSql,
 } from '../../sinks/clickhouse/analytics.js';
 import { ConfigError } from '../../sinks/errors.js';
 import { accountingQuery } from './accounting.js';
-import { type Cell, type Column, coerceRows, type QueryResult, type Row, type SelectRows } from './result.js';
+import { f, forSymbols, hour, i, result, t } from './columns.js';
+import { compareQuery } from './compare.js';
+import { type Column, coerceRows, type QueryResult, type SelectRows } from './result.js';
+import { signalsQuery } from './signals.js';
 
 export const QUERY_NAMES = [
   'hourly',
@@ -35,11 +35,6 @@ export interface QueryDefinition {
   readonly defaultLimit: number;
   run(select: SelectRows, filter: AnalyticsFilter): Promise<QueryResult>;
 }
-
-const f = (key: string, label?: string): Column => ({ key, kind: 'float', ...(label ? { label } : {}) });
-const i = (key: string, label?: string): Column => ({ key, kind: 'int', ...(label ? { label } : {}) });
-const t = (key: string, label?: string): Column => ({ key, kind: 'text', ...(label ? { label } : {}) });
-const hour: Column = { key: 'hour', kind: 'hour' };
 
 const HOURLY: readonly Column[] = [
   hour,
@@ -61,68 +56,6 @@ const AUTHORS = [
   f('weighted_mean', 'weighted'),
 ];
 const DROPS = [{ ...hour, source: 'hour_start' }, t('outcome'), t('stage'), t('reason'), i('messages')];
-const SIGNALS: readonly Column[] = [
-  { key: 'bucket', kind: 'hour' },
-  t('symbol'),
-  t('strategy'),
-  t('action'),
-  f('size'),
-  t('reason'),
-  { key: 'inputs', kind: 'map', source: 'inputs_json' },
-  t('decision_id'),
-];
-const ORDER_COLUMNS = [t('order_status', 'order'), f('filled_amount', 'filled'), f('average_price', 'price')];
-
-const result = (title: string, columns: readonly Column[], rows: readonly Row[]): QueryResult => ({
-  title,
-  columns,
-  rows,
-  notes: [],
-  ok: true,
-});
-const forSymbols = (symbols: readonly string[]): string =>
-  symbols.length === 0 ? 'all symbols' : symbols.join(', ');
-
-/** Symbols side by side: one row per hour, a weighted-mean and a volume column per symbol. */
-async function compare(select: SelectRows, filter: AnalyticsFilter): Promise<QueryResult> {
-  const long = coerceRows(await select(compareSql(filter)), [
-    hour,
-    t('symbol'),
-    f('weighted_mean'),
-    i('tweets'),
-  ]);
-  const symbols =
-    filter.symbols.length > 0 ? filter.symbols : [...new Set(long.map((r) => String(r.symbol)))].sort();
-  const columns: Column[] = [hour];
-  for (const s of symbols)
-    columns.push(f(`${s}_weighted_mean`, `${s} weighted`), i(`${s}_tweets`, `${s} tweets`));
-  const byHour = new Map<number, Record<string, Cell>>();
-  for (const r of long) {
-    const h = Number(r.hour);
-    const row = byHour.get(h) ?? Object.fromEntries(columns.map((c) => [c.key, c === hour ? h : null]));
-    row[`${r.symbol}_weighted_mean`] = r.weighted_mean ?? null;
-    row[`${r.symbol}_tweets`] = r.tweets ?? null;
-    byHour.set(h, row);
-  }
-  const rows = [...byHour.values()].slice(0, filter.limit);
-  return result(`weighted sentiment and volume per hour, ${forSymbols(filter.symbols)}`, columns, rows);
-}
-
-async function signals(select: SelectRows, filter: AnalyticsFilter): Promise<QueryResult> {
-  const exists = await select(tableExistsSql('orders'));
-  const withOrders = Number(exists[0]?.n ?? 0) > 0;
-  const columns = withOrders ? [...SIGNALS, ...ORDER_COLUMNS] : SIGNALS;
-  const joinedRows = coerceRows(await select(signalsSql({ ...filter, withOrders })), columns);
-  // A decision without an order joins as defaults ('' and 0): show it as no order, not a zero fill.
-  const rows = joinedRows.map((r) =>
-    withOrders && r.order_status === ''
-      ? { ...r, order_status: null, filled_amount: null, average_price: null }
-      : r,
-  );
-  const joined = withOrders ? ', with their orders (by decision_id)' : ' (no orders table to join)';
-  return result(`latest decisions, ${forSymbols(filter.symbols)}${joined}`, columns, rows);
-}
-
 export const QUERIES: Readonly<Record<QueryName, QueryDefinition>> = {
   hourly: {
     summary: 'sentiment per hour for one symbol: volume, mean, weighted mean, pos/neg/neutral, authors',
@@ -138,7 +71,7 @@ export const QUERIES: Readonly<Record<QueryName, QueryDefinition>> = {
     summary: 'symbols side by side per hour: weighted mean and volume',
     symbols: 'many',
     defaultLimit: 10_000,
-    run: compare,
+    run: compareQuery,
   },
   rules: {
     summary: 'volume and sentiment per stream rule tag (each tweet once)',
@@ -173,7 +106,7 @@ export const QUERIES: Readonly<Record<QueryName, QueryDefinition>> = {
     summary: 'latest decisions, joined with their orders when the orders table exists',
     symbols: 'many',
     defaultLimit: 50,
-    run: signals,
+    run: signalsQuery,
   },
   accounting: {
     summary: 'per hour and in total: consumed = stored + dropped + rejected, drops by reason',
