@@ -6,9 +6,9 @@ import type { Demand } from '../../pipeline/sources/types.js';
 import { createXClient } from '../../pipeline/sources/x-client.js';
 import { createXSearch$, searchStateKey } from '../../pipeline/sources/x-search.js';
 import { createProducer, type TopicProducer } from '../../sinks/kafka/producer.js';
-import { type FakeXServer, type SearchTweet, startFakeXServer } from '../support/fake-x-server.js';
 import { brokers, freshTopics, readAll, silentLogger, testKafka } from '../pipeline/ingest/kafka-helpers.js';
 import { ManualScheduler } from '../pipeline/sources/manual-scheduler.js';
+import { type FakeXServer, type SearchTweet, startFakeXServer } from '../support/fake-x-server.js';
 
 const QUERY = '($ETH OR ethereum) -is:retweet';
 let kafka: Kafka;
@@ -37,7 +37,16 @@ async function runOneCycle(topics: IngestTopics): Promise<void> {
   const scheduler = new ManualScheduler();
   const intervalMs = 60_000;
   const source = (demand: Demand) =>
-    createXSearch$({ client, logger: silentLogger, query: QUERY, sinceId, maxResults: 10, intervalMs, scheduler, demand });
+    createXSearch$({
+      client,
+      logger: silentLogger,
+      query: QUERY,
+      sinceId,
+      maxResults: 10,
+      intervalMs,
+      scheduler,
+      demand,
+    });
   const run = runIngest({ source, producer, topics, logger: silentLogger, signal: controller.signal });
   // The poller waits for the next interval only after the cycle (and its checkpoint) was emitted.
   await scheduler.whenScheduled(intervalMs, 15_000);
@@ -81,7 +90,12 @@ describe('x-search -> Kafka with since_id kept in the state topic (real broker)'
     const raw = await readAll(kafka, topics.raw);
     const keys = raw.map((r) => r.key);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys.sort()).toEqual([...Array.from({ length: 10 }, (_, i) => hit(16 + i).data.id), ...Array.from({ length: 12 }, (_, i) => hit(26 + i).data.id)].sort());
+    expect(keys.sort()).toEqual(
+      [
+        ...Array.from({ length: 10 }, (_, i) => hit(16 + i).data.id),
+        ...Array.from({ length: 12 }, (_, i) => hit(26 + i).data.id),
+      ].sort(),
+    );
     expect(raw.every((r) => r.headers.source === 'x-search')).toBe(true);
     const state = await loadState(kafka, { topic: topics.state, brokers: brokers() });
     expect(JSON.parse(state.get(searchStateKey(QUERY))!)).toEqual({ sinceId: hit(37).data.id });
