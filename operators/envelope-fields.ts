@@ -1,0 +1,178 @@
+/** Field-by-field validation of X API v2 payloads for normalize: each helper returns the value or throws FieldError. */
+import type { NormalizeReason } from './tally-drops.js';
+import type { TweetMetrics } from './types.js';
+
+export type Obj = Record<string, unknown>;
+// A rejection raised deep inside validation; caught once in normalizeParsed, never escapes.
+export class FieldError {
+  constructor(
+    readonly reason: NormalizeReason,
+    readonly detail: string,
+  ) {}
+}
+
+const TWEET_ID = /^[0-9]{1,20}$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+const NO_METRICS: TweetMetrics = { retweets: 0, replies: 0, likes: 0, quotes: 0 };
+const NO_TAGS: readonly string[] = [];
+
+export function isObj(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return value === undefined ? 'missing' : typeof value;
+}
+
+export function tweetId(
+  value: unknown,
+  missing: NormalizeReason,
+  bad: NormalizeReason,
+  field: string,
+): string {
+  if (value === undefined || value === null) throw new FieldError(missing, `${field} is missing`);
+  if (typeof value !== 'string' || !TWEET_ID.test(value))
+    throw new FieldError(bad, `${field} is not a numeric id string`);
+  return value;
+}
+
+export function time(value: unknown, field: string, bad: NormalizeReason = 'bad_created_at'): number {
+  if (value === undefined || value === null) {
+    throw new FieldError(bad === 'bad_created_at' ? 'missing_created_at' : bad, `${field} is missing`);
+  }
+  if (typeof value !== 'string') throw new FieldError(bad, `${field} is not an ISO-8601 time`);
+  const fast = parseIsoUtcMillis(value);
+  if (fast >= 0) return fast;
+  if (!ISO_TIME.test(value)) throw new FieldError(bad, `${field} is not an ISO-8601 time`);
+  const ms = Date.parse(value);
+  // Date.parse rolls 2026-02-30 over into March; a calendar check keeps such dates out.
+  if (!Number.isFinite(ms) || digits(value, 8, 2) > daysInMonth(digits(value, 0, 4), digits(value, 5, 2)))
+    throw new FieldError(bad, `${field} is not a valid date`);
+  return ms;
+}
+
+// The shape X sends, 'YYYY-MM-DDTHH:MM:SS.sssZ', parsed without a regex; -1 for anything else.
+function parseIsoUtcMillis(v: string): number {
+  if (v.length !== 24 || v.charCodeAt(23) !== 90 || v.charCodeAt(10) !== 84 || v.charCodeAt(19) !== 46)
+    return -1;
+  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58)
+    return -1;
+  const year = digits(v, 0, 4);
+  const month = digits(v, 5, 2);
+  const day = digits(v, 8, 2);
+  const hour = digits(v, 11, 2);
+  const minute = digits(v, 14, 2);
+  const second = digits(v, 17, 2);
+  const milli = digits(v, 20, 3);
+  if ((year | month | day | hour | minute | second | milli) < 0) return -1;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return -1;
+  if (day > daysInMonth(year, month)) return -1;
+  return Date.UTC(year, month - 1, day, hour, minute, second, milli);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function digits(v: string, from: number, length: number): number {
+  let out = 0;
+  for (let i = from; i < from + length; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    out = out * 10 + d;
+  }
+  return out;
+}
+
+export function hasLoneSurrogate(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff) return true;
+    const next = text.charCodeAt(i + 1);
+    if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
+    i++;
+  }
+  return false;
+}
+
+export function tweetText(data: Obj, maxText: number): string {
+  // Long posts carry their full text in note_tweet; `text` is then a truncated preview.
+  const note = data.note_tweet;
+  const text = isObj(note) && typeof note.text === 'string' ? note.text : data.text;
+  if (text === undefined || text === null) throw new FieldError('missing_text', 'text is missing');
+  if (typeof text !== 'string') throw new FieldError('bad_text', 'text is not a string');
+  if (text.length > maxText) throw new FieldError('text_too_long', `${text.length} > ${maxText} characters`);
+  if (hasLoneSurrogate(text)) throw new FieldError('bad_text', 'text holds an unpaired surrogate');
+  return text;
+}
+
+export function references(value: unknown): {
+  retweetOf: string | null;
+  quoteOf: string | null;
+  replyTo: string | null;
+} {
+  const refs = {
+    retweetOf: null as string | null,
+    quoteOf: null as string | null,
+    replyTo: null as string | null,
+  };
+  if (value === undefined || value === null) return refs;
+  if (!Array.isArray(value)) throw new FieldError('bad_reference', 'referenced_tweets is not an array');
+  for (const ref of value) {
+    if (!isObj(ref)) throw new FieldError('bad_reference', 'a referenced tweet is not an object');
+    const refId = tweetId(ref.id, 'bad_reference', 'bad_reference', 'referenced_tweets[].id');
+    if (ref.type === 'retweeted') refs.retweetOf = refId;
+    else if (ref.type === 'quoted') refs.quoteOf = refId;
+    else if (ref.type === 'replied_to') refs.replyTo = refId;
+    else throw new FieldError('bad_reference', 'referenced_tweets[].type is unknown');
+  }
+  return refs;
+}
+
+export function findById(list: unknown, id: string, field: string): Obj | undefined {
+  if (list === undefined || list === null) return undefined;
+  if (!Array.isArray(list)) throw new FieldError('bad_includes', `${field} is not an array`);
+  for (const item of list) if (isObj(item) && item.id === id) return item;
+  return undefined;
+}
+
+function count(value: unknown, reason: NormalizeReason, field: string): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new FieldError(reason, `${field} is not a non-negative number`);
+  }
+  return value;
+}
+
+export function followers(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (!isObj(value)) throw new FieldError('bad_author', 'user.public_metrics is not an object');
+  if (value.followers_count === undefined) return null;
+  return count(value.followers_count, 'bad_author', 'followers_count');
+}
+
+export function metrics(value: unknown): TweetMetrics {
+  if (value === undefined || value === null) return NO_METRICS;
+  if (!isObj(value)) throw new FieldError('bad_metrics', 'public_metrics is not an object');
+  return {
+    retweets: count(value.retweet_count, 'bad_metrics', 'retweet_count'),
+    replies: count(value.reply_count, 'bad_metrics', 'reply_count'),
+    likes: count(value.like_count, 'bad_metrics', 'like_count'),
+    quotes: count(value.quote_count, 'bad_metrics', 'quote_count'),
+  };
+}
+
+export function ruleTags(value: unknown): readonly string[] {
+  if (value === undefined || value === null) return NO_TAGS;
+  if (!Array.isArray(value)) throw new FieldError('bad_rules', 'matching_rules is not an array');
+  const tags: string[] = [];
+  for (const rule of value) {
+    if (!isObj(rule)) throw new FieldError('bad_rules', 'a matching rule is not an object');
+    if (typeof rule.tag === 'string') tags.push(rule.tag);
+  }
+  return tags;
+}
