@@ -1,6 +1,7 @@
 import { defer, map, type Observable, type OperatorFunction } from 'rxjs';
 import { RecentIds, type RecentIdsSnapshot } from './recent-ids.js';
-import { SimHashIndex, type SimHashIndexSnapshot, simhashText } from './simhash.js';
+import { simhashText } from './simhash.js';
+import { SimHashIndex, type SimHashIndexSnapshot } from './simhash-index.js';
 import { dropped } from './tally-drops.js';
 import type { Dropped, Tweet } from './types.js';
 

@@ -10,6 +10,7 @@ export * from './normalize-envelopes.js';
 export * from './recent-ids.js';
 export * from './score-tweets.js';
 export * from './simhash.js';
+export * from './simhash-index.js';
 export * from './strategy-params.js';
 export * from './tally-drops.js';
 export * from './threshold-strategy.js';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hammingDistance, SimHashIndex, simhashText } from '../../operators/simhash.js';
+import { hammingDistance, simhashText } from '../../operators/simhash.js';
+import { SimHashIndex } from '../../operators/simhash-index.js';
 
 describe('simhashText', () => {
   it.each([
