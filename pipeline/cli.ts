@@ -8,6 +8,8 @@ import { createDoctorCommand } from './commands/doctor.js';
 import { createMigrateCommand } from './commands/migrate.js';
 import { createPricesCommand } from './commands/prices.js';
 import { createProcessCommand } from './commands/process.js';
+import { createPruneCommand } from './commands/prune.js';
+import { createQueryCommand } from './commands/query.js';
 import { createScoreCommand } from './commands/score.js';
 import { createTopicsCommand } from './commands/topics.js';
 import { createTradeCommand } from './commands/trade.js';
@@ -25,6 +27,8 @@ export function createProgram(): Command {
     createTopicsCommand(),
     createMigrateCommand(),
     createProcessCommand(),
+    createQueryCommand(),
+    createPruneCommand(),
     createScoreCommand(),
     createTradeCommand(),
     createPricesCommand(),

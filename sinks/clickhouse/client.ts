@@ -52,8 +52,16 @@ const TRANSIENT_CODES = new Set([
   '425',
 ]);
 
+/** The server's error code: ClickHouseError carries it; 18.16 answers in text ("Code: 252, e.displayText() = ..."). */
+export function clickHouseErrorCode(error: unknown): string | undefined {
+  if (error instanceof ClickHouseError) return error.code;
+  const message = error instanceof Error ? error.message : '';
+  return /^Code: (\d+)/.exec(message)?.[1];
+}
+
 export function isTransientClickHouseError(error: unknown): boolean {
-  if (error instanceof ClickHouseError) return TRANSIENT_CODES.has(error.code);
+  const serverCode = clickHouseErrorCode(error);
+  if (serverCode !== undefined) return TRANSIENT_CODES.has(serverCode);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (
     code &&
