@@ -105,7 +105,11 @@ export function createPricesCommand(): Command {
     .option('--exchange <id>', 'exchange the candles belong to (default EXCHANGE_ID)')
     .requiredOption('--symbol <symbol>', 'unified symbol, e.g. BTC/USDT')
     .option('--timeframe <tf>', 'candle timeframe', '1h')
-    .option('--jump-threshold <fraction>', 'close-to-close move reported as a jump', '0.05')
+    .option(
+      '--jump-threshold <fraction>',
+      'step from a close to the next open (jump) or close-to-close move (large_move) worth reporting',
+      '0.05',
+    )
     .action(async (file: string, opts: SeriesFlags & { jumpThreshold: string }, command: Command) => {
       const { config, logger } = commandContext(command);
       const key = seriesKey(opts, config.exchange.id);

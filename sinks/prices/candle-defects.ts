@@ -1,8 +1,10 @@
 /**
  * Pure checks over a candle series in time order, reporting what real data gets wrong instead of
  * silently accepting it: gaps (missing candles), duplicates and out-of-order rows, misaligned open
- * times, close-to-close jumps above a threshold, and implausible candles (an open far from its own
- * close with no previous candle to explain it, as in the first row of the 2017 Binance export).
+ * times, jumps, large moves, and implausible candles (an open far from its own close with no
+ * previous candle to explain it, as in the first row of the 2017 Binance export).
+ * `jump`: a candle opening more than the threshold away from the previous close (a discontinuity);
+ * `large_move`: a close-to-close move above the threshold (often real, still worth knowing).
  */
 import type { Candle } from './candle.js';
 
@@ -12,6 +14,7 @@ export const DEFECT_KINDS = [
   'out_of_order',
   'misaligned',
   'jump',
+  'large_move',
   'implausible',
 ] as const;
 export type DefectKind = (typeof DEFECT_KINDS)[number];
@@ -27,7 +30,7 @@ export interface Defect {
 
 export interface DefectOptions {
   readonly timeframeMs: number;
-  /** Close-to-close move that counts as a jump (0.05 = 5%). */
+  /** Open-vs-previous-close step (jump) and close-to-close move (large_move) worth reporting (0.05 = 5%). */
   readonly jumpThreshold?: number;
   /** Open-to-close move inside one candle that is implausible without a previous close (0.25 = 25%). */
   readonly implausibleMove?: number;
@@ -40,6 +43,7 @@ export interface DefectChecker {
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const signed = (x: number): string => `${x > 0 ? '+' : ''}${pct(x)}`;
 
 export function createDefectChecker({
   timeframeMs,
@@ -87,12 +91,22 @@ export function createDefectChecker({
             detail: `${missing} candle(s) missing between ${iso(previous.openTime)} and ${iso(at)}`,
           });
         }
-        const jump = previous.close > 0 ? candle.close / previous.close - 1 : 0;
-        if (Math.abs(jump) > jumpThreshold) {
+        // A candle should open where the previous one closed: a big step between them is a data defect.
+        const jump = previous.close > 0 ? candle.open / previous.close - 1 : 0;
+        if (missing === 0 && Math.abs(jump) > jumpThreshold) {
           defects.push({
             kind: 'jump',
             at,
-            detail: `close ${previous.close} -> ${candle.close} (${jump > 0 ? '+' : ''}${pct(jump)}) at ${iso(at)}`,
+            detail: `opens at ${candle.open} after a close of ${previous.close} (${signed(jump)}) at ${iso(at)}`,
+          });
+        }
+        // A big close-to-close move may be real; it is reported so that a backtest does not trade through it unseen.
+        const move = previous.close > 0 ? candle.close / previous.close - 1 : 0;
+        if (Math.abs(move) > jumpThreshold) {
+          defects.push({
+            kind: 'large_move',
+            at,
+            detail: `close ${previous.close} -> ${candle.close} (${signed(move)}) at ${iso(at)}`,
           });
         }
       }

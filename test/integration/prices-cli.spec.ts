@@ -80,7 +80,7 @@ describe('sentiflow prices', () => {
       rows: 6,
       imported: 4,
       badRows: 2,
-      defects: { gap: 1, jump: 1 },
+      defects: { gap: 1, jump: 0, large_move: 1 },
     });
     expect(stderr).toContain(`${SMALL}:4: bad timestamp 'not-a-time'`);
     expect(stderr).toContain(`${SMALL}:6: bad close 'abc'`);

@@ -28,11 +28,22 @@ describe('candle defects', () => {
     expect(defects).toEqual([expect.objectContaining({ kind: 'gap', missing: 2, at: T + 3 * HOUR })]);
   });
 
-  it('reports close-to-close jumps above the threshold, both ways', () => {
-    const kinds = check([candle(0, 100), candle(1, 106), candle(2, 100), candle(3, 104)]).map((r) =>
-      r.defects.map((d) => d.kind),
+  it('reports a candle opening far from the previous close as a jump', () => {
+    const results = check([candle(0, 100), candle(1, 107, 106), candle(2, 107, 107)]);
+    expect(results.map((r) => r.defects.map((d) => d.kind))).toEqual([[], ['jump', 'large_move'], []]);
+    expect(results[1]?.defects[0]?.detail).toMatch(/opens at 106 after a close of 100 \(\+6\.0%\)/);
+  });
+
+  it('reports large close-to-close moves both ways, without a jump when the candles connect', () => {
+    const kinds = check([candle(0, 100), candle(1, 106, 100), candle(2, 100, 106), candle(3, 104, 100)]).map(
+      (r) => r.defects.map((d) => d.kind),
     );
-    expect(kinds).toEqual([[], ['jump'], ['jump'], []]);
+    expect(kinds).toEqual([[], ['large_move'], ['large_move'], []]);
+  });
+
+  it('does not call the step after a gap a jump', () => {
+    const kinds = check([candle(0, 100), candle(3, 110, 110)]).flatMap((r) => r.defects.map((d) => d.kind));
+    expect(kinds).toEqual(['gap', 'large_move']);
   });
 
   it('reports an implausible first candle', () => {

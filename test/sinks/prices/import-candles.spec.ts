@@ -20,7 +20,7 @@ describe('importCandles', () => {
       first: Date.UTC(2024, 0, 1, 0),
       last: Date.UTC(2024, 0, 1, 4),
     });
-    expect(report.defects.counts).toMatchObject({ gap: 1, jump: 1 });
+    expect(report.defects.counts).toMatchObject({ gap: 1, jump: 0, large_move: 1 });
     expect(await store.lastOpenTime(key)).toBe(Date.UTC(2024, 0, 1, 4));
   });
 
@@ -37,7 +37,9 @@ describe('importCandles', () => {
     expect(report.defects.examples.find((d) => d.kind === 'implausible')?.detail).toMatch(/16199.91/);
     expect(report.defects.counts.gap).toBe(8);
     expect(report.defects.missingCandles).toBe(16);
-    expect(report.defects.counts.jump).toBeGreaterThan(0);
+    // Four candles open more than 5% away from the previous close (e.g. 2018-01-05 10:00: 15880.39 -> 14400).
+    expect(report.defects.counts.jump).toBe(4);
+    expect(report.defects.counts.large_move).toBe(155);
   });
 
   it('fails with one line when the file cannot be read', async () => {
