@@ -14,7 +14,15 @@ const DecisionSchema = z.object({
   action: z.enum(ACTIONS),
   size: z.number().min(0).max(1),
   reason: z.string(),
-  inputs: z.record(z.string(), z.number()),
+  // Analytics only: JSON turns NaN/Infinity into null, which must not cost us the decision.
+  inputs: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .transform((inputs) =>
+      Object.fromEntries(
+        Object.entries(inputs).filter((e): e is [string, number] => typeof e[1] === 'number'),
+      ),
+    ),
 });
 
 export function decodeDecision(value: Buffer | string | null): Decision | string {
