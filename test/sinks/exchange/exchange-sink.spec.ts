@@ -199,4 +199,30 @@ describe('exchange sink', () => {
       ['BTC/USDT', 'BTC/USDT', 'filled'],
     ]);
   });
+
+  it('when recording the fill fails, a retry finds the placed order instead of sending again', async () => {
+    const prices = createFixedPriceSource({ 'BTC/USDT': 20_000 });
+    const exchange = createPaperExchange({ priceSource: prices, balances: { USDT: 10_000 } });
+    const records: OrderRecord[] = [];
+    let failNextFill = true;
+    const sink = createExchangeSink({
+      exchange,
+      recorder: {
+        async record(batch) {
+          if (failNextFill && batch.some((r) => r.status === 'filled')) {
+            failNextFill = false;
+            throw new UnavailableError('clickhouse', 'insert timed out');
+          }
+          records.push(...batch);
+        },
+      },
+      now: () => T0,
+      readRetry: noWait,
+    });
+    await expect(sink.execute(decision())).rejects.toBeInstanceOf(UnavailableError);
+    const retried = await sink.execute(decision());
+    expect(statuses(retried)).toEqual(['filled']);
+    expect(statuses(records)).toEqual(['attempt', 'filled']);
+    expect((await exchange.balances()).BTC?.total).toBeCloseTo(0.025, 10);
+  });
 });
