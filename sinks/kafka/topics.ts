@@ -31,10 +31,11 @@ export async function ensureTopics(
   { brokers, deadlineMs = 30_000, logger }: EnsureTopicsOptions,
 ): Promise<TopicOutcome[]> {
   const admin = kafka.admin();
-  try {
-    await withDeadline(admin.connect(), deadlineMs, 'connecting the Kafka admin client');
+  const attempted = new Set<string>();
+  const reconcile = async (): Promise<TopicOutcome[]> => {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.name));
+    for (const s of missing) attempted.add(s.name);
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
@@ -68,11 +69,26 @@ export async function ensureTopics(
         await admin.createPartitions({ topicPartitions: [{ topic: spec.name, count: spec.partitions }] });
         outcomes.push({ name: spec.name, action: 'partitions-increased', partitions: spec.partitions });
       } else {
-        outcomes.push({ name: spec.name, action: 'exists', partitions: current });
+        const action = attempted.has(spec.name) ? 'created' : 'exists';
+        outcomes.push({ name: spec.name, action, partitions: current });
       }
     }
     for (const o of outcomes) logger?.info({ topic: o.name, partitions: o.partitions }, `topic ${o.action}`);
     return outcomes;
+  };
+  const started = Date.now();
+  try {
+    await withDeadline(admin.connect(), deadlineMs, 'connecting the Kafka admin client');
+    // Creating topics races with other clients and with leader election: retry what Kafka calls retriable.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await reconcile();
+      } catch (error) {
+        const mapped = toKafkaError(error, 'creating topics', brokers);
+        if (!mapped.retriable || Date.now() - started > deadlineMs) throw mapped;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** attempt)));
+      }
+    }
   } catch (error) {
     throw toKafkaError(error, 'creating topics', brokers);
   } finally {
