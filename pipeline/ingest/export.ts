@@ -43,17 +43,41 @@ export async function exportTopic(kafka: Kafka, options: ExportOptions): Promise
       `--from must be before --to (got ${new Date(fromMs).toISOString()} >= ${new Date(toMs).toISOString()})`,
     );
   }
-  return readTopicRange(kafka, {
-    topic,
-    brokers,
-    ...(fromMs === undefined ? {} : { fromMs }),
-    ...(toMs === undefined ? {} : { toMs }),
-    ...(deadlineMs === undefined ? {} : { deadlineMs }),
-    onRecord: async (record) => {
-      if (record.value === null) return;
-      if (!out.write(toNdjsonLine(record.value))) {
-        await new Promise<void>((resolve) => out.once('drain', resolve));
-      }
-    },
-  });
+  // A reader that went away (`export | head`) ends the export quietly, as Unix tools do.
+  let gone = false;
+  const onGone = (): void => {
+    gone = true;
+  };
+  out.on('error', onGone);
+  out.on('close', onGone);
+  try {
+    return await readTopicRange(kafka, {
+      topic,
+      brokers,
+      ...(fromMs === undefined ? {} : { fromMs }),
+      ...(toMs === undefined ? {} : { toMs }),
+      ...(deadlineMs === undefined ? {} : { deadlineMs }),
+      onRecord: async (record) => {
+        if (gone) return 'stop';
+        if (record.value === null) return undefined;
+        if (!out.write(toNdjsonLine(record.value))) {
+          await new Promise<void>((resolve) => {
+            const done = (): void => {
+              out.off('drain', done);
+              out.off('close', done);
+              out.off('error', done);
+              resolve();
+            };
+            out.on('drain', done);
+            out.on('close', done);
+            out.on('error', done);
+          });
+        }
+        return gone ? 'stop' : undefined;
+      },
+    });
+  } finally {
+    out.off('error', onGone);
+    out.off('close', onGone);
+  }
 }

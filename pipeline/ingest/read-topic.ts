@@ -26,8 +26,8 @@ export interface ReadTopicOptions {
   readonly fromMs?: number;
   readonly toMs?: number;
   readonly deadlineMs?: number;
-  /** Called in offset order per partition; awaited (back-pressure for the writer). */
-  readonly onRecord: (record: TopicRecord) => Promise<void> | void;
+  /** Called in offset order per partition; awaited (back-pressure for the writer). 'stop' ends the read. */
+  readonly onRecord: (record: TopicRecord) => Promise<undefined | 'stop'> | undefined | 'stop';
 }
 
 /** Start and end offsets per partition; partitions with nothing to read are left out. */
@@ -100,15 +100,26 @@ export async function readTopicRange(kafka: Kafka, options: ReadTopicOptions): P
           const inWindow =
             (fromMs === undefined || timestamp >= fromMs) && (toMs === undefined || timestamp < toMs);
           if (inWindow) {
-            await onRecord({
-              partition: batch.partition,
-              offset: m.offset,
-              key: m.key === null || m.key === undefined ? null : m.key.toString(),
-              value: m.value ?? null,
-              timestamp,
-              headers: headersToStrings(m.headers),
-            });
+            let verdict: undefined | 'stop';
+            try {
+              verdict = await onRecord({
+                partition: batch.partition,
+                offset: m.offset,
+                key: m.key === null || m.key === undefined ? null : m.key.toString(),
+                value: m.value ?? null,
+                timestamp,
+                headers: headersToStrings(m.headers),
+              });
+            } catch (error) {
+              // Not kafkajs' business: it would retry the batch. End the read with the error instead.
+              finish(error);
+              return;
+            }
             count += 1;
+            if (verdict === 'stop') {
+              finish();
+              return;
+            }
           }
           resolveOffset(m.offset);
           if (offset + 1n >= range.end) break;
@@ -140,9 +151,10 @@ export async function loadState(
     brokers,
     ...(deadlineMs === undefined ? {} : { deadlineMs }),
     onRecord: (r) => {
-      if (r.key === null) return;
+      if (r.key === null) return undefined;
       if (r.value === null) state.delete(r.key);
       else state.set(r.key, r.value.toString('utf8'));
+      return undefined;
     },
   });
   return state;

@@ -113,6 +113,31 @@ describe('sentiflow ingest / export / rules as a process (real Kafka)', () => {
     );
   });
 
+  it('export ends quietly with exit 0 when its reader goes away (export | head)', async () => {
+    const topics = await freshTopics(kafka);
+    const input = join(dir, 'many.ndjson');
+    const big = 'x'.repeat(2000);
+    writeFileSync(
+      input,
+      Array.from({ length: 3000 }, (_, i) =>
+        JSON.stringify({ data: { id: String(1_860_000_000_000_000_000n + BigInt(i)), text: `$SOL ${big}` } }),
+      ).join('\n'),
+    );
+    expect(
+      (await start(['ingest', '--source', `file:${input}`, '--state-topic', topics.state], topics).result)
+        .code,
+    ).toBe(0);
+
+    const running = start(['export'], topics);
+    running.child.stdout?.once('data', () => running.child.stdout?.destroy());
+    const { code, stderr } = await running.result;
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(/EPIPE|Error:| {4}at /);
+    // It stopped reading instead of streaming the whole topic into a closed pipe.
+    const finished = stderr.split('\n').find((l) => l.includes('"export finished"'));
+    expect(JSON.parse(finished ?? '{}').count).toBeLessThan(3000);
+  });
+
   describe('against the fake X server (trusted through NODE_EXTRA_CA_CERTS)', () => {
     let server: FakeXServer;
     beforeAll(async () => {
