@@ -179,7 +179,11 @@ export function createFileSource$({
     lines.on('line', (line: string) => {
       readLines += 1;
       if (subscriber.closed || failed) return;
-      backlog.push({ line, no: readLines });
+      // Editors and spreadsheet exports may start a file with a byte-order mark.
+      backlog.push({
+        line: readLines === 1 && line.startsWith('\uFEFF') ? line.slice(1) : line,
+        no: readLines,
+      });
       if (!paused) drain();
     });
     lines.on('close', () => {

@@ -95,6 +95,13 @@ describe('file source, NDJSON', () => {
     expect(seen).toHaveLength(50_000);
   });
 
+  it('ignores a byte-order mark at the start of the file', async () => {
+    const path = join(dir, 'bom.ndjson');
+    writeFileSync(path, `\uFEFF${line(1)}\n${line(2)}\n`);
+    const items = await all(createFileSource$({ path }));
+    expect(envelopes(items).map((e) => e.json)).toEqual([line(1), line(2)]);
+  });
+
   it('fails with a clear configuration error when the file is missing', async () => {
     await expect(all(createFileSource$({ path: join(dir, 'nope.ndjson') }))).rejects.toThrow(ConfigError);
   });
