@@ -9,11 +9,11 @@ export interface SimHashIndexOptions {
   /** Largest Hamming distance that counts as a near duplicate: 0..3 (four 16-bit bands). */
   readonly maxDistance: number;
   /**
-   * Longest candidate chain followed per band (default 8), newest first: texts on one topic share
-   * many SimHash bits, so band chains grow long; copy-paste spam arrives close together and is found
-   * early, and the cap keeps lookups fast on any input.
+   * Candidates remembered per band bucket (default 8), the most recent ones: texts on one topic
+   * share many SimHash bits, so some band values are very common; copy-paste spam arrives close
+   * together and is still among the recent ones, and the cap keeps every lookup at 4 x this.
    */
-  readonly maxProbes?: number;
+  readonly perBucket?: number;
 }
 
 export interface SimHashIndexSnapshot {
@@ -25,28 +25,31 @@ export interface SimHashIndexSnapshot {
 }
 
 const BANDS = 4;
-const BAND_VALUES = 1 << 16;
-const RECORD = 8;
+const RECORD = 4;
 const SEQ = 0;
 const TIME = 1;
 const HI = 2;
 const LO = 3;
-const NEXT = 4;
 
 /**
- * Ring buffer of recent SimHashes with four 16-bit band indexes (linked lists through the ring).
- * Any two hashes within distance 3 share at least one band exactly (pigeonhole), so a lookup only
- * visits entries sharing a band. Memory is fixed at construction: 2 MB of band heads + 64 bytes per slot (+ the id string).
+ * A ring of recent SimHashes (seq, time, hash, id) plus, per band, a table of buckets holding the
+ * most recent entries whose 16-bit band falls there, with their full hashes inline. Any two hashes
+ * within distance 3 share at least one band exactly (pigeonhole), so a lookup reads four buckets
+ * (a few cache lines) and compares full hashes; the ring is touched only to confirm a match.
+ * Memory is fixed at construction: 32 bytes per slot (+ the id string) and 4 x buckets x perBucket
+ * x 16 bytes (33 MB at the dedupe defaults).
  */
 export class SimHashIndex {
   private readonly capacity: number;
   private readonly horizonMs: number;
   private readonly maxDistance: number;
-  private readonly maxProbes: number;
-  // One 64-byte record per slot (seq, time, hi, lo, next seq per band): a probe touches one cache line.
+  private readonly perBucket: number;
+  private readonly bucketMask: number;
   private readonly records: Float64Array;
   private readonly ids: (string | null)[];
-  private readonly heads: Float64Array;
+  private readonly bucketSeqs: Float64Array;
+  private readonly bucketHashes: Int32Array;
+  private readonly cursors: Uint16Array;
   private head = 0;
   private tail = 0;
   private latest = Number.NEGATIVE_INFINITY;
@@ -60,11 +63,17 @@ export class SimHashIndex {
     this.capacity = options.capacity;
     this.horizonMs = options.horizonMs;
     this.maxDistance = options.maxDistance;
-    this.maxProbes = options.maxProbes ?? 8;
+    this.perBucket = Math.max(1, Math.min(1024, options.perBucket ?? 8));
+    // Up to 2^16 buckets per band (one per band value); small indexes fold values together.
+    let buckets = 16;
+    while (buckets < 65536 && buckets < this.capacity) buckets *= 2;
+    this.bucketMask = buckets - 1;
     this.records = new Float64Array(this.capacity * RECORD);
     for (let slot = 0; slot < this.capacity; slot++) this.records[slot * RECORD + SEQ] = -1;
     this.ids = new Array<string | null>(this.capacity).fill(null);
-    this.heads = new Float64Array(BAND_VALUES * BANDS).fill(-1);
+    this.bucketSeqs = new Float64Array(BANDS * buckets * this.perBucket).fill(-1);
+    this.bucketHashes = new Int32Array(BANDS * buckets * this.perBucket * 2);
+    this.cursors = new Uint16Array(BANDS * buckets);
   }
 
   /** Entries currently held (never more than the capacity). */
@@ -80,18 +89,23 @@ export class SimHashIndex {
     if (eventTime > this.latest) this.latest = eventTime;
     const oldest = this.latest - this.horizonMs;
     this.expire(oldest);
-    const r = this.records;
+    const hi = hash.hi | 0;
+    const lo = hash.lo | 0;
     for (let band = 0; band < BANDS; band++) {
-      let seq = this.heads[band * BAND_VALUES + bandValue(hash, band)]!;
-      for (let probes = 0; seq >= this.tail && probes < this.maxProbes; probes++) {
-        const at = (seq % this.capacity) * RECORD;
-        if (r[at + SEQ] !== seq) break;
-        if (r[at + TIME]! >= oldest) {
-          const distance =
-            popcount32((r[at + HI]! ^ hash.hi) >>> 0) + popcount32((r[at + LO]! ^ hash.lo) >>> 0);
-          if (distance <= this.maxDistance) return this.ids[seq % this.capacity]!;
+      const base = this.bucketOf(hash, band) * this.perBucket;
+      for (let k = base; k < base + this.perBucket; k++) {
+        const seq = this.bucketSeqs[k]!;
+        if (seq < this.tail) continue;
+        if (
+          popcount32((this.bucketHashes[2 * k]! ^ hi) >>> 0) +
+            popcount32((this.bucketHashes[2 * k + 1]! ^ lo) >>> 0) >
+          this.maxDistance
+        ) {
+          continue;
         }
-        seq = r[at + NEXT + band]!;
+        const at = (seq % this.capacity) * RECORD;
+        if (this.records[at + SEQ] === seq && this.records[at + TIME]! >= oldest)
+          return this.ids[seq % this.capacity]!;
       }
     }
     this.insert(hash, eventTime, id);
@@ -129,21 +143,30 @@ export class SimHashIndex {
     this.expire(this.latest - this.horizonMs);
   }
 
+  private bucketOf(hash: SimHash, band: number): number {
+    const half = band < 2 ? hash.lo : hash.hi;
+    const value = band % 2 === 0 ? half & 0xffff : half >>> 16;
+    return band * (this.bucketMask + 1) + (value & this.bucketMask);
+  }
+
   private insert(hash: SimHash, eventTime: number, id: string): void {
     if (this.size === this.capacity) this.evictTail();
     const seq = this.head++;
     const slot = seq % this.capacity;
     const at = slot * RECORD;
-    const r = this.records;
-    r[at + SEQ] = seq;
-    r[at + TIME] = eventTime;
-    r[at + HI] = hash.hi >>> 0;
-    r[at + LO] = hash.lo >>> 0;
+    this.records[at + SEQ] = seq;
+    this.records[at + TIME] = eventTime;
+    this.records[at + HI] = hash.hi >>> 0;
+    this.records[at + LO] = hash.lo >>> 0;
     this.ids[slot] = id;
     for (let band = 0; band < BANDS; band++) {
-      const key = band * BAND_VALUES + bandValue(hash, band);
-      r[at + NEXT + band] = this.heads[key]!;
-      this.heads[key] = seq;
+      const bucket = this.bucketOf(hash, band);
+      const cursor = this.cursors[bucket]!;
+      this.cursors[bucket] = (cursor + 1) % this.perBucket;
+      const k = bucket * this.perBucket + cursor;
+      this.bucketSeqs[k] = seq;
+      this.bucketHashes[2 * k] = hash.hi | 0;
+      this.bucketHashes[2 * k + 1] = hash.lo | 0;
     }
   }
 
@@ -160,9 +183,4 @@ export class SimHashIndex {
     this.ids[slot] = null;
     this.tail++;
   }
-}
-
-function bandValue(hash: SimHash, band: number): number {
-  const half = band < 2 ? hash.lo : hash.hi;
-  return band % 2 === 0 ? half & 0xffff : half >>> 16;
 }
