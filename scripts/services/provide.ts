@@ -23,6 +23,8 @@ export interface ProvideOptions {
   /** Skip the Docker probe (SENTIFLOW_SERVICES=local). */
   readonly noDocker?: boolean;
   readonly kafkaVersion?: string;
+  /** How long a server given in the environment may take to answer (default 15 s). */
+  readonly givenTimeoutMs?: number;
 }
 
 export interface ProvidedServices {
@@ -32,14 +34,14 @@ export interface ProvidedServices {
   stop(): Promise<void>;
 }
 
-async function givenKafka(brokers: string): Promise<Provided<KafkaEndpoint>> {
+async function givenKafka(brokers: string, timeoutMs: number): Promise<Provided<KafkaEndpoint>> {
   const started = Date.now();
   const list = brokers
     .split(',')
     .map((b) => b.trim())
     .filter(Boolean);
   try {
-    await waitForKafka(list, { timeoutMs: 15_000 });
+    await waitForKafka(list, { timeoutMs });
     const wire = await probeKafkaVersion(list[0] ?? '');
     return {
       endpoint: { brokers: list, version: wire.release, source: 'env' },
@@ -52,11 +54,15 @@ async function givenKafka(brokers: string): Promise<Provided<KafkaEndpoint>> {
   }
 }
 
-async function givenClickHouse(env: NodeJS.ProcessEnv, url: string): Promise<Provided<ClickHouseEndpoint>> {
+async function givenClickHouse(
+  env: NodeJS.ProcessEnv,
+  url: string,
+  timeoutMs: number,
+): Promise<Provided<ClickHouseEndpoint>> {
   const started = Date.now();
   const auth = { url, user: env.CLICKHOUSE_USER ?? 'default', password: env.CLICKHOUSE_PASSWORD ?? '' };
   try {
-    await pollUntil(() => pingClickHouse(url), { timeoutMs: 15_000, what: `ClickHouse /ping on ${url}` });
+    await pollUntil(() => pingClickHouse(url), { timeoutMs, what: `ClickHouse /ping on ${url}` });
     const version = await clickHouseVersion(auth);
     const database = env.CLICKHOUSE_DATABASE ?? 'default';
     return { endpoint: { ...auth, database, version, source: 'env' }, startMs: Date.now() - started };
@@ -104,7 +110,7 @@ export async function provideServices(options: ProvideOptions): Promise<Provided
   const reap = ownerPid !== undefined;
   const [kafka, clickhouse] = await Promise.allSettled([
     env.KAFKA_BROKERS
-      ? givenKafka(env.KAFKA_BROKERS)
+      ? givenKafka(env.KAFKA_BROKERS, options.givenTimeoutMs ?? 15_000)
       : startOne(
           'Kafka',
           docker,
@@ -113,7 +119,7 @@ export async function provideServices(options: ProvideOptions): Promise<Provided
           log,
         ),
     env.CLICKHOUSE_URL
-      ? givenClickHouse(env, env.CLICKHOUSE_URL)
+      ? givenClickHouse(env, env.CLICKHOUSE_URL, options.givenTimeoutMs ?? 15_000)
       : startOne(
           'ClickHouse',
           docker,

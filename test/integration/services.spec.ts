@@ -6,9 +6,12 @@ import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { startLocalClickHouse } from '../../scripts/services/clickhouse-local.js';
 import { clickHouseVersion, pingClickHouse } from '../../scripts/services/clickhouse-probe.js';
+import { dockerReachable } from '../../scripts/services/docker.js';
 import { startLocalKafka } from '../../scripts/services/kafka-local.js';
 import { probeKafkaVersion, releaseOfMetadataLevel } from '../../scripts/services/kafka-version.js';
+import { freePort } from '../../scripts/services/ports.js';
 import { isAlive, spawnServer, startWatchdog } from '../../scripts/services/processes.js';
+import { provideServices } from '../../scripts/services/provide.js';
 import { clickHouseConnection, kafkaBrokers, uniqueName, waitFor } from '../support/servers.js';
 
 describe('the servers the global setup provides', () => {
@@ -43,6 +46,36 @@ describe('the servers the global setup provides', () => {
     expect(brokers).toMatch(/^127\.0\.0\.1:\d+/);
     expect(url).toBe(clickHouseConnection().url);
     expect(process.env.CLICKHOUSE_DATABASE).toBeTruthy();
+  });
+});
+
+describe('the order of choice', () => {
+  const given = (): NodeJS.ProcessEnv => ({
+    KAFKA_BROKERS: kafkaBrokers().join(','),
+    CLICKHOUSE_URL: clickHouseConnection().url,
+  });
+
+  it('uses addresses given in the environment as they are, and does not stop them', async () => {
+    const services = await provideServices({ env: given(), noDocker: true });
+    expect(services.kafka.endpoint).toMatchObject({ brokers: kafkaBrokers(), source: 'env' });
+    expect(services.kafka.endpoint.version).toMatch(/^4\.\d+$/);
+    expect(services.clickhouse.endpoint).toMatchObject({ url: clickHouseConnection().url, source: 'env' });
+    expect(services.kafka.server).toBeUndefined();
+    await services.stop();
+    expect(await pingClickHouse(clickHouseConnection().url)).toBe(true);
+  });
+
+  it('fails with the variable named when a given address does not answer', async () => {
+    const env = { ...given(), KAFKA_BROKERS: `127.0.0.1:${await freePort()}` };
+    await expect(provideServices({ env, noDocker: true, givenTimeoutMs: 1_000 })).rejects.toThrow(
+      /^test servers unavailable: Kafka: KAFKA_BROKERS=127\.0\.0\.1:\d+ is set but Kafka does not answer there/,
+    );
+  });
+
+  it('falls through when no Docker engine answers, saying why', async () => {
+    const probe = await dockerReachable({ DOCKER_HOST: `tcp://127.0.0.1:${await freePort()}` });
+    expect(probe.ok).toBe(false);
+    expect(probe.why).toMatch(/ECONNREFUSED/);
   });
 });
 
