@@ -11,8 +11,12 @@ import { createKafka } from '../../sinks/kafka/client.js';
 import { createProducer } from '../../sinks/kafka/producer.js';
 import { commandContext } from '../context.js';
 import { runProcess } from '../process/run-process.js';
+import { createTrader } from '../trade/create-trader.js';
+import { createDecisionExecutor } from '../trade/execute-decisions.js';
+import { addTradingOptions, type TradingFlags, tradingOptionsFrom } from './trade.js';
 
-interface ProcessFlags {
+interface ProcessFlags extends TradingFlags {
+  trade: boolean;
   group: string;
   strategy: string;
   param: string[];
@@ -30,7 +34,7 @@ function millis(text: string, flag: string): number {
 }
 
 export function createProcessCommand(): Command {
-  return new Command('process')
+  const command = new Command('process')
     .description(
       'consume tweets.raw, run normalize -> dedupe -> filter -> score -> window -> signal, write ClickHouse and Kafka',
     )
@@ -49,47 +53,73 @@ export function createProcessCommand(): Command {
       '--idle-watermark <ms>',
       'live only: after this long without input, close buckets by wall-clock time',
     )
-    .action(async (flags: ProcessFlags, command: Command) => {
-      const { config, logger } = commandContext(command);
-      let strategy: ReturnType<typeof createStrategy>;
-      try {
-        strategy = createStrategy(flags.strategy, flags.param);
-      } catch (error) {
-        if (error instanceof StrategyError) throw new ConfigError(error.message);
-        throw error;
-      }
-      const controller = new AbortController();
-      const stop = (signal: NodeJS.Signals): void => {
-        logger.info({ signal }, 'stopping: finishing the batch, flushing, committing');
-        controller.abort();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      const kafka = createKafka({ ...config.kafka, logger });
-      const clickhouse = createClickHouse(config.clickhouse);
-      const producer = await createProducer(kafka, { brokers: config.kafka.brokers, logger });
-      try {
-        const summary = await runProcess(
-          { kafka, producer, clickhouse, logger },
+    .option(
+      '--no-trade',
+      'only publish decisions (run `sentiflow trade` as its own process to execute them)',
+    );
+  return addTradingOptions(command).action(async (flags: ProcessFlags, command: Command) => {
+    const { config, logger } = commandContext(command);
+    let strategy: ReturnType<typeof createStrategy>;
+    try {
+      strategy = createStrategy(flags.strategy, flags.param);
+    } catch (error) {
+      if (error instanceof StrategyError) throw new ConfigError(error.message);
+      throw error;
+    }
+    const controller = new AbortController();
+    const stop = (signal: NodeJS.Signals): void => {
+      logger.info({ signal }, 'stopping: finishing the batch, flushing, committing');
+      controller.abort();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const kafka = createKafka({ ...config.kafka, logger });
+    const clickhouse = createClickHouse(config.clickhouse);
+    const producer = await createProducer(kafka, { brokers: config.kafka.brokers, logger });
+    const trader = flags.trade
+      ? await createTrader(
           {
-            config,
-            groupId: flags.group,
-            engine: { scoring: createScoringModel(), strategy },
-            exitWhenIdle: flags.exitWhenIdle === true,
-            checkpointIntervalMs: millis(flags.checkpointInterval, '--checkpoint-interval'),
-            flushIntervalMs: millis(flags.flushInterval, '--flush-interval'),
-            ...(flags.idleWatermark === undefined
-              ? {}
-              : { idleWatermarkMs: millis(flags.idleWatermark, '--idle-watermark') }),
-            signal: controller.signal,
+            exchange: config.exchange,
+            logger,
+            producer,
+            ordersTopic: config.topics.orders,
+            clickhouse: { client: clickhouse, url: config.clickhouse.url },
           },
-        );
-        process.stdout.write(`${JSON.stringify(summary)}\n`);
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        await producer.close();
-        await clickhouse.close();
-      }
-    });
+          tradingOptionsFrom(flags),
+        ).catch(async (error: unknown) => {
+          await Promise.all([producer.close(), clickhouse.close()]);
+          throw error;
+        })
+      : null;
+    try {
+      const summary = await runProcess(
+        {
+          kafka,
+          producer,
+          clickhouse,
+          logger,
+          ...(trader ? { executeDecisions: createDecisionExecutor(trader.sink, { logger }) } : {}),
+        },
+        {
+          config,
+          groupId: flags.group,
+          engine: { scoring: createScoringModel(), strategy },
+          exitWhenIdle: flags.exitWhenIdle === true,
+          checkpointIntervalMs: millis(flags.checkpointInterval, '--checkpoint-interval'),
+          flushIntervalMs: millis(flags.flushInterval, '--flush-interval'),
+          ...(flags.idleWatermark === undefined
+            ? {}
+            : { idleWatermarkMs: millis(flags.idleWatermark, '--idle-watermark') }),
+          signal: controller.signal,
+        },
+      );
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      await trader?.close();
+      await producer.close();
+      await clickhouse.close();
+    }
+  });
 }

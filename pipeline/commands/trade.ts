@@ -17,12 +17,11 @@ import {
 } from '../trade/create-trader.js';
 import { runTrade } from '../trade/run-trade.js';
 
-interface TradeFlags {
+/** Flags every command that executes decisions shares (trade, process). */
+export interface TradingFlags {
   live?: boolean;
   quote: string;
   sandbox?: boolean;
-  group: string;
-  fromBeginning?: boolean;
   maxOrderNotional: string;
   maxPositionNotional: string;
   maxDailyLoss: string;
@@ -46,7 +45,7 @@ function quoteCurrency(text: string): string {
   return text;
 }
 
-export function tradingOptionsFrom(flags: TradeFlags): TradingOptions {
+export function tradingOptionsFrom(flags: TradingFlags): TradingOptions {
   const d = DEFAULT_TRADING_OPTIONS;
   const age = amount(flags.maxDecisionAgeMinutes, '--max-decision-age-minutes');
   return {
@@ -71,16 +70,12 @@ export function tradingOptionsFrom(flags: TradeFlags): TradingOptions {
   };
 }
 
-export function createTradeCommand(): Command {
+/** Adds the risk-limit, kill-switch and paper options to a command that executes decisions. */
+export function addTradingOptions(command: Command): Command {
   const d = DEFAULT_TRADING_OPTIONS;
-  return new Command('trade')
-    .description(
-      'execute decisions from the signals topic: paper by default, live with --live and SENTIFLOW_LIVE=I_UNDERSTAND',
-    )
+  return command
     .option('--live', 'trade real money through ccxt (also needs SENTIFLOW_LIVE=I_UNDERSTAND and API keys)')
     .option('--sandbox', "use the exchange's sandbox/testnet where it has one")
-    .option('--group <id>', 'consumer group', 'sentiflow-trade')
-    .option('--from-beginning', 'a new group starts at the oldest signal (stale decisions are refused)')
     .option(
       '--max-order-notional <quote>',
       'largest single order, quote units',
@@ -114,8 +109,18 @@ export function createTradeCommand(): Command {
       String(d.paper.startingQuote),
     )
     .option('--paper-fee-bps <bps>', 'paper fee per fill', String(d.paper.feeBps))
-    .option('--paper-slippage-bps <bps>', 'paper slippage per fill', String(d.paper.slippageBps))
-    .action(async (flags: TradeFlags, command: Command) => {
+    .option('--paper-slippage-bps <bps>', 'paper slippage per fill', String(d.paper.slippageBps));
+}
+
+export function createTradeCommand(): Command {
+  const command = new Command('trade')
+    .description(
+      'execute decisions from the signals topic: paper by default, live with --live and SENTIFLOW_LIVE=I_UNDERSTAND',
+    )
+    .option('--group <id>', 'consumer group', 'sentiflow-trade')
+    .option('--from-beginning', 'a new group starts at the oldest signal (stale decisions are refused)');
+  return addTradingOptions(command).action(
+    async (flags: TradingFlags & { group: string; fromBeginning?: boolean }, command: Command) => {
       const { config, logger } = commandContext(command);
       const options = tradingOptionsFrom(flags);
       const kafka = createKafka({ ...config.kafka, logger });
@@ -159,5 +164,6 @@ export function createTradeCommand(): Command {
         await producer.close();
         await clickhouse.close();
       }
-    });
+    },
+  );
 }

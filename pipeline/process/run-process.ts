@@ -14,7 +14,7 @@ import type { Decision } from '../../operators/index.js';
 import { type Checkpoint, loadCheckpoint, saveCheckpoint } from '../../sinks/clickhouse/checkpoints.js';
 import type { ClickHouseClient } from '../../sinks/clickhouse/client.js';
 import { insertRows } from '../../sinks/clickhouse/insert.js';
-import { RejectedError } from '../../sinks/errors.js';
+import { describeError, isRetriable, RejectedError } from '../../sinks/errors.js';
 import { createBatchConsumer } from '../../sinks/kafka/consumer.js';
 import { toKafkaError } from '../../sinks/kafka/errors.js';
 import type { TopicProducer } from '../../sinks/kafka/producer.js';
@@ -137,7 +137,29 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     return run;
   };
 
-  const write = async (out: EngineOutput): Promise<void> => {
+  /**
+   * Retries work that failed because Kafka or ClickHouse is away, with back-off, until it succeeds or the
+   * process is told to stop. Safe because every write is idempotent and nothing is committed before it.
+   */
+  const persistently = async (what: string, work: () => Promise<void>): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await work();
+        if (attempt > 1) log.info({ what, attempts: attempt }, 'dependency back: resumed');
+        return;
+      } catch (error) {
+        if (!isRetriable(error) || options.signal?.aborted) throw error;
+        if (attempt === 1)
+          log.warn({ what, err: describeError(error) }, 'dependency unavailable: backing off');
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(10_000, 250 * 2 ** Math.min(attempt, 6))),
+        );
+      }
+    }
+  };
+
+  const write = (out: EngineOutput): Promise<void> => persistently('writing results', () => writeOnce(out));
+  const writeOnce = async (out: EngineOutput): Promise<void> => {
     await Promise.all([
       insertRows(
         clickhouse,
@@ -168,6 +190,8 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
       ),
     ]);
     if (deps.executeDecisions && out.decisions.length > 0) await deps.executeDecisions(out.decisions);
+  };
+  const count = (out: EngineOutput): void => {
     for (const r of out.intake) totals[r.outcome]++;
     totals.consumed += out.intake.length;
     totals.buckets += out.buckets.length;
@@ -178,15 +202,21 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
   const takeCheckpoint = async (): Promise<void> => {
     seq++;
     const offsets = Object.fromEntries([...next].map(([p, o]) => [String(p), o.toString()]));
-    await saveCheckpoint(clickhouse, key, { seq, offsets, state: engine.snapshot() });
-    await consumer.commit([...next].map(([partition, o]) => ({ topic, partition, offset: o.toString() })));
+    const state = engine.snapshot();
+    await persistently('saving a checkpoint', () => saveCheckpoint(clickhouse, key, { seq, offsets, state }));
+    const commits = [...next].map(([partition, o]) => ({ topic, partition, offset: o.toString() }));
+    await persistently('committing offsets', () => consumer.commit(commits));
     lastCheckpointAt = Date.now();
     totals.checkpoints++;
   };
 
   const flush = (force: boolean): Promise<void> =>
     serially(async () => {
-      if (engine.pendingInputs > 0) await write(engine.drain());
+      if (engine.pendingInputs > 0) {
+        const out = engine.drain();
+        await write(out);
+        count(out);
+      }
       const due = Date.now() - lastCheckpointAt >= checkpointIntervalMs;
       if (force || (due && totals.consumed > 0)) await takeCheckpoint();
     });
@@ -226,17 +256,27 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
       }
       lastInputAt = Date.now();
       if (engine.pendingInputs >= flushInputs) {
-        await flush(false);
-        await context.heartbeat();
+        // A flush may wait out an outage: keep the group membership alive meanwhile.
+        const beat = setInterval(() => void context.heartbeat().catch(() => undefined), 3_000);
+        try {
+          await flush(false);
+        } finally {
+          clearInterval(beat);
+        }
       }
     })();
     inFlight = work.catch(() => undefined);
     await work;
   });
 
+  /** True when every partition was read up to its end; an unreachable broker just means "not yet". */
   const drained = async (): Promise<boolean> => {
-    const now = await admin.fetchTopicOffsets(topic);
-    return now.every((p) => (next.get(p.partition) ?? 0n) >= BigInt(p.high));
+    try {
+      const now = await admin.fetchTopicOffsets(topic);
+      return now.every((p) => (next.get(p.partition) ?? 0n) >= BigInt(p.high));
+    } catch {
+      return false;
+    }
   };
 
   const tick = async (): Promise<void> => {
@@ -279,7 +319,9 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
       // rewrites these buckets whole (sentiment_hourly keeps the row with the larger count).
       await serially(async () => {
         engine.flushWindows();
-        await write(engine.drain());
+        const out = engine.drain();
+        await write(out);
+        count(out);
       });
     }
   } finally {

@@ -107,7 +107,8 @@ export async function createBatchConsumer(
     heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)),
     maxBytesPerPartition,
     allowAutoTopicCreation: false,
-    retry: { retries: 5 },
+    // Rides out a broker restart (minutes), then gives up with a clear error.
+    retry: { retries: 12, initialRetryTime: 300, maxRetryTime: 30_000 },
   });
   let settle!: { resolve: () => void; reject: (e: unknown) => void };
   const done = new Promise<void>((resolve, reject) => {
