@@ -81,3 +81,50 @@ describe('SimHashIndex', () => {
     expect(() => new SimHashIndex({ capacity: 1, horizonMs: 1, maxDistance: 4 })).toThrow(RangeError);
   });
 });
+
+describe('SimHashIndex against a brute-force model', () => {
+  it('finds a live match exactly when a pairwise scan would, and only live matches', () => {
+    const bases = [0x00000000, 0xffffffff, 0x0f0f0f0f, 0x12345678];
+    const arbHash = fc
+      .record({
+        base: fc.constantFrom(...bases),
+        flips: fc.array(fc.integer({ min: 0, max: 63 }), { maxLength: 5 }),
+      })
+      .map(({ base, flips }) => {
+        let hi = base;
+        let lo = base;
+        for (const bit of flips) {
+          if (bit < 32) lo ^= 1 << bit;
+          else hi ^= 1 << (bit - 32);
+        }
+        return { hi: hi >>> 0, lo: lo >>> 0, tokens: 10 };
+      });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.tuple(arbHash, fc.integer({ min: 0, max: 300 })), { maxLength: 120 }),
+        (capacity, items) => {
+          const horizonMs = 100;
+          const index = new SimHashIndex({ capacity, horizonMs, maxDistance: 3, perBucket: 1024 });
+          const held: { hash: (typeof items)[number][0]; time: number; id: string }[] = [];
+          let latest = Number.NEGATIVE_INFINITY;
+          items.forEach(([hash, time], i) => {
+            latest = Math.max(latest, time);
+            while (held.length > 0 && held[0]!.time < latest - horizonMs) held.shift();
+            const live = held.filter(
+              (h) => h.time >= latest - horizonMs && hammingDistance(h.hash, hash) <= 3,
+            );
+            const found = index.findOrInsert(hash, time, String(i));
+            if (live.length === 0) {
+              expect(found).toBeNull();
+              if (held.length === capacity) held.shift();
+              held.push({ hash, time, id: String(i) });
+            } else {
+              expect(live.map((h) => h.id)).toContain(found);
+            }
+          });
+        },
+      ),
+    );
+  });
+});
