@@ -102,10 +102,23 @@ const usersXml = `<?xml version="1.0"?>
 </yandex>
 `;
 
-/** Starts ClickHouse on a random loopback HTTP port (and native port) with data, tmp and logs in a temp dir. */
+/**
+ * Starts ClickHouse on a random loopback HTTP port (and native port) with data, tmp and logs in a temp dir.
+ * A port taken by someone else between choosing and binding it costs one more attempt.
+ */
 export async function startLocalClickHouse(
   options: LocalClickHouseOptions = {},
 ): Promise<Provided<ClickHouseEndpoint>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startOnce(options: LocalClickHouseOptions): Promise<Provided<ClickHouseEndpoint>> {
   const started = Date.now();
   const binary = await ensureClickHouseServer(options.install ?? true);
   const dir = mkdtempSync(join(tmpdir(), 'sentiflow-clickhouse-'));

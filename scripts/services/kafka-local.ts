@@ -59,8 +59,21 @@ function clusterId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-/** Starts a single-node KRaft Kafka (broker + controller) on random loopback ports, in a fresh temp dir. */
+/**
+ * Starts a single-node KRaft Kafka (broker + controller) on random loopback ports, in a fresh temp dir.
+ * A port taken by someone else between choosing and binding it costs one more attempt.
+ */
 export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<Provided<KafkaEndpoint>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startOnce(options: LocalKafkaOptions): Promise<Provided<KafkaEndpoint>> {
   const started = Date.now();
   const version = options.version ?? defaultKafkaVersion;
   const libs = await ensureKafkaJars(version);
@@ -127,7 +140,10 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
     };
   } catch (error) {
     const logTail = `${tail(join(logs, 'server.log'), 8)}\n${tail(stdoutLog, 5)}`;
+    // A bind failure is followed by many shutdown lines, so look for it in the whole log.
+    const taken = tail(join(logs, 'server.log'), 100_000).includes('Address already in use');
     await stop();
-    throw new Error(`${(error as Error).message}\n(last Kafka log lines)\n${logTail}`);
+    const reason = taken ? 'a port was taken meanwhile (Address already in use)' : (error as Error).message;
+    throw new Error(`${reason}\n(last Kafka log lines)\n${logTail}`);
   }
 }
