@@ -60,6 +60,7 @@ export function createDedupeState(options?: DedupeOptions, from?: DedupeSnapshot
     horizonMs: o.horizonMs,
     maxDistance: o.maxDistance,
   });
+  const scratch = new Int32Array(16);
   if (from !== undefined) {
     ids.restore(from.ids);
     texts.restore(from.texts);
@@ -77,7 +78,7 @@ export function createDedupeState(options?: DedupeOptions, from?: DedupeSnapshot
         }
         ids.add(tweet.retweetOf, tweet.createdAt);
       }
-      const hash = simhashText(tweet.text);
+      const hash = simhashText(tweet.text, scratch);
       if (hash.tokens >= o.minTokens) {
         const like = texts.findOrInsert(hash, tweet.createdAt, tweet.id);
         if (like !== null) {

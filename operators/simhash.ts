@@ -48,9 +48,11 @@ const MAX_TOKENS = (1 << PLANES) - 1;
  * Example: simhashText('Free $BTC for all! https://t.co/x') equals simhashText('free $btc for all')
  * Cost: O(length of text) time, constant memory.
  */
-export function simhashText(text: string): SimHash {
-  const lo = new Int32Array(PLANES);
-  const hi = new Int32Array(PLANES);
+export function simhashText(text: string, scratch?: Int32Array): SimHash {
+  // Bit-planes 0..7 count votes for the low half, 8..15 for the high half. A caller that hashes
+  // many texts may pass its own 16-slot scratch array to save an allocation per call.
+  const planes = scratch ?? new Int32Array(2 * PLANES);
+  planes.fill(0);
   let tokens = 0;
   const n = text.length;
   let i = 0;
@@ -82,27 +84,27 @@ export function simhashText(text: string): SimHash {
     }
     if (digitsOnly) continue;
     tokens++;
-    addVote(lo, fmix32(h1) | 0);
-    addVote(hi, fmix32(h2 ^ 0x9e3779b9) | 0);
+    addVote(planes, 0, fmix32(h1) | 0);
+    addVote(planes, PLANES, fmix32(h2 ^ 0x9e3779b9) | 0);
   }
-  return { hi: majority(hi, tokens), lo: majority(lo, tokens), tokens };
+  return { hi: majority(planes, PLANES, tokens), lo: majority(planes, 0, tokens), tokens };
 }
 
 // Adds one to the 32 vertical counters at the bits set in `word` (ripple carry through the planes).
-function addVote(planes: Int32Array, word: number): void {
+function addVote(planes: Int32Array, from: number, word: number): void {
   let carry = word;
-  for (let k = 0; carry !== 0 && k < PLANES; k++) {
+  for (let k = from; carry !== 0 && k < from + PLANES; k++) {
     const plane = planes[k]!;
     planes[k] = plane ^ carry;
     carry &= plane;
   }
 }
 
-function majority(planes: Int32Array, tokens: number): number {
+function majority(planes: Int32Array, from: number, tokens: number): number {
   let out = 0;
   for (let bit = 0; bit < 32; bit++) {
     let count = 0;
-    for (let k = 0; k < PLANES; k++) count |= ((planes[k]! >>> bit) & 1) << k;
+    for (let k = 0; k < PLANES; k++) count |= ((planes[from + k]! >>> bit) & 1) << k;
     if (count * 2 > tokens) out |= 1 << bit;
   }
   return out >>> 0;

@@ -32,6 +32,16 @@ describe('simhashText', () => {
     expect(simhashText('').tokens).toBe(0);
   });
 
+  it('gives the same hash with a reused scratch array', () => {
+    const scratch = new Int32Array(16);
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (a, b) => {
+        simhashText(a, scratch);
+        expect(simhashText(b, scratch)).toEqual(simhashText(b));
+      }),
+    );
+  });
+
   it('is deterministic', () => {
     fc.assert(fc.property(fc.string(), (s) => hammingDistance(simhashText(s), simhashText(s)) === 0));
   });
