@@ -5,11 +5,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, describeError } from '../sinks/errors.js';
 import { createDoctorCommand } from './commands/doctor.js';
+import { createExportCommand } from './commands/export.js';
+import { createIngestCommand } from './commands/ingest.js';
 import { createMigrateCommand } from './commands/migrate.js';
 import { createPricesCommand } from './commands/prices.js';
 import { createProcessCommand } from './commands/process.js';
 import { createPruneCommand } from './commands/prune.js';
 import { createQueryCommand } from './commands/query.js';
+import { createRulesCommand } from './commands/rules.js';
 import { createScoreCommand } from './commands/score.js';
 import { createTopicsCommand } from './commands/topics.js';
 import { createTradeCommand } from './commands/trade.js';
@@ -26,6 +29,9 @@ export function createProgram(): Command {
     createDoctorCommand(),
     createTopicsCommand(),
     createMigrateCommand(),
+    createIngestCommand(),
+    createRulesCommand(),
+    createExportCommand(),
     createProcessCommand(),
     createQueryCommand(),
     createPruneCommand(),

@@ -1,5 +1,5 @@
 /**
- * How ingest items become Kafka messages: envelopes to tweets.raw keyed by tweet id with created_at as
+ * How ingest items become Kafka messages: envelopes to tweets.raw keyed by tweet id (a retweet by its original's) with created_at as
  * the Kafka timestamp; rejections to tweets.dlq with a reason header; checkpoints to the compacted
  * ingest state topic keyed by their state key.
  */
@@ -37,9 +37,9 @@ export function routeItem(item: IngestItem, topics: IngestTopics, ingestedAtMs: 
     case 'envelope':
       return {
         topic: topics.raw,
-        bytes: item.json.length + item.id.length + 64,
+        bytes: item.json.length + item.key.length + 64,
         message: {
-          key: item.id,
+          key: item.key,
           value: item.json,
           timestamp: item.createdAt ?? ingestedAtMs,
           headers: { [HEADER_SOURCE]: item.source, [HEADER_INGESTED_AT]: ingestedAt },

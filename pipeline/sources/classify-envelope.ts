@@ -30,7 +30,16 @@ export function classifyEnvelope(
   if (typeof id !== 'string' || !TWEET_ID.test(id)) return reject('missing_id', 'data.id is not a tweet id');
   if (typeof text !== 'string') return reject('missing_text', `tweet ${id} has no text`);
   const time = typeof createdAt === 'string' ? Date.parse(createdAt) : Number.NaN;
-  return { kind: 'envelope', id, createdAt: Number.isFinite(time) ? time : null, json, source };
+  const key = retweetedId(parsed.data.referenced_tweets) ?? id;
+  return { kind: 'envelope', id, key, createdAt: Number.isFinite(time) ? time : null, json, source };
+}
+
+function retweetedId(references: unknown): string | undefined {
+  if (!Array.isArray(references)) return undefined;
+  const retweeted = references.find((r) => isRecord(r) && r.type === 'retweeted') as
+    | Record<string, unknown>
+    | undefined;
+  return typeof retweeted?.id === 'string' && TWEET_ID.test(retweeted.id) ? retweeted.id : undefined;
 }
 
 /** Parses and classifies one line of text (NDJSON files, stream lines). */

@@ -10,8 +10,13 @@ export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 export interface EnvelopeItem {
   readonly kind: 'envelope';
-  /** Tweet id (the Kafka key). */
+  /** Tweet id. */
   readonly id: string;
+  /**
+   * Kafka key: the tweet id, or for a retweet the original's id, so that a tweet and its retweets land
+   * in one partition (the process stage keeps dedupe state per partition).
+   */
+  readonly key: string;
   /** created_at in epoch ms (the Kafka timestamp), or null when the payload has none. */
   readonly createdAt: number | null;
   /** The envelope's JSON text. */

@@ -9,9 +9,9 @@ import type { IngestTopics } from '../../pipeline/ingest/index.js';
 import { createXClient } from '../../pipeline/sources/x-client.js';
 import { addRules } from '../../pipeline/sources/x-rules.js';
 import { brokers, freshTopics, readAll, testKafka, untilCount } from '../pipeline/ingest/kafka-helpers.js';
+import { binPath, buildOnce } from '../support/cli.js';
 import { type FakeXServer, startFakeXServer } from '../support/fake-x-server.js';
 
-const cli = fileURLToPath(new URL('../fixtures/ingest/sentiflow-with-ingest.ts', import.meta.url));
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
 interface Running {
@@ -20,7 +20,7 @@ interface Running {
 }
 
 function start(args: readonly string[], topics: IngestTopics, env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+  const child = spawn(process.execPath, [binPath, ...args], {
     cwd: repo,
     env: {
       PATH: process.env.PATH,
@@ -58,6 +58,7 @@ function finishedStats(stderr: string): { envelopes: number } {
 let kafka: Kafka;
 let dir: string;
 beforeAll(() => {
+  buildOnce();
   kafka = testKafka();
   dir = mkdtempSync(join(tmpdir(), 'ingest-cli-it-'));
 });

@@ -14,6 +14,7 @@ function envelope(n: number): EnvelopeItem {
   return {
     kind: 'envelope',
     id,
+    key: id,
     createdAt: 1_700_000_000_000 + n,
     json: `{"data":{"id":"${id}","text":"t${n}"}}`,
     source: 'file',
