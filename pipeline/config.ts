@@ -5,7 +5,25 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import {
+  createScoringModel,
+  createStrategy,
+  createSymbolMatcher,
+  DEFAULT_FILTER_OPTIONS,
+  DEFAULT_STRATEGY,
+  DEFAULT_SYMBOL_MAP,
+  DEFAULT_WINDOW_OPTIONS,
+  type FilterOptions,
+  parseParamList,
+  type ScoringModel,
+  STRATEGY_NAMES,
+  type Strategy,
+  StrategyError,
+  type TweetWeightOptions,
+  type WindowOptions,
+} from '../operators/index.js';
 import { ConfigError } from '../sinks/errors.js';
+import { DEFAULT_RISK_LIMITS } from '../sinks/exchange/risk.js';
 
 const brokerList = z
   .string()
@@ -30,6 +48,102 @@ const httpUrl = z.string().refine((u) => {
     return false;
   }
 }, 'expected an http(s) URL');
+
+const nonNegative = z.coerce.number().min(0);
+/** true/false from JSON; "1"/"0"/"true"/"false"/"yes"/"no" from the environment. */
+const boolish = z.union([
+  z.boolean(),
+  z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { message: 'expected true or false' })
+    .transform((s) => ['1', 'true', 'yes', 'on'].includes(s)),
+]);
+
+const term = z.string().regex(/^[$#]?[A-Za-z0-9_]+$/, 'expected one word (letters, digits, _)');
+const terms = z.array(term).default([]);
+const finite = z.coerce.number().refine(Number.isFinite, 'expected a finite number');
+
+/**
+ * What the operator chain does: symbols and their keywords, filters, scorer, window and strategy.
+ * `process` and `backtest` take their engine options from these sections (engineOptionsFrom), so a
+ * backtest decides exactly what the live pipeline decided with the same file.
+ */
+const ENGINE_SECTIONS = {
+  /** Symbol -> the cashtags, hashtags and plain keywords that make a tweet count for it. */
+  symbols: z
+    .record(
+      z.string().regex(/^[A-Z0-9]{2,10}$/, 'expected a symbol code like BTC'),
+      z.object({ cashtags: terms, hashtags: terms, keywords: terms }).strict(),
+    )
+    .default(
+      () =>
+        structuredClone(DEFAULT_SYMBOL_MAP) as Record<
+          string,
+          { cashtags: string[]; hashtags: string[]; keywords: string[] }
+        >,
+    ),
+  filter: z
+    .object({
+      languages: z
+        .array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/, 'expected a BCP 47 code'))
+        .default([...DEFAULT_FILTER_OPTIONS.languages]),
+      keepUndetermined: boolish.default(DEFAULT_FILTER_OPTIONS.keepUndetermined),
+      minAccountAgeDays: nonNegative.default(DEFAULT_FILTER_OPTIONS.minAccountAgeMs / 86_400_000),
+      minFollowers: nonNegative.default(DEFAULT_FILTER_OPTIONS.minFollowers),
+      maxCashtags: positiveInt.default(DEFAULT_FILTER_OPTIONS.maxCashtags),
+      /** Regular expressions (JavaScript syntax) matched against the lower-cased text; replace the defaults. */
+      spamPatterns: z
+        .array(
+          z.string().refine((p) => {
+            try {
+              new RegExp(p);
+              return true;
+            } catch {
+              return false;
+            }
+          }, 'expected a valid regular expression'),
+        )
+        .default(DEFAULT_FILTER_OPTIONS.spamPatterns.map((r) => r.source)),
+    })
+    .strict()
+    .prefault({}),
+  scorer: z
+    .object({
+      /** Crypto lexicon, market emoji and price-move rule on top of the general lexicon. */
+      crypto: boolish.default(true),
+      /** Extra or overriding words on VADER's [-4, 4] scale; keys with spaces are phrases. */
+      lexicon: z.record(z.string().min(1), z.number().min(-4).max(4)).default({}),
+      negationScalar: finite.default(-0.74),
+      normalizationAlpha: z.coerce.number().positive().default(15),
+      weight: z
+        .object({
+          maxWeight: z.coerce.number().min(1).default(10),
+          unknownFollowers: nonNegative.default(100),
+          reachFactor: nonNegative.default(0.5),
+          engagementFactor: nonNegative.default(0.75),
+        })
+        .strict()
+        .prefault({}),
+    })
+    .strict()
+    .prefault({}),
+  window: z
+    .object({
+      maxOutOfOrdernessMs: nonNegative.default(DEFAULT_WINDOW_OPTIONS.maxOutOfOrdernessMs),
+      allowedLatenessMs: nonNegative.default(DEFAULT_WINDOW_OPTIONS.allowedLatenessMs),
+      neutralBand: z.coerce.number().min(0).max(1).default(DEFAULT_WINDOW_OPTIONS.neutralBand),
+      maxAuthorsPerBucket: positiveInt.default(DEFAULT_WINDOW_OPTIONS.maxAuthorsPerBucket),
+    })
+    .strict()
+    .prefault({}),
+  strategy: z
+    .object({
+      name: z.enum(STRATEGY_NAMES).default(DEFAULT_STRATEGY),
+      /** The strategy's parameters (see `sentiflow backtest --help`); missing ones take defaults. */
+      params: z.record(z.string(), z.union([z.number(), z.string()])).default({}),
+    })
+    .strict()
+    .prefault({}),
+};
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -96,18 +210,58 @@ export const ConfigSchema = z
         apiUrl: httpUrl.optional(),
         /** Live trading also needs --live on the command line. */
         liveConfirmation: z.string().optional(),
+        /** Use the exchange's sandbox/testnet where it has one. */
+        sandbox: boolish.default(false),
+        /** Timeout of one exchange request. */
+        timeoutMs: positiveInt.default(10_000),
       })
       .strict()
       .prefault({}),
     metrics: z
       .object({
         host: z.string().min(1).default('127.0.0.1'),
+        /** 0 disables the metrics/health server. */
         port: port.default(9464),
+        /** /readyz fails when the last successful ClickHouse write or ping is older than this. */
+        readyStaleMs: positiveInt.default(30_000),
       })
       .strict()
       .prefault({}),
+    trading: z
+      .object({
+        /** Engaged from the start: no new order is sent. */
+        killSwitch: boolish.default(false),
+        /** While this file exists no new order is sent. */
+        killSwitchFile: z.string().min(1).optional(),
+        quote: z
+          .string()
+          .regex(/^[A-Z0-9]{2,10}$/, 'expected a currency code like USDT')
+          .default('USDT'),
+        maxOrderNotional: nonNegative.default(DEFAULT_RISK_LIMITS.maxOrderNotional),
+        maxPositionNotional: nonNegative.default(DEFAULT_RISK_LIMITS.maxPositionNotional),
+        maxDailyLoss: nonNegative.default(DEFAULT_RISK_LIMITS.maxDailyLoss),
+        /** 0 = no limit. */
+        maxDecisionAgeMinutes: nonNegative.default((DEFAULT_RISK_LIMITS.maxDecisionAgeMs ?? 0) / 60_000),
+      })
+      .strict()
+      .prefault({}),
+    ...ENGINE_SECTIONS,
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    try {
+      createStrategy(config.strategy.name, config.strategy.params);
+    } catch (error) {
+      if (!(error instanceof StrategyError)) throw error;
+      ctx.addIssue({ code: 'custom', path: ['strategy', 'params'], message: error.message });
+    }
+    try {
+      createSymbolMatcher(config.symbols);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      ctx.addIssue({ code: 'custom', path: ['symbols'], message: error.message });
+    }
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -192,8 +346,50 @@ export const ENV_KEYS: readonly EnvKey[] = [
     path: ['exchange', 'liveConfirmation'],
     description: 'must be I_UNDERSTAND (with --live) to trade real money',
   },
+  {
+    name: 'EXCHANGE_SANDBOX',
+    path: ['exchange', 'sandbox'],
+    description: "true: use the exchange's sandbox/testnet (live mode)",
+  },
+  {
+    name: 'EXCHANGE_TIMEOUT_MS',
+    path: ['exchange', 'timeoutMs'],
+    description: 'timeout of one exchange request',
+  },
+  {
+    name: 'TRADING_KILL_SWITCH',
+    path: ['trading', 'killSwitch'],
+    description: 'true: no new order is sent',
+  },
+  {
+    name: 'TRADING_KILL_SWITCH_FILE',
+    path: ['trading', 'killSwitchFile'],
+    description: 'while this file exists no new order is sent',
+  },
+  { name: 'TRADING_QUOTE', path: ['trading', 'quote'], description: 'quote currency (BTC -> BTC/USDT)' },
+  {
+    name: 'TRADING_MAX_ORDER_NOTIONAL',
+    path: ['trading', 'maxOrderNotional'],
+    description: 'largest single order, quote units',
+  },
+  {
+    name: 'TRADING_MAX_POSITION_NOTIONAL',
+    path: ['trading', 'maxPositionNotional'],
+    description: 'largest position per symbol, quote units',
+  },
+  {
+    name: 'TRADING_MAX_DAILY_LOSS',
+    path: ['trading', 'maxDailyLoss'],
+    description: 'loss since 00:00 UTC at which buying stops',
+  },
+  { name: 'STRATEGY', path: ['strategy', 'name'], description: 'signal strategy: zscore or threshold' },
   { name: 'METRICS_HOST', path: ['metrics', 'host'], description: 'metrics/health HTTP bind address' },
-  { name: 'METRICS_PORT', path: ['metrics', 'port'], description: 'metrics/health HTTP port' },
+  { name: 'METRICS_PORT', path: ['metrics', 'port'], description: 'metrics/health HTTP port, 0 = off' },
+  {
+    name: 'METRICS_READY_STALE_MS',
+    path: ['metrics', 'readyStaleMs'],
+    description: '/readyz fails when ClickHouse was last reached longer ago',
+  },
 ];
 
 /** Config paths whose values are secrets: masked when printed, redacted from logs. */
@@ -270,4 +466,71 @@ export function maskSecrets(config: Config): Config {
     if (target && target[field] !== undefined && target[field] !== '') target[field] = '***';
   }
   return copy as unknown as Config;
+}
+
+/**
+ * The operator chain's options from the config's engine sections (symbols, filter, scorer, window,
+ * strategy). `process` uses it; `backtest` should too, so both decide identically for one file.
+ * `strategy` overrides come from command-line flags: a name replaces the configured strategy (and its
+ * params), params are merged over the configured ones.
+ */
+export function engineOptionsFrom(
+  config: Pick<Config, 'symbols' | 'filter' | 'scorer' | 'window' | 'strategy'>,
+  overrides: { readonly strategy?: string; readonly params?: readonly string[] } = {},
+): EngineSettings {
+  const { filter, scorer, window } = config;
+  const name = overrides.strategy ?? config.strategy.name;
+  const base = overrides.strategy === undefined ? config.strategy.params : {};
+  const params = { ...base, ...parseParamList(overrides.params ?? []) };
+  let strategy: Strategy;
+  try {
+    strategy = createStrategy(name, params);
+  } catch (error) {
+    if (error instanceof StrategyError) throw new ConfigError(error.message);
+    throw error;
+  }
+  const { weight, ...scoring } = scorer;
+  return {
+    scoring: createScoringModel(scoring),
+    strategy,
+    filter: {
+      symbols: config.symbols,
+      languages: filter.languages,
+      keepUndetermined: filter.keepUndetermined,
+      minAccountAgeMs: filter.minAccountAgeDays * 86_400_000,
+      minFollowers: filter.minFollowers,
+      maxCashtags: filter.maxCashtags,
+      spamPatterns: filter.spamPatterns.map((p) => new RegExp(p)),
+    },
+    window: { ...window },
+    weight,
+  };
+}
+
+export interface EngineSettings {
+  readonly scoring: ScoringModel;
+  readonly strategy: Strategy;
+  readonly filter: FilterOptions;
+  readonly window: WindowOptions;
+  /** Scorer weight options; the engine passes them to scoreTweet. */
+  readonly weight: TweetWeightOptions;
+}
+
+/**
+ * Trading flag values taken from config when the flag was not given on the command line (flags
+ * override config). Keys are commander's option names for addTradingOptions.
+ */
+export function tradingFlagDefaults(
+  config: Pick<Config, 'trading' | 'exchange'>,
+): Record<string, string | boolean> {
+  const t = config.trading;
+  return {
+    quote: t.quote,
+    sandbox: config.exchange.sandbox,
+    maxOrderNotional: String(t.maxOrderNotional),
+    maxPositionNotional: String(t.maxPositionNotional),
+    maxDailyLoss: String(t.maxDailyLoss),
+    maxDecisionAgeMinutes: String(t.maxDecisionAgeMinutes),
+    ...(t.killSwitchFile === undefined ? {} : { killSwitchFile: t.killSwitchFile }),
+  };
 }

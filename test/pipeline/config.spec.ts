@@ -1,8 +1,17 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { ENV_KEYS, loadConfig, maskSecrets } from '../../pipeline/config.js';
+import { DEFAULT_SPAM_PATTERNS, DEFAULT_SYMBOL_MAP, DEFAULT_WINDOW_OPTIONS } from '../../operators/index.js';
+import { createConfigCommand, withConfigDefaults } from '../../pipeline/commands/config.js';
+import {
+  ENV_KEYS,
+  engineOptionsFrom,
+  loadConfig,
+  maskSecrets,
+  tradingFlagDefaults,
+} from '../../pipeline/config.js';
 import { ConfigError } from '../../sinks/errors.js';
 
 function configError(run: () => unknown): ConfigError {
@@ -119,5 +128,163 @@ describe('maskSecrets', () => {
   it('lists each environment key once', () => {
     const names = ENV_KEYS.map((k) => k.name);
     expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe('engine sections (symbols, filter, scorer, window, strategy)', () => {
+  it('default to the operators’ own defaults', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.symbols).toEqual(DEFAULT_SYMBOL_MAP);
+    expect(config.filter.languages).toEqual(['en']);
+    expect(config.filter.spamPatterns).toEqual(DEFAULT_SPAM_PATTERNS.map((r) => r.source));
+    expect(config.window.maxOutOfOrdernessMs).toBe(DEFAULT_WINDOW_OPTIONS.maxOutOfOrdernessMs);
+    expect(config.strategy).toEqual({ name: 'zscore', params: {} });
+  });
+
+  it('reads a full file and hands the engine its options', () => {
+    const file = writeJson({
+      symbols: { BTC: { cashtags: ['BTC'], keywords: ['sats'] }, PEPE: { cashtags: ['PEPE'] } },
+      filter: { languages: ['en', 'de'], minFollowers: 10, spamPatterns: ['\\bpump\\b'] },
+      scorer: { lexicon: { wagmi: 2.5 }, weight: { maxWeight: 4 } },
+      window: { allowedLatenessMs: 0 },
+      strategy: { name: 'threshold', params: {} },
+    });
+    const engine = engineOptionsFrom(loadConfig({ env: {}, file }));
+    expect(engine.strategy.name).toBe('threshold');
+    expect(engine.filter.symbols).toEqual({
+      BTC: { cashtags: ['BTC'], hashtags: [], keywords: ['sats'] },
+      PEPE: { cashtags: ['PEPE'], hashtags: [], keywords: [] },
+    });
+    expect(engine.filter.languages).toEqual(['en', 'de']);
+    expect(engine.filter.spamPatterns?.map(String)).toEqual(['/\\bpump\\b/']);
+    expect(engine.window.allowedLatenessMs).toBe(0);
+    expect(engine.weight.maxWeight).toBe(4);
+    expect(engine.scoring.words.get('wagmi')).toBe(2.5);
+  });
+
+  it('lets command-line strategy flags override the file', () => {
+    const file = writeJson({ strategy: { name: 'zscore', params: { lookback: 12 } } });
+    const config = loadConfig({ env: {}, file });
+    expect(
+      engineOptionsFrom(config, { params: ['threshold=3'] }).strategy.historySize,
+    ).toBeGreaterThanOrEqual(12);
+    expect(engineOptionsFrom(config, { strategy: 'threshold' }).strategy.name).toBe('threshold');
+  });
+
+  it('names the path of a bad nested key and of a wrong type', () => {
+    const file = writeJson({
+      filter: { minFollowers: 'many', languagez: ['en'] },
+      symbols: { BTC: { cashtags: ['two words'] } },
+      strategy: { params: { lookbak: 3 } },
+    });
+    const message = configError(() => loadConfig({ env: {}, file })).message;
+    expect(message).toContain('filter.languagez: unknown key');
+    expect(message).toContain(`filter.minFollowers in ${file}`);
+    expect(message).toContain(`symbols.BTC.cashtags.0 in ${file}`);
+  });
+
+  it('checks strategy parameters against the strategy', () => {
+    const file = writeJson({ strategy: { name: 'zscore', params: { lookbak: 3 } } });
+    const message = configError(() => loadConfig({ env: {}, file })).message;
+    expect(message).toContain('strategy.params');
+    expect(message).toContain('lookbak');
+  });
+
+  it('rejects a spam pattern that is not a regular expression', () => {
+    const file = writeJson({ filter: { spamPatterns: ['(unclosed'] } });
+    expect(configError(() => loadConfig({ env: {}, file })).message).toContain('filter.spamPatterns.0');
+  });
+});
+
+describe('trading keys', () => {
+  it('reads risk limits, kill switch, quote and exchange options from the environment', () => {
+    const config = loadConfig({
+      env: {
+        TRADING_KILL_SWITCH: 'true',
+        TRADING_KILL_SWITCH_FILE: '/run/sentiflow/stop',
+        TRADING_MAX_ORDER_NOTIONAL: '250',
+        TRADING_MAX_POSITION_NOTIONAL: '500',
+        TRADING_MAX_DAILY_LOSS: '50',
+        TRADING_QUOTE: 'USDC',
+        EXCHANGE_SANDBOX: '1',
+        EXCHANGE_TIMEOUT_MS: '2500',
+      },
+    });
+    expect(config.trading).toMatchObject({
+      killSwitch: true,
+      killSwitchFile: '/run/sentiflow/stop',
+      maxOrderNotional: 250,
+      maxPositionNotional: 500,
+      maxDailyLoss: 50,
+      quote: 'USDC',
+    });
+    expect(config.exchange).toMatchObject({ sandbox: true, timeoutMs: 2500 });
+    expect(tradingFlagDefaults(config)).toMatchObject({
+      quote: 'USDC',
+      sandbox: true,
+      maxOrderNotional: '250',
+      killSwitchFile: '/run/sentiflow/stop',
+    });
+  });
+
+  it('refuses a kill switch value that is neither true nor false', () => {
+    expect(configError(() => loadConfig({ env: { TRADING_KILL_SWITCH: 'maybe' } })).message).toContain(
+      'TRADING_KILL_SWITCH="maybe"',
+    );
+  });
+
+  it('lets a command-line flag override the file, and the file override the built-in default', () => {
+    const command = new Command('t')
+      .option('--quote <c>', 'quote', 'USDT')
+      .option('--max-order-notional <n>', 'max', '1000');
+    command.parse(['--max-order-notional', '5'], { from: 'user' });
+    const merged = withConfigDefaults(command, command.opts(), { quote: 'EUR', maxOrderNotional: '99' });
+    expect(merged).toEqual({ quote: 'EUR', maxOrderNotional: '5' });
+  });
+});
+
+describe('sentiflow config check', () => {
+  async function check(args: string[]): Promise<{ out: string; error?: unknown }> {
+    const program = new Command('sentiflow').option('--config <file>').addCommand(createConfigCommand());
+    let out = '';
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => {
+      out += chunk;
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      await program.parseAsync(args, { from: 'user' });
+      return { out };
+    } catch (error) {
+      return { out, error };
+    } finally {
+      process.stdout.write = write;
+    }
+  }
+
+  it('prints the effective config with secrets masked', async () => {
+    const file = writeJson({ clickhouse: { password: 'hunter2-marker' }, trading: { maxDailyLoss: 75 } });
+    const { out, error } = await check(['config', 'check', '--config', file]);
+    expect(error).toBeUndefined();
+    expect(out).not.toContain('hunter2-marker');
+    const printed = JSON.parse(out);
+    expect(printed.clickhouse.password).toBe('***');
+    expect(printed.trading.maxDailyLoss).toBe(75);
+    expect(printed.symbols.BTC.cashtags).toEqual(['BTC']);
+  });
+
+  it('takes the global --config too', async () => {
+    const file = writeJson({ kafka: { clientId: 'global-flag' } });
+    const { out } = await check(['--config', file, 'config', 'check']);
+    expect(JSON.parse(out).kafka.clientId).toBe('global-flag');
+  });
+
+  it('fails with the path of the bad key and prints nothing', async () => {
+    const file = writeJson({ window: { neutralBand: 3 }, exchange: { sandbox: 'perhaps' } });
+    const { out, error } = await check(['config', 'check', '--config', file]);
+    expect(out).toBe('');
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(`window.neutralBand in ${file}`);
+    expect((error as Error).message).toContain(`exchange.sandbox in ${file}`);
   });
 });

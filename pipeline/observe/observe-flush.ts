@@ -1,0 +1,52 @@
+/**
+ * Turns what the process stage reports into metrics: one EngineOutput per flush (runProcess's
+ * `onFlush`), and the decisions' execution records (the trader's `onExecuted`).
+ */
+import type { Decision } from '../../operators/index.js';
+import type { EngineOutput } from '../process/engine.js';
+import type { Metrics } from './metrics.js';
+
+export interface FlushObserver {
+  (out: EngineOutput): void;
+  /** Latest event time seen (epoch ms), or null before the first tweet. */
+  readonly latestEventTime: () => number | null;
+}
+
+/**
+ * Counts a flush. The watermark delay is wall-clock time minus (latest event time seen minus the
+ * window's out-of-orderness): an upper bound on how far the window's watermark trails real time.
+ */
+export function createFlushObserver(
+  metrics: Metrics,
+  options: { readonly maxOutOfOrdernessMs: number; readonly now?: () => number },
+): FlushObserver {
+  const now = options.now ?? Date.now;
+  let latest: number | null = null;
+  const observe = (out: EngineOutput): void => {
+    metrics.consumed.inc({ command: 'process' }, out.intake.length);
+    for (const r of out.intake) {
+      if (r.outcome === 'dropped') metrics.dropped.inc({ stage: r.stage, reason: r.reason });
+      if (r.outcome === 'rejected') metrics.dlq.inc({ reason: r.reason });
+      if (Number.isFinite(r.eventTime) && r.eventTime > 0 && (latest === null || r.eventTime > latest))
+        latest = r.eventTime;
+    }
+    for (const d of out.late) metrics.dropped.inc({ stage: d.stage, reason: d.reason });
+    metrics.scored.inc(out.scored.length);
+    for (const b of out.buckets) metrics.bucketsClosed.inc({ symbol: b.symbol });
+    for (const d of out.decisions) metrics.decisions.inc({ action: d.action });
+    if (out.rejected.length > 0) metrics.produced.inc({ topic: 'tweets.dlq' }, out.rejected.length);
+    if (out.decisions.length > 0) metrics.produced.inc({ topic: 'signals' }, out.decisions.length);
+    if (latest !== null)
+      metrics.watermarkDelay.set(Math.max(0, (now() - (latest - options.maxOutOfOrdernessMs)) / 1000));
+  };
+  return Object.assign(observe, { latestEventTime: () => latest });
+}
+
+/** Counts one executed decision's order records by status. */
+export function observeExecution(
+  metrics: Metrics,
+  _decision: Decision,
+  records: readonly { readonly status: string }[],
+): void {
+  for (const r of records) metrics.orders.inc({ status: r.status });
+}
