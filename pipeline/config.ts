@@ -210,10 +210,6 @@ export const ConfigSchema = z
         apiUrl: httpUrl.optional(),
         /** Live trading also needs --live on the command line. */
         liveConfirmation: z.string().optional(),
-        /** Use the exchange's sandbox/testnet where it has one. */
-        sandbox: boolish.default(false),
-        /** Timeout of one exchange request. */
-        timeoutMs: positiveInt.default(10_000),
       })
       .strict()
       .prefault({}),
@@ -242,6 +238,10 @@ export const ConfigSchema = z
         maxDailyLoss: nonNegative.default(DEFAULT_RISK_LIMITS.maxDailyLoss),
         /** 0 = no limit. */
         maxDecisionAgeMinutes: nonNegative.default((DEFAULT_RISK_LIMITS.maxDecisionAgeMs ?? 0) / 60_000),
+        /** Use the exchange's sandbox/testnet where it has one (EXCHANGE_SANDBOX). */
+        sandbox: boolish.default(false),
+        /** Timeout of one exchange request (EXCHANGE_TIMEOUT_MS). */
+        exchangeTimeoutMs: positiveInt.default(10_000),
       })
       .strict()
       .prefault({}),
@@ -348,12 +348,12 @@ export const ENV_KEYS: readonly EnvKey[] = [
   },
   {
     name: 'EXCHANGE_SANDBOX',
-    path: ['exchange', 'sandbox'],
+    path: ['trading', 'sandbox'],
     description: "true: use the exchange's sandbox/testnet (live mode)",
   },
   {
     name: 'EXCHANGE_TIMEOUT_MS',
-    path: ['exchange', 'timeoutMs'],
+    path: ['trading', 'exchangeTimeoutMs'],
     description: 'timeout of one exchange request',
   },
   {
@@ -526,7 +526,7 @@ export function tradingFlagDefaults(
   const t = config.trading;
   return {
     quote: t.quote,
-    sandbox: config.exchange.sandbox,
+    sandbox: t.sandbox,
     maxOrderNotional: String(t.maxOrderNotional),
     maxPositionNotional: String(t.maxPositionNotional),
     maxDailyLoss: String(t.maxDailyLoss),

@@ -218,7 +218,7 @@ describe('trading keys', () => {
       maxDailyLoss: 50,
       quote: 'USDC',
     });
-    expect(config.exchange).toMatchObject({ sandbox: true, timeoutMs: 2500 });
+    expect(config.trading).toMatchObject({ sandbox: true, exchangeTimeoutMs: 2500 });
     expect(tradingFlagDefaults(config)).toMatchObject({
       quote: 'USDC',
       sandbox: true,
@@ -280,11 +280,11 @@ describe('sentiflow config check', () => {
   });
 
   it('fails with the path of the bad key and prints nothing', async () => {
-    const file = writeJson({ window: { neutralBand: 3 }, exchange: { sandbox: 'perhaps' } });
+    const file = writeJson({ window: { neutralBand: 3 }, trading: { sandbox: 'perhaps' } });
     const { out, error } = await check(['config', 'check', '--config', file]);
     expect(out).toBe('');
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain(`window.neutralBand in ${file}`);
-    expect((error as Error).message).toContain(`exchange.sandbox in ${file}`);
+    expect((error as Error).message).toContain(`trading.sandbox in ${file}`);
   });
 });
