@@ -11,8 +11,9 @@ import { startProbes } from './probes.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { startObserveServer } from './server.js';
 
+export { instrumentClickHouse, instrumentExchangeSink, instrumentProducer } from './instrument.js';
 export { createMetrics, type Metrics } from './metrics.js';
-export { createFlushObserver, observeExecution } from './observe-flush.js';
+export { createFlushObserver } from './observe-flush.js';
 export { createReadiness, type Readiness } from './readiness.js';
 export { startObserveServer } from './server.js';
 

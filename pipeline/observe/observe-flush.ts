@@ -1,8 +1,8 @@
 /**
  * Turns what the process stage reports into metrics: one EngineOutput per flush (runProcess's
- * `onFlush`), and the decisions' execution records (the trader's `onExecuted`).
+ * `onFlush`). Messages produced, ClickHouse writes and orders are counted by the wrappers in
+ * instrument.ts.
  */
-import type { Decision } from '../../operators/index.js';
 import type { EngineOutput } from '../process/engine.js';
 import type { Metrics } from './metrics.js';
 
@@ -34,19 +34,8 @@ export function createFlushObserver(
     metrics.scored.inc(out.scored.length);
     for (const b of out.buckets) metrics.bucketsClosed.inc({ symbol: b.symbol });
     for (const d of out.decisions) metrics.decisions.inc({ action: d.action });
-    if (out.rejected.length > 0) metrics.produced.inc({ topic: 'tweets.dlq' }, out.rejected.length);
-    if (out.decisions.length > 0) metrics.produced.inc({ topic: 'signals' }, out.decisions.length);
     if (latest !== null)
       metrics.watermarkDelay.set(Math.max(0, (now() - (latest - options.maxOutOfOrdernessMs)) / 1000));
   };
   return Object.assign(observe, { latestEventTime: () => latest });
-}
-
-/** Counts one executed decision's order records by status. */
-export function observeExecution(
-  metrics: Metrics,
-  _decision: Decision,
-  records: readonly { readonly status: string }[],
-): void {
-  for (const r of records) metrics.orders.inc({ status: r.status });
 }
