@@ -7,7 +7,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Bucket, Decision, ScoringModel, Strategy } from '../../operators/index.js';
 import { createEngine, type EngineOptions } from '../process/engine.js';
-import { planReplay, replayTopic } from './replay-topic.js';
+import { planReplay, type ReplayPlan, replayTopic } from './replay-topic.js';
 
 export interface ReplayProgress {
   readonly read: number;
@@ -39,11 +39,14 @@ export interface ReplayBucketsOptions {
   readonly engine?: Pick<EngineOptions, 'normalize' | 'dedupe' | 'filter' | 'window'>;
   readonly onProgress?: (progress: ReplayProgress) => void;
   readonly signal?: AbortSignal;
+  /** Offsets already planned (planReplay); planned here otherwise. */
+  readonly plan?: ReplayPlan;
 }
 
 export async function replayBuckets(kafka: Kafka, options: ReplayBucketsOptions): Promise<ReplayedBuckets> {
   const { topic, brokers } = options;
-  const plan = await planReplay(kafka, { topic, brokers, from: options.from, to: options.to });
+  const plan =
+    options.plan ?? (await planReplay(kafka, { topic, brokers, from: options.from, to: options.to }));
   const engine = createEngine({
     ...options.engine,
     partitions: plan.partitions,

@@ -20,6 +20,7 @@ import { expandGrid, type ParamGrid } from './params.js';
 import type { ProgressOutput } from './progress.js';
 import { createReplayProgress } from './progress.js';
 import { type ReplayedBuckets, replayBuckets } from './replay-buckets.js';
+import { planReplay } from './replay-topic.js';
 import { runSweep } from './sweep.js';
 
 export interface BacktestOptions {
@@ -93,6 +94,10 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
   const strategies = combos.map((params) => strategyFor(options.strategy, params));
   const maxGapHours = options.maxGapHours ?? 6;
 
+  const plan = await planReplay(kafka, { topic, brokers: config.kafka.brokers, from, to });
+  if (plan.total === 0) {
+    throw new ConfigError(`no tweets in ${topic} between ${iso(from)} and ${iso(to)}: nothing to replay`);
+  }
   const prices = await loadPriceSeries(clickhouse, {
     url: config.clickhouse.url,
     exchange,
@@ -112,13 +117,11 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
     to,
     scoring: createScoringModel(),
     strategy: strategies[0]!,
+    plan,
     onProgress: (p) => progress.update(p),
     ...(deps.signal ? { signal: deps.signal } : {}),
   });
   progress.done();
-  if (replay.consumed === 0) {
-    throw new ConfigError(`no tweets in ${topic} between ${iso(from)} and ${iso(to)}: nothing to replay`);
-  }
   const { buckets, decisions: engineDecisions, ...counts } = replay;
   const wanted = new Set(symbols);
   const decisions = engineDecisions.filter((d) => wanted.has(d.symbol));

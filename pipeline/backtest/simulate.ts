@@ -62,22 +62,26 @@ export async function simulate(
     slippage: { fixedBps: slippageBps, impactBpsPer10k: 0 },
   });
   const perSymbol = capital / Math.max(1, symbols.length);
-  // A full position plus its slippage and fee must fit in the cash set aside for the symbol.
-  const maxPosition = perSymbol / ((1 + slippageBps / 10_000) * (1 + feeBps / 10_000)) - 1e-6;
-  let clock = from;
+  const costFactor = (1 + slippageBps / 10_000) * (1 + feeBps / 10_000);
   const recorder = createMemoryRecorder();
-  const sink = createExchangeSink({
-    exchange,
-    recorder,
-    quote,
-    now: () => clock,
-    limits: {
-      maxOrderNotional: maxPosition,
-      maxPositionNotional: maxPosition,
-      maxDailyLoss: Number.POSITIVE_INFINITY,
-      maxDecisionAgeMs: null,
-    },
-  });
+  /**
+   * Sizing compounds: a full position is the symbol's share of the equity at the decision (capped
+   * by the cash it can use), less what its slippage and fee will cost. The sink is rebuilt with those
+   * limits for each decision; the paper exchange (balances, orders by client id) is shared.
+   */
+  const sinkFor = (decision: Decision, budget: number) =>
+    createExchangeSink({
+      exchange,
+      recorder,
+      quote,
+      now: () => decision.decidedAt,
+      limits: {
+        maxOrderNotional: Math.max(0, budget / costFactor - 1e-6),
+        maxPositionNotional: Math.max(0, budget / costFactor - 1e-6),
+        maxDailyLoss: Number.POSITIVE_INFINITY,
+        maxDecisionAgeMs: null,
+      },
+    });
 
   const first = Math.floor(from / HOUR_MS) * HOUR_MS;
   const last = Math.ceil(to / HOUR_MS) * HOUR_MS;
@@ -103,9 +107,18 @@ export async function simulate(
   for (let t = first; t <= last; t += HOUR_MS) {
     while (next < ordered.length && ordered[next]!.decidedAt <= t) {
       const decision = ordered[next++]!;
-      clock = decision.decidedAt;
-      const records = await sink.execute(decision);
-      for (const r of records) {
+      const series = prices.get(decision.symbol);
+      const mark = series ? markAt(series, decision.decidedAt) : null;
+      let equityNow = cash;
+      for (const [symbol, position] of held) {
+        const p = prices.get(symbol);
+        equityNow += position.amount * ((p ? markAt(p, decision.decidedAt) : null) ?? 0);
+      }
+      const own = (held.get(decision.symbol)?.amount ?? 0) * (mark ?? 0);
+      const budget = Math.min(equityNow / Math.max(1, symbols.length), cash + own);
+      const before = recorder.records.length;
+      await sinkFor(decision, budget).execute(decision);
+      for (const r of recorder.records.slice(before)) {
         if (r.status === 'rejected' || r.status === 'refused') rejected++;
         if (r.status !== 'filled' || r.averagePrice === null) continue;
         const position = held.get(r.symbol) ?? { amount: 0, basis: 0 };
