@@ -2,9 +2,9 @@ import { Command } from 'commander';
 import { createClickHouse, serverFeatures, toClickHouseError } from '../../sinks/clickhouse/client.js';
 import { loadMigrations } from '../../sinks/clickhouse/migrations.js';
 import { describeError } from '../../sinks/errors.js';
-import { describeKafkaRelease, fetchApiVersions } from '../../sinks/kafka/api-versions.js';
 import { createKafka } from '../../sinks/kafka/client.js';
 import { toKafkaError, withDeadline } from '../../sinks/kafka/errors.js';
+import { probeKafkaVersion } from '../../sinks/kafka/version-probe.js';
 import type { Config } from '../config.js';
 import { commandContext } from '../context.js';
 import { topicSpecs } from '../topics.js';
@@ -21,7 +21,7 @@ export interface Finding {
 export async function checkKafka(config: Config, timeoutMs: number): Promise<Finding> {
   const brokers = config.kafka.brokers;
   try {
-    const ranges = await fetchApiVersions(brokers[0]!, timeoutMs);
+    const wire = await probeKafkaVersion(brokers[0]!, timeoutMs);
     const kafka = createKafka({ ...config.kafka, retryDeadlineMs: timeoutMs });
     const admin = kafka.admin();
     try {
@@ -34,7 +34,7 @@ export async function checkKafka(config: Config, timeoutMs: number): Promise<Fin
       return {
         service: 'kafka',
         ok: true,
-        summary: `${describeKafkaRelease(ranges)} at ${brokers.join(',')}, cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s)`,
+        summary: `Kafka ${wire.release} at ${brokers.join(',')}, cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s)`,
         missing,
       };
     } finally {

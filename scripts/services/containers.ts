@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { StartedTestContainer } from 'testcontainers';
+import { probeKafkaVersion } from '../../sinks/kafka/version-probe.js';
 import { clickHouseVersion, pingClickHouse } from './clickhouse-probe.js';
 import { ensureImage, removeContainer } from './docker.js';
 import { defaultKafkaVersion } from './kafka-jars.js';
 import { waitForKafka } from './kafka-ready.js';
-import { probeKafkaVersion } from './kafka-version.js';
 import { pollUntil } from './poll.js';
 import { freePorts } from './ports.js';
 import type { ClickHouseEndpoint, KafkaEndpoint, Provided, StartedServer } from './types.js';

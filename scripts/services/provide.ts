@@ -1,10 +1,10 @@
+import { probeKafkaVersion } from '../../sinks/kafka/version-probe.js';
 import { startLocalClickHouse } from './clickhouse-local.js';
 import { clickHouseVersion, pingClickHouse } from './clickhouse-probe.js';
 import { startClickHouseContainer, startKafkaContainer } from './containers.js';
 import { dockerReachable } from './docker.js';
 import { startLocalKafka } from './kafka-local.js';
 import { waitForKafka } from './kafka-ready.js';
-import { probeKafkaVersion } from './kafka-version.js';
 import { pollUntil } from './poll.js';
 import type { ClickHouseEndpoint, KafkaEndpoint, Provided } from './types.js';
 

@@ -23,15 +23,15 @@ describe('sentiflow foundation commands (built CLI, real servers)', () => {
   it('doctor names what is missing, then is clean after topics create and migrate', async () => {
     const before = await runCli(['doctor'], { env });
     expect(before.code).toBe(0);
-    expect(before.stdout).toMatch(/ok {2}kafka: Kafka 4\.\d/);
-    expect(before.stdout).toMatch(/ok {2}clickhouse: ClickHouse \d+\.\d+/);
+    expect(before.stdout).toMatch(/ok +kafka: Kafka 4\.\d at /);
+    expect(before.stdout).toMatch(/ok +clickhouse: ClickHouse \d+\.\d+/);
     expect(before.stdout).toContain(`missing: topic raw-${suffix}`);
     expect(before.stdout).toContain(`missing: database ${database}`);
 
     const topics = await runCli(['topics', 'create', '--partitions', '2'], { env });
     expect(topics.code, topics.stderr).toBe(0);
     expect(topics.stdout).toContain(`raw-${suffix}\tcreated\t2 partition(s)`);
-    const again = await runCli(['topics', 'create'], { env });
+    const again = await runCli(['topics', 'create', '--partitions', '2'], { env });
     expect(again.stdout).toContain(`raw-${suffix}\texists`);
 
     const migrated = await runCli(['migrate'], { env });
@@ -51,7 +51,7 @@ describe('sentiflow foundation commands (built CLI, real servers)', () => {
     });
     expect(dead.code).toBe(1);
     expect(dead.stderr.trim().split('\n')).toEqual(['sentiflow: kafka and clickhouse unreachable']);
-    expect(dead.stdout).toContain('FAIL kafka: Kafka broker 127.0.0.1:1: unreachable');
+    expect(dead.stdout).toMatch(/FAIL kafka: .*127\.0\.0\.1:1.*ECONNREFUSED/);
     expect(dead.stdout).toContain('FAIL clickhouse');
   });
 

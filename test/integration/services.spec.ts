@@ -8,10 +8,10 @@ import { startLocalClickHouse } from '../../scripts/services/clickhouse-local.js
 import { clickHouseVersion, pingClickHouse } from '../../scripts/services/clickhouse-probe.js';
 import { dockerReachable } from '../../scripts/services/docker.js';
 import { startLocalKafka } from '../../scripts/services/kafka-local.js';
-import { probeKafkaVersion, releaseOfMetadataLevel } from '../../scripts/services/kafka-version.js';
 import { freePort } from '../../scripts/services/ports.js';
 import { isAlive, spawnServer, startWatchdog } from '../../scripts/services/processes.js';
 import { provideServices } from '../../scripts/services/provide.js';
+import { probeKafkaVersion, releaseOfMetadataLevel } from '../../sinks/kafka/version-probe.js';
 import { clickHouseConnection, kafkaBrokers, uniqueName, waitFor } from '../support/servers.js';
 
 describe('the servers the global setup provides', () => {
