@@ -31,6 +31,8 @@ export interface ProcessDeps {
   readonly executeDecisions?: (decisions: readonly Decision[]) => Promise<void>;
   /** Observes every flush (metrics, tests). */
   readonly onFlush?: (out: EngineOutput) => void;
+  /** Observes how long each consumed batch and each flush (until its results are durable) took. */
+  readonly onTiming?: (what: 'batch' | 'flush', seconds: number) => void;
 }
 
 export interface ProcessOptions {
@@ -214,7 +216,9 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     serially(async () => {
       if (engine.pendingInputs > 0) {
         const out = engine.drain();
+        const started = performance.now();
         await write(out);
+        deps.onTiming?.('flush', (performance.now() - started) / 1000);
         count(out);
       }
       const due = Date.now() - lastCheckpointAt >= checkpointIntervalMs;
@@ -248,6 +252,7 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
   await consumer.run(async (batch, context) => {
     if (stopping) return; // not pushed, not committed: the next run reads it again
     const work = (async () => {
+      const started = performance.now();
       for (const m of batch.messages) {
         const offset = BigInt(m.offset);
         if (offset < (next.get(batch.partition) ?? 0n)) continue; // fetched before a seek: already processed
@@ -264,6 +269,7 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
           clearInterval(beat);
         }
       }
+      deps.onTiming?.('batch', (performance.now() - started) / 1000);
     })();
     inFlight = work.catch(() => undefined);
     await work;
