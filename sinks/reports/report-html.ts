@@ -115,6 +115,7 @@ const CLIENT_SCRIPT = `
   }
   chart('equity', {
     title: 'Equity vs buy-and-hold',
+    axes: [{}, { size: 80 }],
     series: [{}, { label: 'Strategy', stroke: '#1f77b4', width: 2 }, { label: 'Buy and hold', stroke: '#999', dash: [6, 4] }],
   }, [data.equity.t, data.equity.equity, data.equity.benchmark]);
   data.symbols.forEach(function (s, i) {
@@ -125,7 +126,7 @@ const CLIENT_SCRIPT = `
     chart(box.id, {
       title: s.symbol + ': hourly weighted sentiment vs price',
       scales: { sent: { range: [-1, 1] } },
-      axes: [{}, { scale: 'sent', label: 'sentiment' }, { scale: '$', side: 1, label: 'price', grid: { show: false } }],
+      axes: [{}, { scale: 'sent', label: 'sentiment', size: 60 }, { scale: '$', side: 1, label: 'price', size: 90, grid: { show: false } }],
       series: [
         {},
         { label: 'Weighted sentiment', scale: 'sent', stroke: '#ff7f0e', spanGaps: false },
@@ -137,6 +138,7 @@ const CLIENT_SCRIPT = `
   });
   chart('drawdown', {
     title: 'Drawdown (%)',
+    axes: [{}, { size: 60 }],
     series: [{}, { label: 'Drawdown %', stroke: '#d62728', fill: 'rgba(214,39,40,0.15)' }],
   }, [data.drawdown.t, data.drawdown.drawdown]);
   document.body.dataset.charts = String(drawn);
