@@ -11,6 +11,7 @@ import type { Config } from '../config.js';
 import { type CommandContext, commandContext } from '../context.js';
 import { INGEST_STATE_TOPIC, type IngestTopics, runIngest } from '../ingest/index.js';
 import { loadState } from '../ingest/read-topic.js';
+import { instrumentProducer, startObservability } from '../observe/index.js';
 import { FILE_FORMATS, type FileFormat } from '../sources/file.js';
 import { buildSource, parseSourceSpec, type SourceContext } from '../sources/select-source.js';
 import { DEFAULT_SYNTHETIC_RATE } from '../sources/synthetic-source.js';
@@ -109,11 +110,21 @@ export function createIngestCommand(deps: IngestCommandDeps = {}): Command {
       };
       const source = buildSource(spec, context);
 
-      const producer = await createProducer(kafka, {
-        brokers: config.kafka.brokers,
+      const observe = await startObservability(config.metrics, {
         logger,
-        compression: 'gzip',
+        kafka: { client: kafka, topic: topics.raw },
       });
+      const producer = instrumentProducer(
+        await createProducer(kafka, {
+          brokers: config.kafka.brokers,
+          logger,
+          compression: 'gzip',
+        }).catch(async (error: unknown) => {
+          await observe.close();
+          throw error;
+        }),
+        observe,
+      );
       const controller = new AbortController();
       const signals = deps.signals ?? process;
       const stop = (): void => controller.abort();
@@ -127,6 +138,7 @@ export function createIngestCommand(deps: IngestCommandDeps = {}): Command {
         signals.off('SIGINT', stop);
         signals.off('SIGTERM', stop);
         await producer.close();
+        await observe.close();
       }
     });
 }

@@ -1,18 +1,22 @@
 import { Command } from 'commander';
-import {
-  createScoringModel,
-  createStrategy,
-  DEFAULT_STRATEGY,
-  StrategyError,
-} from '../../operators/index.js';
+import { DEFAULT_STRATEGY } from '../../operators/index.js';
 import { createClickHouse } from '../../sinks/clickhouse/client.js';
 import { ConfigError } from '../../sinks/errors.js';
 import { createKafka } from '../../sinks/kafka/client.js';
 import { createProducer } from '../../sinks/kafka/producer.js';
+import { engineOptionsFrom, tradingFlagDefaults } from '../config.js';
 import { commandContext } from '../context.js';
+import {
+  createFlushObserver,
+  instrumentClickHouse,
+  instrumentExchangeSink,
+  instrumentProducer,
+  startObservability,
+} from '../observe/index.js';
 import { runProcess } from '../process/run-process.js';
 import { createTrader } from '../trade/create-trader.js';
 import { createDecisionExecutor } from '../trade/execute-decisions.js';
+import { withConfigDefaults } from './config.js';
 import { addTradingOptions, type TradingFlags, tradingOptionsFrom } from './trade.js';
 
 interface ProcessFlags extends TradingFlags {
@@ -39,7 +43,11 @@ export function createProcessCommand(): Command {
       'consume tweets.raw, run normalize -> dedupe -> filter -> score -> window -> signal, write ClickHouse and Kafka',
     )
     .option('--group <id>', 'Kafka consumer group (and checkpoint name)', 'sentiflow-process')
-    .option('--strategy <name>', 'signal strategy: zscore or threshold', DEFAULT_STRATEGY)
+    .option(
+      '--strategy <name>',
+      'signal strategy: zscore or threshold (default: config strategy.name)',
+      DEFAULT_STRATEGY,
+    )
     .option(
       '--param <key=value>',
       'strategy parameter, repeatable',
@@ -57,15 +65,14 @@ export function createProcessCommand(): Command {
       '--no-trade',
       'only publish decisions (run `sentiflow trade` as its own process to execute them)',
     );
-  return addTradingOptions(command).action(async (flags: ProcessFlags, command: Command) => {
+  return addTradingOptions(command).action(async (given: ProcessFlags, command: Command) => {
     const { config, logger } = commandContext(command);
-    let strategy: ReturnType<typeof createStrategy>;
-    try {
-      strategy = createStrategy(flags.strategy, flags.param);
-    } catch (error) {
-      if (error instanceof StrategyError) throw new ConfigError(error.message);
-      throw error;
-    }
+    // Flags given on the command line override the config file (engine sections, trading limits).
+    const flags = withConfigDefaults(command, given, tradingFlagDefaults(config));
+    const { weight: _weight, ...engine } = engineOptionsFrom(config, {
+      ...(command.getOptionValueSource('strategy') === 'cli' ? { strategy: flags.strategy } : {}),
+      params: flags.param,
+    });
     const controller = new AbortController();
     const stop = (signal: NodeJS.Signals): void => {
       logger.info({ signal }, 'stopping: finishing the batch, flushing, committing');
@@ -74,8 +81,23 @@ export function createProcessCommand(): Command {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     const kafka = createKafka({ ...config.kafka, logger });
-    const clickhouse = createClickHouse(config.clickhouse);
-    const producer = await createProducer(kafka, { brokers: config.kafka.brokers, logger });
+    const rawClickhouse = createClickHouse(config.clickhouse);
+    const observe = await startObservability(config.metrics, {
+      logger,
+      kafka: { client: kafka, topic: config.topics.tweetsRaw, groupId: flags.group },
+      clickhouse: rawClickhouse,
+    }).catch(async (error: unknown) => {
+      await rawClickhouse.close();
+      throw error;
+    });
+    const clickhouse = instrumentClickHouse(rawClickhouse, observe);
+    const producer = instrumentProducer(
+      await createProducer(kafka, { brokers: config.kafka.brokers, logger }).catch(async (error: unknown) => {
+        await Promise.all([observe.close(), clickhouse.close()]);
+        throw error;
+      }),
+      observe,
+    );
     const trader = flags.trade
       ? await createTrader(
           {
@@ -85,9 +107,13 @@ export function createProcessCommand(): Command {
             ordersTopic: config.topics.orders,
             clickhouse: { client: clickhouse, url: config.clickhouse.url },
           },
-          tradingOptionsFrom(flags),
+          {
+            ...tradingOptionsFrom(flags),
+            killSwitch: config.trading.killSwitch,
+            exchangeTimeoutMs: config.trading.exchangeTimeoutMs,
+          },
         ).catch(async (error: unknown) => {
-          await Promise.all([producer.close(), clickhouse.close()]);
+          await Promise.all([producer.close(), clickhouse.close(), observe.close()]);
           throw error;
         })
       : null;
@@ -98,12 +124,26 @@ export function createProcessCommand(): Command {
           producer,
           clickhouse,
           logger,
-          ...(trader ? { executeDecisions: createDecisionExecutor(trader.sink, { logger }) } : {}),
+          ...(trader
+            ? {
+                executeDecisions: createDecisionExecutor(instrumentExchangeSink(trader.sink, observe), {
+                  logger,
+                }),
+              }
+            : {}),
+          onFlush: createFlushObserver(observe.metrics, {
+            maxOutOfOrdernessMs: config.window.maxOutOfOrdernessMs,
+          }),
+          onTiming: (what, seconds) =>
+            (what === 'flush' ? observe.metrics.flushSeconds : observe.metrics.batchSeconds).observe(
+              what === 'flush' ? {} : { command: 'process' },
+              seconds,
+            ),
         },
         {
           config,
           groupId: flags.group,
-          engine: { scoring: createScoringModel(), strategy },
+          engine,
           exitWhenIdle: flags.exitWhenIdle === true,
           checkpointIntervalMs: millis(flags.checkpointInterval, '--checkpoint-interval'),
           flushIntervalMs: millis(flags.flushInterval, '--flush-interval'),
@@ -120,6 +160,7 @@ export function createProcessCommand(): Command {
       await trader?.close();
       await producer.close();
       await clickhouse.close();
+      await observe.close();
     }
   });
 }

@@ -8,7 +8,14 @@ import { createClickHouse } from '../../sinks/clickhouse/client.js';
 import { InputError } from '../../sinks/errors.js';
 import { createKafka } from '../../sinks/kafka/client.js';
 import { createProducer } from '../../sinks/kafka/producer.js';
+import { tradingFlagDefaults } from '../config.js';
 import { commandContext } from '../context.js';
+import {
+  instrumentClickHouse,
+  instrumentExchangeSink,
+  instrumentProducer,
+  startObservability,
+} from '../observe/index.js';
 import {
   createTrader,
   DEFAULT_TRADING_OPTIONS,
@@ -16,6 +23,7 @@ import {
   type TradingOptions,
 } from '../trade/create-trader.js';
 import { runTrade } from '../trade/run-trade.js';
+import { withConfigDefaults } from './config.js';
 
 /** Flags every command that executes decisions shares (trade, process). */
 export interface TradingFlags {
@@ -120,12 +128,32 @@ export function createTradeCommand(): Command {
     .option('--group <id>', 'consumer group', 'sentiflow-trade')
     .option('--from-beginning', 'a new group starts at the oldest signal (stale decisions are refused)');
   return addTradingOptions(command).action(
-    async (flags: TradingFlags & { group: string; fromBeginning?: boolean }, command: Command) => {
+    async (given: TradingFlags & { group: string; fromBeginning?: boolean }, command: Command) => {
       const { config, logger } = commandContext(command);
-      const options = tradingOptionsFrom(flags);
+      // Flags given on the command line override the config file's trading section.
+      const flags = withConfigDefaults(command, given, tradingFlagDefaults(config));
+      const options = {
+        ...tradingOptionsFrom(flags),
+        killSwitch: config.trading.killSwitch,
+        exchangeTimeoutMs: config.trading.exchangeTimeoutMs,
+      };
       const kafka = createKafka({ ...config.kafka, logger });
-      const clickhouse = createClickHouse(config.clickhouse);
-      const producer = await createProducer(kafka, { brokers: config.kafka.brokers, logger });
+      const rawClickhouse = createClickHouse(config.clickhouse);
+      const observe = await startObservability(config.metrics, {
+        logger,
+        kafka: { client: kafka, topic: config.topics.signals, groupId: flags.group },
+        clickhouse: rawClickhouse,
+      });
+      const clickhouse = instrumentClickHouse(rawClickhouse, observe);
+      const producer = instrumentProducer(
+        await createProducer(kafka, { brokers: config.kafka.brokers, logger }).catch(
+          async (error: unknown) => {
+            await Promise.all([observe.close(), clickhouse.close()]);
+            throw error;
+          },
+        ),
+        observe,
+      );
       const trader = await createTrader(
         {
           exchange: config.exchange,
@@ -136,7 +164,7 @@ export function createTradeCommand(): Command {
         },
         options,
       ).catch(async (error: unknown) => {
-        await Promise.all([producer.close(), clickhouse.close()]);
+        await Promise.all([producer.close(), clickhouse.close(), observe.close()]);
         throw error;
       });
       try {
@@ -144,7 +172,7 @@ export function createTradeCommand(): Command {
           kafka,
           brokers: config.kafka.brokers,
           topic: config.topics.signals,
-          sink: trader.sink,
+          sink: instrumentExchangeSink(trader.sink, observe),
           logger,
           groupId: flags.group,
           fromBeginning: flags.fromBeginning === true,
@@ -163,6 +191,7 @@ export function createTradeCommand(): Command {
         await trader.close();
         await producer.close();
         await clickhouse.close();
+        await observe.close();
       }
     },
   );

@@ -1,10 +1,12 @@
 /**
  * One call for a long-running command: metrics registry, readiness, dependency probes and the HTTP
- * server (/metrics, /healthz, /readyz) on config.metrics.host:port (port 0 in config = off; the server
- * still gets a registry so hooks can count). `close()` stops the probes and the server.
+ * server (/metrics, /healthz, /readyz) on config.metrics.host:port (port 0 = off; metrics are still
+ * counted). A port already in use is logged as a warning and the command runs without endpoints
+ * (two instances on one host need distinct METRICS_PORTs). `close()` stops the probes and the server.
  */
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { describeError } from '../../sinks/errors.js';
 import type { Config } from '../config.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { startProbes } from './probes.js';
@@ -52,9 +54,14 @@ export async function startObservability(
           registry: metrics.registry,
           readiness,
           logger: deps.logger.child({ module: 'observe' }),
-        }).catch(async (error: unknown) => {
-          await probes.stop();
-          throw error;
+        }).catch((error: unknown) => {
+          // Metrics are not worth stopping the pipeline for (e.g. a second instance on one host):
+          // say so loudly and run without the endpoints.
+          deps.logger.warn(
+            { err: describeError(error) },
+            'metrics and health endpoints disabled: set METRICS_PORT to a free port (0 = off)',
+          );
+          return null;
         });
   return {
     metrics,
