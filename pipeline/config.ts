@@ -457,6 +457,15 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 }
 
+/** The secret values present in a config (for the logger's scrubbing), empty ones left out. */
+export function secretValues(config: Config): string[] {
+  const tree = config as unknown as Tree;
+  return SECRET_PATHS.map((path) => {
+    const [section, field] = path.split('.') as [string, string];
+    return tree[section]?.[field];
+  }).filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
 /** A copy safe to print: every secret replaced by '***' (absent secrets stay absent). */
 export function maskSecrets(config: Config): Config {
   const copy = structuredClone(config) as unknown as Tree;
