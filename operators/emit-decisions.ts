@@ -20,7 +20,11 @@ interface SymbolState {
 
 const EPSILON = 1e-9;
 
-/** The plain decision core of {@link emitDecisions}: one instance per subscription. */
+/**
+ * The plain decision core of {@link emitDecisions}: one instance per subscription. Buckets of a
+ * symbol must come in increasing start order (the window guarantees it); a repeated or older bucket
+ * throws RangeError rather than deciding twice.
+ */
 export function createDecider(options: DecisionOptions): (bucket: Bucket) => Decision {
   const { strategy } = options;
   const name = options.name ?? strategy.name;
@@ -43,6 +47,13 @@ export function createDecider(options: DecisionOptions): (bucket: Bucket) => Dec
   };
   return (bucket) => {
     const state = stateOf(bucket.symbol);
+    const previous = state.history[state.history.length - 1];
+    // One decision per (strategy, symbol, bucket): a bucket at or before the last one is a wiring bug.
+    if (previous !== undefined && bucket.start <= previous.start) {
+      throw new RangeError(
+        `bucket ${bucket.symbol}@${bucket.start} is not after ${previous.start}: decided already`,
+      );
+    }
     state.history.push(bucket);
     if (state.history.length > keep) state.history.splice(0, state.history.length - keep);
     const verdict = strategy.decide(state.history, state.position);

@@ -72,6 +72,14 @@ describe('createDecider', () => {
     expect(seen[0]!.history.map((b) => b.start)).toEqual([T0 - 2 * HOUR, T0 - HOUR, T0]);
   });
 
+  it('refuses to decide twice for a bucket, or for an older one', () => {
+    const decide = createDecider({ strategy: scripted(['HOLD']).strategy, initialHistory: [hour(0)] });
+    expect(() => decide(hour(0))).toThrow(RangeError);
+    decide(hour(2));
+    expect(() => decide(hour(1))).toThrow(/decided already/);
+    expect(decide(hour(1, { symbol: 'ETH' })).symbol).toBe('ETH');
+  });
+
   it('names decisions and ids after the name option when given', () => {
     const a = createDecider({ strategy: scripted(['HOLD']).strategy, name: 'fast' })(hour(0));
     const b = createDecider({ strategy: scripted(['HOLD']).strategy })(hour(0));
