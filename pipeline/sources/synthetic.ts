@@ -20,7 +20,10 @@ export interface SyntheticOptions {
   readonly startTime?: number;
   /** Event-time rate: envelopes per second of created_at. */
   readonly tweetsPerSecond?: number;
-  /** created_at lags its slot by up to this much, so the stream is out of order within this bound. */
+  /**
+   * created_at lags its slot by up to this much, so fresh envelopes are out of order within this
+   * bound. Exact repeats (mix.repeat) are byte-identical copies of one of the last 500 envelopes.
+   */
   readonly maxJitterMs?: number;
   /** Size of the regular author population. */
   readonly authors?: number;
