@@ -201,29 +201,63 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     deps.onFlush?.(out);
   };
 
-  const takeCheckpoint = async (): Promise<void> => {
+  interface Pending {
+    readonly out: EngineOutput | null;
+    /** State and offsets taken at the same instant as `out`, saved once `out` is durable. */
+    readonly checkpoint: { readonly state: EngineSnapshot; readonly offsets: Map<number, bigint> } | null;
+  }
+
+  const saveAndCommit = async ({ state, offsets }: NonNullable<Pending['checkpoint']>): Promise<void> => {
     seq++;
-    const offsets = Object.fromEntries([...next].map(([p, o]) => [String(p), o.toString()]));
-    const state = engine.snapshot();
-    await persistently('saving a checkpoint', () => saveCheckpoint(clickhouse, key, { seq, offsets, state }));
-    const commits = [...next].map(([partition, o]) => ({ topic, partition, offset: o.toString() }));
+    const saved = Object.fromEntries([...offsets].map(([p, o]) => [String(p), o.toString()]));
+    await persistently('saving a checkpoint', () =>
+      saveCheckpoint(clickhouse, key, { seq, offsets: saved, state }),
+    );
+    const commits = [...offsets].map(([partition, o]) => ({ topic, partition, offset: o.toString() }));
     await persistently('committing offsets', () => consumer.commit(commits));
-    lastCheckpointAt = Date.now();
     totals.checkpoints++;
   };
 
-  const flush = (force: boolean): Promise<void> =>
-    serially(async () => {
-      if (engine.pendingInputs > 0) {
-        const out = engine.drain();
-        const started = performance.now();
-        await write(out);
-        deps.onTiming?.('flush', (performance.now() - started) / 1000);
-        count(out);
+  let dirty = false;
+  let lastFlushAt = Date.now();
+  let unfinished = 0;
+  /**
+   * Takes what the engine produced (and, when due, its state with the matching offsets) right now,
+   * synchronously, and writes it in the background, in order. Consumption goes on meanwhile; the
+   * checkpoint is saved and committed only after its output is durable.
+   */
+  const flush = (force: boolean): Promise<void> => {
+    const out = engine.pendingInputs > 0 ? engine.drain() : null;
+    const due = force || (dirty && Date.now() - lastCheckpointAt >= checkpointIntervalMs);
+    const pending: Pending = {
+      out,
+      checkpoint: due ? { state: engine.snapshot(), offsets: new Map(next) } : null,
+    };
+    lastFlushAt = Date.now();
+    if (due) {
+      lastCheckpointAt = lastFlushAt;
+      dirty = false;
+    }
+    if (pending.out === null && pending.checkpoint === null) return chain;
+    unfinished++;
+    return serially(async () => {
+      try {
+        if (pending.out) {
+          const started = performance.now();
+          await write(pending.out);
+          deps.onTiming?.('flush', (performance.now() - started) / 1000);
+          count(pending.out);
+        }
+        if (pending.checkpoint) await saveAndCommit(pending.checkpoint);
+      } finally {
+        unfinished--;
       }
-      const due = Date.now() - lastCheckpointAt >= checkpointIntervalMs;
-      if (force || (due && totals.consumed > 0)) await takeCheckpoint();
     });
+  };
+  /** Starts a flush without waiting for it; its failure stops the process. */
+  const flushInBackground = (): void => {
+    flush(false).catch((error: unknown) => failed(error));
+  };
 
   const consumer = await createBatchConsumer(kafka, {
     brokers: kafkaConfig.brokers,
@@ -260,11 +294,13 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
         next.set(batch.partition, offset + 1n);
       }
       lastInputAt = Date.now();
-      if (engine.pendingInputs >= flushInputs) {
-        // A flush may wait out an outage: keep the group membership alive meanwhile.
+      dirty = true;
+      if (engine.pendingInputs >= flushInputs) flushInBackground();
+      if (unfinished >= 2) {
+        // Writes fall behind (or wait out an outage): hold consumption, keep the group membership alive.
         const beat = setInterval(() => void context.heartbeat().catch(() => undefined), 3_000);
         try {
-          await flush(false);
+          await chain;
         } finally {
           clearInterval(beat);
         }
@@ -290,10 +326,19 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     const idleFor = Date.now() - lastInputAt;
     if (options.idleWatermarkMs !== undefined && idleFor >= options.idleWatermarkMs) {
       const bound = options.engine.window?.maxOutOfOrdernessMs ?? 0;
-      await serially(async () => engine.advanceWatermark(Date.now() - bound));
+      engine.advanceWatermark(Date.now() - bound);
     }
-    await flush(false);
-    if (options.exitWhenIdle && engine.pendingInputs === 0 && idleFor >= 200 && (await drained()))
+    const checkpointDue = dirty && Date.now() - lastCheckpointAt >= checkpointIntervalMs;
+    if ((engine.pendingInputs > 0 && Date.now() - lastFlushAt >= flushIntervalMs) || checkpointDue) {
+      flushInBackground();
+    }
+    if (
+      options.exitWhenIdle &&
+      engine.pendingInputs === 0 &&
+      unfinished === 0 &&
+      idleFor >= 200 &&
+      (await drained())
+    )
       resolveIdle();
   };
   const timer = setInterval(
@@ -317,6 +362,7 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
   clearInterval(timer);
   try {
     await inFlight;
+    await chain;
     if (failure !== undefined) throw failure;
     // Still a group member here, so the final commit goes through.
     await flush(true);

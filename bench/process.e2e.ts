@@ -1,0 +1,187 @@
+/**
+ * process.e2e: end-to-end throughput of `sentiflow process` over a pre-filled tweets.raw, from start to
+ * the last commit with every row in ClickHouse, next to two baselines measured in the same run:
+ *  (a) the same topic consumed by kafkajs doing nothing;
+ *  (b) the same rows inserted into ClickHouse from memory.
+ * Value: tweets/s end to end; ratio: ours / min(a, b). Also bytes on disk per stored tweet.
+ * Uses KAFKA_BROKERS / CLICKHOUSE_URL when set, else starts the local test servers.
+ * BENCH_PROCESS_COUNT overrides the 1,000,000 envelopes (for a quick look).
+ */
+import { createScoringModel, createStrategy } from '../operators/index.js';
+import { loadConfig } from '../pipeline/config.js';
+import { createLogger } from '../pipeline/logger.js';
+import { createEngine } from '../pipeline/process/engine.js';
+import { bucketRow, intakeRow, signalRow, tweetRows } from '../pipeline/process/rows.js';
+import { runProcess } from '../pipeline/process/run-process.js';
+import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
+import { topicSpecs } from '../pipeline/topics.js';
+import { provideServices } from '../scripts/services/provide.js';
+import { createClickHouse } from '../sinks/clickhouse/client.js';
+import { insertRows } from '../sinks/clickhouse/insert.js';
+import { migrate } from '../sinks/clickhouse/migrations.js';
+import { createKafka } from '../sinks/kafka/client.js';
+import { createProducer } from '../sinks/kafka/producer.js';
+import { ensureTopics } from '../sinks/kafka/topics.js';
+import { emit, note, ratioOf, trackPeakRss } from './lib.js';
+
+const COUNT = Number(process.env.BENCH_PROCESS_COUNT ?? 1_000_000);
+const PARTITIONS = 3;
+const START = Date.UTC(2026, 0, 1);
+
+const services = await provideServices({ env: process.env, ownerPid: process.pid, log: note });
+try {
+  const id = `bench_${Date.now().toString(36)}`;
+  const config = loadConfig({
+    env: {
+      KAFKA_BROKERS: services.kafka.endpoint.brokers.join(','),
+      CLICKHOUSE_URL: services.clickhouse.endpoint.url,
+      CLICKHOUSE_USER: services.clickhouse.endpoint.user,
+      CLICKHOUSE_PASSWORD: services.clickhouse.endpoint.password,
+      CLICKHOUSE_DATABASE: id,
+      TOPIC_TWEETS_RAW: `${id}.raw`,
+      TOPIC_TWEETS_DLQ: `${id}.dlq`,
+      TOPIC_SIGNALS: `${id}.signals`,
+      TOPIC_ORDERS: `${id}.orders`,
+      TOPIC_PARTITIONS: String(PARTITIONS),
+    },
+  });
+  const logger = createLogger({ level: 'warn' });
+  const kafka = createKafka({ ...config.kafka });
+  await ensureTopics(kafka, topicSpecs(config.topics), { brokers: config.kafka.brokers });
+  const admin = createClickHouse({ ...config.clickhouse, database: 'default' });
+  const clickhouse = createClickHouse(config.clickhouse);
+  await migrate(admin, clickhouse, { url: config.clickhouse.url, database: id });
+  const producer = await createProducer(kafka, { brokers: config.kafka.brokers, maxBatchMessages: 10_000 });
+
+  // Fill the topic (not timed): a realistic hour-spanning stream at 300 tweets/s of event time.
+  note(`filling ${config.topics.tweetsRaw} with ${COUNT} envelopes`);
+  let pending: Promise<void>[] = [];
+  let batch: { key: string; value: string; timestamp: number }[] = [];
+  const memory: { partition: number; value: string; timestamp: number }[] = [];
+  let n = 0;
+  for (const envelope of generateEnvelopes({
+    seed: 42,
+    count: COUNT,
+    startTime: START,
+    tweetsPerSecond: 300,
+  })) {
+    const value = JSON.stringify(envelope);
+    const timestamp = Date.parse(envelope.data.created_at ?? '') || START;
+    batch.push({ key: envelope.data.id, value, timestamp });
+    memory.push({ partition: n++ % PARTITIONS, value, timestamp });
+    if (batch.length === 10_000) {
+      pending.push(producer.send(config.topics.tweetsRaw, batch));
+      batch = [];
+      if (pending.length >= 4) {
+        await Promise.all(pending);
+        pending = [];
+      }
+    }
+  }
+  pending.push(producer.send(config.topics.tweetsRaw, batch));
+  await Promise.all(pending);
+  await producer.flush();
+  const bytes = memory.reduce((sum, m) => sum + m.value.length, 0);
+  note(`filled: ${(bytes / 1e6).toFixed(0)} MB`);
+
+  // (a) kafkajs consuming the topic, doing nothing.
+  const rawStarted = Date.now();
+  let consumed = 0;
+  const raw = kafka.consumer({ groupId: `${id}-raw`, maxBytesPerPartition: 4 * 1024 * 1024 });
+  await raw.connect();
+  await raw.subscribe({ topic: config.topics.tweetsRaw, fromBeginning: true });
+  await new Promise<void>((resolve) => {
+    void raw.run({
+      eachBatch: async ({ batch: b }) => {
+        consumed += b.messages.length;
+        if (consumed >= COUNT) resolve();
+      },
+    });
+  });
+  const rawSeconds = (Date.now() - rawStarted) / 1000;
+  await raw.disconnect();
+  const consumeRate = COUNT / rawSeconds;
+  note(`baseline (a) raw consume: ${consumeRate.toFixed(0)} msg/s`);
+
+  // (b) the rows the process writes, inserted from memory into a scratch copy of the schema.
+  const engine = createEngine({
+    partitions: [...Array(PARTITIONS).keys()],
+    scoring: createScoringModel(),
+    strategy: createStrategy('zscore'),
+  });
+  memory.forEach((m, i) => {
+    engine.push({ partition: m.partition, offset: String(i), value: m.value, timestamp: m.timestamp });
+  });
+  engine.flushWindows();
+  const out = engine.drain();
+  let rows: Record<string, Record<string, unknown>[]> | null = {
+    intake: out.intake.map((r) => intakeRow('memory', r)),
+    tweets: out.scored.flatMap(tweetRows),
+    sentiment_hourly: out.buckets.map(bucketRow),
+    signals: out.decisions.map(signalRow),
+  };
+  memory.length = 0;
+  const scratch = `${id}_mem`;
+  const scratchClient = createClickHouse({ ...config.clickhouse, database: scratch });
+  await migrate(admin, scratchClient, { url: config.clickhouse.url, database: scratch });
+  const insertStarted = Date.now();
+  const chunk = 20_000;
+  const inMemory = rows;
+  const storedRows = inMemory.tweets?.length ?? 0;
+  for (let at = 0; at < (inMemory.intake?.length ?? 0); at += chunk) {
+    await Promise.all(
+      Object.entries(inMemory).map(([table, list]) =>
+        insertRows(scratchClient, table, list.slice(at, at + chunk), { url: config.clickhouse.url }),
+      ),
+    );
+  }
+  const insertRate = COUNT / ((Date.now() - insertStarted) / 1000);
+  note(`baseline (b) insert from memory: ${insertRate.toFixed(0)} tweets/s`);
+  rows = null;
+  globalThis.gc?.();
+
+  // Ours: the process stage, from start to the last commit.
+  const rss = trackPeakRss();
+  const started = Date.now();
+  const summary = await runProcess(
+    { kafka, producer, clickhouse, logger },
+    {
+      config,
+      groupId: `${id}-process`,
+      engine: { scoring: createScoringModel(), strategy: createStrategy('zscore') },
+      exitWhenIdle: true,
+    },
+  );
+  const seconds = (Date.now() - started) / 1000;
+  const peak = rss.stop();
+  const rate = summary.consumed / seconds;
+
+  const [disk] = await (
+    await clickhouse.query({
+      query: `SELECT sum(bytes_on_disk) AS bytes FROM system.parts
+              WHERE database = currentDatabase() AND table = 'tweets' AND active`,
+      format: 'JSONEachRow',
+    })
+  ).json<{ bytes: string }>();
+  const baseline = Math.min(consumeRate, insertRate);
+  emit({
+    bench: 'process.e2e',
+    value: Math.round(rate),
+    unit: 'tweets/s',
+    baseline: Math.round(baseline),
+    ratio: ratioOf(rate, baseline),
+    envelopes: summary.consumed,
+    stored: summary.stored,
+    seconds: Math.round(seconds * 10) / 10,
+    raw_consume_per_s: Math.round(consumeRate),
+    insert_from_memory_per_s: Math.round(insertRate),
+    peak_rss_mb: peak,
+    bytes_on_disk_per_stored_tweet: Math.round(Number(disk?.bytes ?? 0) / Math.max(1, storedRows)),
+  });
+
+  await admin.command({ query: `DROP DATABASE IF EXISTS ${scratch}` });
+  await admin.command({ query: `DROP DATABASE IF EXISTS ${id}` });
+  await Promise.all([producer.close(), admin.close(), clickhouse.close(), scratchClient.close()]);
+} finally {
+  await services.stop();
+}
