@@ -25,14 +25,10 @@ import {
 import { ConfigError } from '../sinks/errors.js';
 import { DEFAULT_RISK_LIMITS } from '../sinks/exchange/risk.js';
 
+/** "host:port,host:port" (env) or ["host:port", ...] (file; what `config check` prints). */
 const brokerList = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((b) => b.trim())
-      .filter((b) => b.length > 0),
-  )
+  .union([z.string(), z.array(z.string())])
+  .transform((s) => (Array.isArray(s) ? s : s.split(',')).map((b) => b.trim()).filter((b) => b.length > 0))
   .pipe(
     z
       .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port[,host:port...]'))
