@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, describeError } from '../sinks/errors.js';
+import { createBacktestCommand } from './commands/backtest.js';
+import { createConfigCommand } from './commands/config.js';
 import { createDoctorCommand } from './commands/doctor.js';
 import { createExportCommand } from './commands/export.js';
 import { createIngestCommand } from './commands/ingest.js';
@@ -37,7 +39,9 @@ export function createProgram(): Command {
     createPruneCommand(),
     createScoreCommand(),
     createTradeCommand(),
+    createBacktestCommand(),
     createPricesCommand(),
+    createConfigCommand(),
   ]) {
     program.addCommand(command);
   }
