@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SPAM_PATTERNS, DEFAULT_SYMBOL_MAP, DEFAULT_WINDOW_OPTIONS } from '../../operators/index.js';
@@ -286,5 +287,15 @@ describe('sentiflow config check', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain(`window.neutralBand in ${file}`);
     expect((error as Error).message).toContain(`trading.sandbox in ${file}`);
+  });
+});
+
+describe('config/sentiflow.example.json', () => {
+  it('is a valid config whose values are the defaults, apart from the example strategy params and kill-switch file', () => {
+    const file = fileURLToPath(new URL('../../config/sentiflow.example.json', import.meta.url));
+    const example = loadConfig({ env: {}, file });
+    const defaults = loadConfig({ env: {} });
+    expect({ ...example, strategy: defaults.strategy, trading: defaults.trading }).toEqual(defaults);
+    expect(example.strategy.params).toEqual({ threshold: 2, lookback: 24 });
   });
 });
