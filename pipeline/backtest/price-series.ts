@@ -67,14 +67,14 @@ export function createPriceSeries({
   const total = (last - first) / HOUR_MS + 1;
   const uncoveredStart = !byOpen.has(first);
   if (missing === total || longest.length > maxGapHours || uncoveredStart) {
-    const what =
+    const span = `${total} hourly candles from ${iso(first)} to ${iso(last)}`;
+    const why =
       missing === total
-        ? 'none of the'
-        : `${missing} of the ${total} hourly candles missing, ${longest.length} in a row from ${iso(longest.start)}; need`;
-    throw new ConfigError(
-      `no complete price history for ${market}: ${what} ${total} hourly candles from ${iso(first)} to ${iso(last)}` +
-        `${uncoveredStart && missing !== total ? ` (the first, ${iso(first)}, is missing)` : ''}${hint ? `; ${hint}` : ''}`,
-    );
+        ? `none of the ${span} is stored`
+        : longest.length > maxGapHours
+          ? `${missing} of the ${span} are missing, ${longest.length} in a row from ${iso(longest.start)} (at most ${maxGapHours} are carried over)`
+          : `the first of the ${span} is missing`;
+    throw new ConfigError(`no complete price history for ${market}: ${why}${hint ? `; ${hint}` : ''}`);
   }
 
   const indexAtOrAfter = (at: number): number => {
