@@ -41,6 +41,7 @@ export interface ReplayBucketsOptions {
   readonly signal?: AbortSignal;
   /** Offsets already planned (planReplay); planned here otherwise. */
   readonly plan?: ReplayPlan;
+  readonly maxBytesPerPartition?: number;
 }
 
 export async function replayBuckets(kafka: Kafka, options: ReplayBucketsOptions): Promise<ReplayedBuckets> {
@@ -70,6 +71,7 @@ export async function replayBuckets(kafka: Kafka, options: ReplayBucketsOptions)
     brokers,
     plan,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
     onMessage: (m) => {
       engine.push(m);
       if (m.timestamp > eventTime) eventTime = m.timestamp;

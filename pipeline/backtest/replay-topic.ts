@@ -90,6 +90,8 @@ export interface ReplayOptions {
   readonly onBatch?: (read: number) => void;
   readonly deadlineMs?: number;
   readonly signal?: AbortSignal;
+  /** Fetch size per partition (bytes); small values force many batches (tests). */
+  readonly maxBytesPerPartition?: number;
 }
 
 /** Reads every range of the plan; resolves with the number of messages handed over. */
@@ -98,12 +100,13 @@ export async function replayTopic(kafka: Kafka, options: ReplayOptions): Promise
   if (plan.ranges.length === 0) return 0;
   const ranges = new Map(plan.ranges.map((r) => [r.partition, r] as const));
   const remaining = new Set(ranges.keys());
+  const next = new Map(plan.ranges.map((r) => [r.partition, r.start] as const));
   const consumer = kafka.consumer({
     groupId: `sentiflow-backtest-${randomUUID()}`,
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: 100,
-    maxBytesPerPartition: 16 * 1024 * 1024,
-    maxBytes: 64 * 1024 * 1024,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 16 * 1024 * 1024,
+    maxBytes: Math.max(64 * 1024 * 1024, options.maxBytesPerPartition ?? 0),
   });
   let read = 0;
   let finish!: (error?: unknown) => void;
@@ -119,8 +122,8 @@ export async function replayTopic(kafka: Kafka, options: ReplayOptions): Promise
       if (!event.payload.restart) finish(event.payload.error);
     });
     await consumer.run({
+      // Offsets resolve after each batch (the fetch position moves on) but are never committed.
       autoCommit: false,
-      eachBatchAutoResolve: false,
       eachBatch: async ({ batch }) => {
         const range = ranges.get(batch.partition);
         if (range === undefined || !remaining.has(batch.partition)) return;
@@ -128,7 +131,8 @@ export async function replayTopic(kafka: Kafka, options: ReplayOptions): Promise
         try {
           for (const m of batch.messages) {
             const offset = BigInt(m.offset);
-            if (offset < range.start) continue;
+            // Before the range, or handed over already (a batch fetched again after a seek).
+            if (offset < (next.get(batch.partition) ?? range.start)) continue;
             if (offset >= range.end) {
               reachedEnd = true;
               break;
@@ -140,6 +144,7 @@ export async function replayTopic(kafka: Kafka, options: ReplayOptions): Promise
               timestamp: Number(m.timestamp),
             });
             read++;
+            next.set(batch.partition, offset + 1n);
             if (offset + 1n >= range.end) {
               reachedEnd = true;
               break;

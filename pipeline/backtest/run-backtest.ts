@@ -40,6 +40,8 @@ export interface BacktestOptions {
   readonly record?: boolean;
   readonly workers?: number;
   readonly maxGapHours?: number;
+  /** Kafka fetch size per partition, bytes (default 16 MiB). */
+  readonly fetchBytesPerPartition?: number;
 }
 
 export interface BacktestDeps {
@@ -118,6 +120,7 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
     scoring: createScoringModel(),
     strategy: strategies[0]!,
     plan,
+    ...(options.fetchBytesPerPartition ? { maxBytesPerPartition: options.fetchBytesPerPartition } : {}),
     onProgress: (p) => progress.update(p),
     ...(deps.signal ? { signal: deps.signal } : {}),
   });

@@ -57,6 +57,8 @@ function backtest(overrides: Partial<Parameters<typeof runBacktest>[1]> = {}) {
       strategy: 'threshold',
       grid: Object.fromEntries(Object.entries(PARAMS).map(([k, v]) => [k, [v]])),
       out,
+      // Small fetches: the replay spans many batches per partition, as a real one does.
+      fetchBytesPerPartition: 64 * 1024,
       ...overrides,
     },
   );
