@@ -6,8 +6,10 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Bucket, Decision, ScoringModel, Strategy } from '../../operators/index.js';
+import type { KafkaClientOptions } from '../../sinks/kafka/client.js';
 import { createEngine, type EngineOptions } from '../process/engine.js';
-import { planReplay, type ReplayPlan, replayTopic } from './replay-topic.js';
+import { replayTopicInWorker } from './replay-thread.js';
+import { planReplay, type ReplayMessage, type ReplayPlan, replayTopic } from './replay-topic.js';
 
 export interface ReplayProgress {
   readonly read: number;
@@ -42,6 +44,11 @@ export interface ReplayBucketsOptions {
   /** Offsets already planned (planReplay); planned here otherwise. */
   readonly plan?: ReplayPlan;
   readonly maxBytesPerPartition?: number;
+  /**
+   * Kafka client settings for a replay worker thread: given, fetching and decoding run there while
+   * the engine runs here (two cores). Absent, everything runs on this thread.
+   */
+  readonly threaded?: Omit<KafkaClientOptions, 'logger'>;
 }
 
 export async function replayBuckets(kafka: Kafka, options: ReplayBucketsOptions): Promise<ReplayedBuckets> {
@@ -66,21 +73,24 @@ export async function replayBuckets(kafka: Kafka, options: ReplayBucketsOptions)
     for (const b of out.buckets) buckets.push(b);
     for (const d of out.decisions) decisions.push(d);
   };
-  await replayTopic(kafka, {
+  const onMessage = (m: ReplayMessage): void => {
+    engine.push(m);
+    if (m.timestamp > eventTime) eventTime = m.timestamp;
+  };
+  const onBatch = (read: number): void => {
+    take();
+    options.onProgress?.({ read, total: plan.total, eventTime });
+  };
+  const common = {
     topic,
-    brokers,
     plan,
+    onMessage,
+    onBatch,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
-    onMessage: (m) => {
-      engine.push(m);
-      if (m.timestamp > eventTime) eventTime = m.timestamp;
-    },
-    onBatch: (read) => {
-      take();
-      options.onProgress?.({ read, total: plan.total, eventTime });
-    },
-  });
+  };
+  if (options.threaded) await replayTopicInWorker({ ...common, kafka: options.threaded });
+  else await replayTopic(kafka, { ...common, brokers });
   engine.flushWindows();
   take();
   return { partitions: plan.partitions, buckets, decisions, ...counts };

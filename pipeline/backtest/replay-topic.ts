@@ -30,7 +30,7 @@ export interface ReplayPlan {
 export interface ReplayMessage {
   readonly partition: number;
   readonly offset: string;
-  readonly value: Buffer | null;
+  readonly value: Uint8Array | null;
   readonly timestamp: number;
 }
 
@@ -86,8 +86,8 @@ export interface ReplayOptions {
   readonly brokers: readonly string[];
   readonly plan: ReplayPlan;
   readonly onMessage: (message: ReplayMessage) => void;
-  /** After each batch (progress). */
-  readonly onBatch?: (read: number) => void;
+  /** After each batch (progress, back-pressure: the next batch waits for a returned promise). */
+  readonly onBatch?: (read: number) => void | Promise<void>;
   readonly deadlineMs?: number;
   readonly signal?: AbortSignal;
   /** Fetch size per partition (bytes); small values force many batches (tests). */
@@ -155,7 +155,7 @@ export async function replayTopic(kafka: Kafka, options: ReplayOptions): Promise
           finish(error);
           return;
         }
-        onBatch?.(read);
+        await onBatch?.(read);
         if (reachedEnd || BigInt(batch.lastOffset()) + 1n >= range.end) {
           remaining.delete(batch.partition);
           consumer.pause([{ topic, partitions: [batch.partition] }]);

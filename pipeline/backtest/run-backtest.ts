@@ -42,6 +42,8 @@ export interface BacktestOptions {
   readonly maxGapHours?: number;
   /** Kafka fetch size per partition, bytes (default 16 MiB). */
   readonly fetchBytesPerPartition?: number;
+  /** Fetch and decode Kafka in a worker thread while the engine runs on this one (default true). */
+  readonly replayThread?: boolean;
 }
 
 export interface BacktestDeps {
@@ -120,6 +122,7 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
     scoring: createScoringModel(),
     strategy: strategies[0]!,
     plan,
+    ...(options.replayThread === false ? {} : { threaded: config.kafka }),
     ...(options.fetchBytesPerPartition ? { maxBytesPerPartition: options.fetchBytesPerPartition } : {}),
     onProgress: (p) => progress.update(p),
     ...(deps.signal ? { signal: deps.signal } : {}),

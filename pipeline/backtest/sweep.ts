@@ -4,16 +4,13 @@
  * The Kafka replay and the scoring/windowing ran once before; only decisions, fills and metrics are
  * per combination. Results come back in the order of the combinations.
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Bucket, SymbolCode } from '../../operators/index.js';
 import type { Candle } from '../../sinks/prices/candle.js';
 import type { BacktestResult } from '../../sinks/reports/types.js';
 import { evaluate, type ReplayCounts, type RunSettings } from './evaluate.js';
 import { createPriceSeries } from './price-series.js';
+import { startWorker } from './ts-worker.js';
 
 export interface SweepInput {
   readonly buckets: readonly Bucket[];
@@ -57,24 +54,9 @@ export async function evaluateAll(task: SweepTask): Promise<BacktestResult[]> {
   return out;
 }
 
-/**
- * The worker's entry. Built code runs sweep-worker.js directly. Under tsx or vitest this module is
- * TypeScript and a worker does not inherit their loaders: a tiny bootstrap registers tsx's loader
- * in the worker, then imports sweep-worker.ts.
- */
-function workerEntry(): URL {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./sweep-worker.js', import.meta.url);
-  // The package's `import` build of tsx/esm/api sits next to the `require` one createRequire finds.
-  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  const tsxApi = pathToFileURL(join(dirname(cjs), 'index.mjs')).href;
-  const entry = new URL('./sweep-worker.ts', import.meta.url).href;
-  const bootstrap = `const api = await import(${JSON.stringify(tsxApi)}); api.register(); await import(${JSON.stringify(entry)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
-}
-
 function inWorker(task: SweepTask): Promise<BacktestResult[]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerEntry(), { workerData: task });
+    const worker = startWorker('sweep-worker', { workerData: task });
     let settled = false;
     worker.once(
       'message',

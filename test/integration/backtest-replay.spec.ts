@@ -132,6 +132,9 @@ describe('sentiflow backtest on real Kafka and ClickHouse', () => {
     expect(live.filter((d) => d.action !== 'HOLD').length).toBeGreaterThan(0);
     expect(shape(outcome.decisions)).toEqual(shape(live));
     expect(shape(outcome.decisions)).toEqual(stored.sort((a, b) => a.id.localeCompare(b.id)));
+    // Kafka fetched on this thread instead of a worker: the same decisions.
+    const direct = await backtest({ replayThread: false, record: false });
+    expect(shape(direct.decisions)).toEqual(shape(live));
     // The live group's committed offsets are untouched by the replay.
     const admin = world.kafka.admin();
     await admin.connect();
