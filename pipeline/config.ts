@@ -160,6 +160,8 @@ export const ConfigSchema = z
       .object({
         tweetsRaw: topicName.default('tweets.raw'),
         tweetsDlq: topicName.default('tweets.dlq'),
+        /** Repartition topic between `process --stage score` and `--stage window` (keyed by symbol). */
+        tweetsScored: topicName.default('tweets.scored'),
         signals: topicName.default('signals'),
         orders: topicName.default('orders'),
         partitions: positiveInt.default(3),
@@ -293,6 +295,11 @@ export const ENV_KEYS: readonly EnvKey[] = [
   },
   { name: 'TOPIC_TWEETS_RAW', path: ['topics', 'tweetsRaw'], description: 'raw tweets topic' },
   { name: 'TOPIC_TWEETS_DLQ', path: ['topics', 'tweetsDlq'], description: 'dead-letter topic' },
+  {
+    name: 'TOPIC_TWEETS_SCORED',
+    path: ['topics', 'tweetsScored'],
+    description: 'scored tweets keyed by symbol, between the split process stages',
+  },
   { name: 'TOPIC_SIGNALS', path: ['topics', 'signals'], description: 'decisions topic' },
   { name: 'TOPIC_ORDERS', path: ['topics', 'orders'], description: 'execution records topic' },
   { name: 'TOPIC_PARTITIONS', path: ['topics', 'partitions'], description: 'partitions for created topics' },

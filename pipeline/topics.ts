@@ -12,6 +12,8 @@ export function topicSpecs(topics: Config['topics']): TopicSpec[] {
   return [
     { name: topics.tweetsRaw, ...common },
     { name: topics.tweetsDlq, ...common },
+    // Keyed by symbol: `process --stage window` instances share the symbols by its partitions.
+    { name: topics.tweetsScored, ...common },
     // Decisions and orders are keyed by symbol / order id and small; one partition keeps them ordered.
     { name: topics.signals, ...common, partitions: 1 },
     { name: topics.orders, ...common, partitions: 1 },

@@ -14,12 +14,18 @@ import {
   startObservability,
 } from '../observe/index.js';
 import { runProcess } from '../process/run-process.js';
+import { runScoreStage } from '../process/run-score-stage.js';
+import { runWindowStage } from '../process/run-window-stage.js';
 import { createTrader } from '../trade/create-trader.js';
 import { createDecisionExecutor } from '../trade/execute-decisions.js';
 import { withConfigDefaults } from './config.js';
 import { addTradingOptions, type TradingFlags, tradingOptionsFrom } from './trade.js';
 
+export const PROCESS_STAGES = ['all', 'score', 'window'] as const;
+export type ProcessStage = (typeof PROCESS_STAGES)[number];
+
 interface ProcessFlags extends TradingFlags {
+  stage: string;
   trade: boolean;
   group: string;
   strategy: string;
@@ -37,12 +43,33 @@ function millis(text: string, flag: string): number {
   return n;
 }
 
+function stageOf(text: string): ProcessStage {
+  const stage = PROCESS_STAGES.find((s) => s === text);
+  if (stage === undefined)
+    throw new ConfigError(`--stage expects one of ${PROCESS_STAGES.join(', ')}, got "${text}"`);
+  return stage;
+}
+
+/** The consumer group (and checkpoint name) of a stage: the split stages get their own groups. */
+export function groupOf(stage: ProcessStage, group: string): string {
+  return stage === 'all' ? group : `${group}-${stage}`;
+}
+
 export function createProcessCommand(): Command {
   const command = new Command('process')
     .description(
       'consume tweets.raw, run normalize -> dedupe -> filter -> score -> window -> signal, write ClickHouse and Kafka',
     )
-    .option('--group <id>', 'Kafka consumer group (and checkpoint name)', 'sentiflow-process')
+    .option(
+      '--stage <stage>',
+      'all: the whole chain in one group; score: tweets.raw -> tweets.scored (scales by tweets.raw partitions); window: tweets.scored -> buckets and decisions (scales by symbol)',
+      'all',
+    )
+    .option(
+      '--group <id>',
+      'Kafka consumer group (and checkpoint name); the split stages use <id>-score and <id>-window',
+      'sentiflow-process',
+    )
     .option(
       '--strategy <name>',
       'signal strategy: zscore or threshold (default: config strategy.name)',
@@ -67,6 +94,11 @@ export function createProcessCommand(): Command {
     );
   return addTradingOptions(command).action(async (given: ProcessFlags, command: Command) => {
     const { config, logger } = commandContext(command);
+    const stage = stageOf(given.stage);
+    if (stage !== 'all' && given.idleWatermark !== undefined) {
+      // A split window sees sources only through tweets.scored; a wall-clock advance there is not built.
+      throw new ConfigError('--idle-watermark works with --stage all only');
+    }
     // Flags given on the command line override the config file (engine sections, trading limits).
     const flags = withConfigDefaults(command, given, tradingFlagDefaults(config));
     const { weight: _weight, ...engine } = engineOptionsFrom(config, {
@@ -84,7 +116,11 @@ export function createProcessCommand(): Command {
     const rawClickhouse = createClickHouse(config.clickhouse);
     const observe = await startObservability(config.metrics, {
       logger,
-      kafka: { client: kafka, topic: config.topics.tweetsRaw, groupId: flags.group },
+      kafka: {
+        client: kafka,
+        topic: stage === 'window' ? config.topics.tweetsScored : config.topics.tweetsRaw,
+        groupId: groupOf(stage, flags.group),
+      },
       clickhouse: rawClickhouse,
     }).catch(async (error: unknown) => {
       await rawClickhouse.close();
@@ -98,61 +134,70 @@ export function createProcessCommand(): Command {
       }),
       observe,
     );
-    const trader = flags.trade
-      ? await createTrader(
-          {
-            exchange: config.exchange,
-            logger,
-            producer,
-            ordersTopic: config.topics.orders,
-            clickhouse: { client: clickhouse, url: config.clickhouse.url },
-          },
-          {
-            ...tradingOptionsFrom(flags),
-            killSwitch: config.trading.killSwitch,
-            exchangeTimeoutMs: config.trading.exchangeTimeoutMs,
-          },
-        ).catch(async (error: unknown) => {
-          await Promise.all([producer.close(), clickhouse.close(), observe.close()]);
-          throw error;
-        })
-      : null;
+    const trader =
+      flags.trade && stage !== 'score'
+        ? await createTrader(
+            {
+              exchange: config.exchange,
+              logger,
+              producer,
+              ordersTopic: config.topics.orders,
+              clickhouse: { client: clickhouse, url: config.clickhouse.url },
+            },
+            {
+              ...tradingOptionsFrom(flags),
+              killSwitch: config.trading.killSwitch,
+              exchangeTimeoutMs: config.trading.exchangeTimeoutMs,
+            },
+          ).catch(async (error: unknown) => {
+            await Promise.all([producer.close(), clickhouse.close(), observe.close()]);
+            throw error;
+          })
+        : null;
     try {
-      const summary = await runProcess(
-        {
-          kafka,
-          producer,
-          clickhouse,
-          logger,
-          ...(trader
-            ? {
-                executeDecisions: createDecisionExecutor(instrumentExchangeSink(trader.sink, observe), {
-                  logger,
-                }),
-              }
-            : {}),
-          onFlush: createFlushObserver(observe.metrics, {
-            maxOutOfOrdernessMs: config.window.maxOutOfOrdernessMs,
-          }),
-          onTiming: (what, seconds) =>
-            (what === 'flush' ? observe.metrics.flushSeconds : observe.metrics.batchSeconds).observe(
-              what === 'flush' ? {} : { command: 'process' },
-              seconds,
-            ),
-        },
-        {
-          config,
-          groupId: flags.group,
-          engine,
-          exitWhenIdle: flags.exitWhenIdle === true,
-          checkpointIntervalMs: millis(flags.checkpointInterval, '--checkpoint-interval'),
-          flushIntervalMs: millis(flags.flushInterval, '--flush-interval'),
-          ...(flags.idleWatermark === undefined
-            ? {}
-            : { idleWatermarkMs: millis(flags.idleWatermark, '--idle-watermark') }),
-          signal: controller.signal,
-        },
-      );
+      const executeDecisions = trader
+        ? {
+            executeDecisions: createDecisionExecutor(instrumentExchangeSink(trader.sink, observe), {
+              logger,
+            }),
+          }
+        : {};
+      const hooks = {
+        onFlush: createFlushObserver(observe.metrics, {
+          maxOutOfOrdernessMs: config.window.maxOutOfOrdernessMs,
+        }),
+        onTiming: (what: 'batch' | 'flush', seconds: number) =>
+          (what === 'flush' ? observe.metrics.flushSeconds : observe.metrics.batchSeconds).observe(
+            what === 'flush' ? {} : { command: 'process' },
+            seconds,
+          ),
+      };
+      const run = {
+        config,
+        groupId: groupOf(stage, flags.group),
+        engine,
+        exitWhenIdle: flags.exitWhenIdle === true,
+        checkpointIntervalMs: millis(flags.checkpointInterval, '--checkpoint-interval'),
+        flushIntervalMs: millis(flags.flushInterval, '--flush-interval'),
+        signal: controller.signal,
+      };
+      const summary =
+        stage === 'score'
+          ? await runScoreStage({ kafka, producer, clickhouse, logger, ...hooks }, run)
+          : stage === 'window'
+            ? await runWindowStage(
+                { kafka, producer, clickhouse, logger, ...executeDecisions, ...hooks },
+                run,
+              )
+            : await runProcess(
+                { kafka, producer, clickhouse, logger, ...executeDecisions, ...hooks },
+                {
+                  ...run,
+                  ...(flags.idleWatermark === undefined
+                    ? {}
+                    : { idleWatermarkMs: millis(flags.idleWatermark, '--idle-watermark') }),
+                },
+              );
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } finally {
       process.off('SIGINT', stop);

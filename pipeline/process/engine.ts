@@ -11,7 +11,6 @@
  */
 import {
   type Bucket,
-  createDecider,
   createDedupeState,
   createHourlyWindows,
   createTweetFilter,
@@ -23,16 +22,16 @@ import {
   type FilterOptions,
   type HourlyWindows,
   type NormalizeOptions,
-  nextPosition,
-  normalizeEnvelope,
   type Position,
   type ScoredTweet,
   type ScoringModel,
   type Strategy,
-  scoreTweet,
   type WindowOptions,
   type WindowSnapshot,
 } from '../../operators/index.js';
+import { createDecisionBook } from './decision-book.js';
+import { createOwnLateness } from './own-lateness.js';
+import { classifyInput, intakeRecord } from './score-stage.js';
 
 export interface EngineInput {
   readonly partition: number;
@@ -112,7 +111,6 @@ function emptyOutput(): EngineOutput {
 
 export function createEngine(options: EngineOptions, from?: EngineSnapshot): Engine {
   const windowOptions = { ...DEFAULT_WINDOW_OPTIONS, ...options.window };
-  const keep = Math.max(1, options.strategy.historySize);
   const filter = createTweetFilter(options.filter);
   const dedupes = new Map(
     options.partitions.map((p) => [p, createDedupeState(options.dedupe, from?.dedupe[String(p)])] as const),
@@ -121,18 +119,13 @@ export function createEngine(options: EngineOptions, from?: EngineSnapshot): Eng
     { ...windowOptions, sources: options.partitions },
     from?.window,
   );
-  const deciderOptions = {
+  const lateness = createOwnLateness(windows, windowOptions.allowedLatenessMs);
+  const book = createDecisionBook({
     strategy: options.strategy,
-    name: options.strategyName ?? options.strategy.name,
+    ...(options.strategyName === undefined ? {} : { strategyName: options.strategyName }),
     initialHistory: from?.history ?? [],
     initialPositions: from?.positions ?? [],
-  };
-  const decide = createDecider(deciderOptions);
-  // Kept beside the decider so a snapshot can hand the next run exactly the history and positions it had.
-  const history = new Map<string, Bucket[]>();
-  for (const b of deciderOptions.initialHistory)
-    (history.get(b.symbol) ?? history.set(b.symbol, []).get(b.symbol)!).push(b);
-  const positions = new Map(deciderOptions.initialPositions.map((p) => [p.symbol, p] as const));
+  });
   let out = emptyOutput();
   let pending = 0;
 
@@ -143,38 +136,14 @@ export function createEngine(options: EngineOptions, from?: EngineSnapshot): Eng
         continue;
       }
       out.buckets.push(item);
-      const decision = decide(item);
-      out.decisions.push(decision);
-      const list = history.get(item.symbol) ?? history.set(item.symbol, []).get(item.symbol)!;
-      list.push(item);
-      if (list.length > keep) list.splice(0, list.length - keep);
-      const position = positions.get(item.symbol) ?? { symbol: item.symbol, exposure: 0, openedAt: null };
-      positions.set(item.symbol, nextPosition(position, decision.action, decision.size, item.start));
+      out.decisions.push(book.decide(item));
     }
   };
 
-  const record = (
-    input: EngineInput,
-    eventTime: number,
-    tweetId: string,
-    outcome: Outcome,
-    drop?: Dropped,
-  ): void => {
-    out.intake.push({
-      partition: input.partition,
-      offset: input.offset,
-      eventTime,
-      tweetId,
-      outcome,
-      stage: drop?.stage ?? '',
-      reason: drop?.reason ?? '',
-    });
-  };
-
   const advanceSource = (partition: number, eventTime: number): void => {
-    onBucketsAndLate(
-      windows.step({ kind: 'watermark', time: eventTime - windowOptions.maxOutOfOrdernessMs }, partition),
-    );
+    const time = eventTime - windowOptions.maxOutOfOrdernessMs;
+    lateness.advance(partition, time);
+    onBucketsAndLate(windows.step({ kind: 'watermark', time }, partition));
   };
 
   return {
@@ -184,36 +153,24 @@ export function createEngine(options: EngineOptions, from?: EngineSnapshot): Eng
       if (dedupe === undefined) {
         throw new RangeError(`partition ${input.partition} is not one of ${options.partitions.join(',')}`);
       }
-      const tweet =
-        input.value === null
-          ? ({
-              kind: 'dropped',
-              stage: 'normalize',
-              reason: 'missing_data',
-              detail: 'message has no value (tombstone)',
-              tweetId: null,
-              eventTime: null,
-            } satisfies Dropped)
-          : normalizeEnvelope(input.value, options.normalize);
-      if (tweet.kind === 'dropped') {
-        out.rejected.push({ input, drop: tweet });
-        record(input, input.timestamp, '', 'rejected', tweet);
-        advanceSource(input.partition, input.timestamp);
+      const c = classifyInput(input, dedupe, filter, options);
+      out.intake.push(intakeRecord(input, c));
+      if (c.outcome === 'rejected') out.rejected.push({ input, drop: c.drop });
+      if (c.outcome !== 'stored') {
+        advanceSource(input.partition, c.eventTime);
         return;
       }
-      const unique = dedupe.step(tweet);
-      const kept = unique.kind === 'dropped' ? unique : filter(unique);
-      if (kept.kind === 'dropped') {
-        record(input, tweet.createdAt, tweet.id, 'dropped', kept);
-        advanceSource(input.partition, tweet.createdAt);
+      out.scored.push(c.scored);
+      const late = lateness.check(c.scored, input.partition);
+      if (late !== null) {
+        out.late.push(late);
         return;
       }
-      const scored = scoreTweet(kept, options.scoring);
-      out.scored.push(scored);
-      record(input, tweet.createdAt, tweet.id, 'stored');
-      onBucketsAndLate(windows.step(scored, input.partition));
+      onBucketsAndLate(windows.step(c.scored, input.partition));
+      lateness.advance(input.partition, c.eventTime - windowOptions.maxOutOfOrdernessMs);
     },
     advanceWatermark(time) {
+      lateness.advance(null, time);
       onBucketsAndLate(windows.step({ kind: 'watermark', time }));
     },
     flushWindows() {
@@ -230,8 +187,8 @@ export function createEngine(options: EngineOptions, from?: EngineSnapshot): Eng
         version: 1,
         dedupe: Object.fromEntries([...dedupes].map(([p, d]) => [String(p), d.snapshot()])),
         window: windows.snapshot(),
-        history: [...history.values()].flat(),
-        positions: [...positions.values()],
+        history: book.history(),
+        positions: book.positions(),
       };
     },
     get pendingInputs() {

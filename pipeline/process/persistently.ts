@@ -1,0 +1,25 @@
+import type { Logger } from 'pino';
+import { describeError, isRetriable } from '../../sinks/errors.js';
+
+/**
+ * Retries work that failed because Kafka or ClickHouse is away, with back-off, until it succeeds or the
+ * signal stops it. Only for work that is safe to repeat (idempotent writes, nothing committed before).
+ */
+export async function persistently(
+  what: string,
+  work: () => Promise<void>,
+  context: { readonly log: Logger; readonly signal?: AbortSignal | undefined },
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await work();
+      if (attempt > 1) context.log.info({ what, attempts: attempt }, 'dependency back: resumed');
+      return;
+    } catch (error) {
+      if (!isRetriable(error) || context.signal?.aborted) throw error;
+      if (attempt === 1)
+        context.log.warn({ what, err: describeError(error) }, 'dependency unavailable: backing off');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 250 * 2 ** Math.min(attempt, 6))));
+    }
+  }
+}
