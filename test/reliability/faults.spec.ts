@@ -11,6 +11,7 @@ import { startLocalKafka } from '../../scripts/services/kafka-local.js';
 import type { OutgoingMessage } from '../../sinks/kafka/producer.js';
 import { buildOnce } from '../support/cli.js';
 import {
+  type CliChild,
   createWorld,
   exitWithin,
   type RestartableServer,
@@ -40,7 +41,8 @@ const during = syntheticMessages({
   tweetsPerSecond: 2,
 });
 const TOTAL = first.length + during.length;
-const ARGS = ['--exit-when-idle', '--no-trade', '--checkpoint-interval', '1000', '--flush-interval', '250'];
+// No --exit-when-idle: input still arrives after a fault; runs end with SIGTERM once all input is in.
+const ARGS = ['--no-trade', '--checkpoint-interval', '1000', '--flush-interval', '250'];
 
 async function tables(world: World): Promise<Record<string, unknown[]>> {
   return {
@@ -82,6 +84,28 @@ function compare(
   return { lost, duplicated };
 }
 
+async function distinctIntake(world: World): Promise<number> {
+  try {
+    const [row] = await world.rows<{ n: string }>('SELECT uniqExact(partition, offset) AS n FROM intake');
+    return Number(row?.n ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Waits until every input has its intake row, then stops the process with SIGTERM: it must exit 0. */
+async function stopWhenAllIn(world: World, run: CliChild): Promise<void> {
+  await waitFor(
+    async () => (await distinctIntake(world)) >= TOTAL || (await Promise.race([run.exited, null])) !== null,
+    { timeoutMs: 300_000, intervalMs: 250, what: 'every input accounted for' },
+  ).catch((error: unknown) => {
+    run.child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}; process log:\n${run.stderr().slice(-4_000)}`);
+  });
+  run.child.kill('SIGTERM');
+  expect(await exitWithin(run, 60_000), run.stderr().slice(-2_000)).toBe(0);
+}
+
 let reference: Record<string, unknown[]>;
 let referenceWorld: World | undefined;
 
@@ -91,7 +115,7 @@ beforeAll(async () => {
   await referenceWorld.producer.send(referenceWorld.topic, first);
   await referenceWorld.producer.send(referenceWorld.topic, during);
   const run = startCli(['process', ...ARGS, '--group', 'ref'], { ...referenceWorld.env, LOG_LEVEL: 'warn' });
-  expect(await run.exited, run.stderr().slice(-2_000)).toBe(0);
+  await stopWhenAllIn(referenceWorld, run);
   reference = await tables(referenceWorld);
   expect(reference.intake).toHaveLength(TOTAL);
 });
@@ -123,13 +147,8 @@ async function outage(
   await server.start();
   const upAt = Date.now();
   if (kafkaDown) await world.producer.send(world.topic, during);
-  await waitFor(async () => (await intakeVisible(world)) >= TOTAL, {
-    timeoutMs: 300_000,
-    intervalMs: 250,
-    what: 'every input accounted for',
-  });
+  await stopWhenAllIn(world, run);
   const recoveryMs = Date.now() - upAt;
-  expect(await run.exited, run.stderr().slice(-2_000)).toBe(0);
   const got = await tables(world);
   const diff = compare(reference, got);
   const acc = await accounting(world, TOTAL);
@@ -189,7 +208,7 @@ describe('faults', () => {
       }
       const restarted = Date.now();
       const last = startCli(['process', ...ARGS, '--group', 'fault'], { ...world.env, LOG_LEVEL: 'warn' });
-      expect(await exitWithin(last, 300_000), last.stderr().slice(-2_000)).toBe(0);
+      await stopWhenAllIn(world, last);
       recoveryMs = Date.now() - restarted;
       const diff = compare(reference, await tables(world));
       const acc = await accounting(world, TOTAL);
