@@ -5,6 +5,7 @@
  */
 import type { Consumer, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { UnavailableError } from '../errors.js';
 import { toKafkaError, withDeadline } from './errors.js';
 
 export interface ConsumedMessage {
@@ -133,6 +134,12 @@ export async function createBatchConsumer(
 
   consumer.on(consumer.events.CRASH, (event) => {
     const { error, restart } = event.payload;
+    if (stopping) {
+      // A crash while we disconnect (the broker closed the connection) must not bring the consumer
+      // back: kafkajs schedules its restart right after this event; stop() clears that timer.
+      setImmediate(() => void consumer.stop().catch(() => undefined));
+      return;
+    }
     if (restart) {
       log?.warn({ err: error.message }, 'consumer crashed on a retriable error; kafkajs restarts it');
       return;
@@ -166,6 +173,15 @@ export async function createBatchConsumer(
       try {
         await consumer.commitOffsets(offsets.map((o) => ({ ...o })));
       } catch (error) {
+        // While kafkajs restarts a consumer that crashed on a retriable error (a broker restart), it
+        // has no group and says so with a non-retriable error; the restart is under way, so retry.
+        if (error instanceof Error && /consumer group was not initialized/i.test(error.message)) {
+          throw new UnavailableError(
+            'kafka',
+            `committing offsets: the consumer is rejoining its group (${error.message})`,
+            error,
+          );
+        }
         throw toKafkaError(error, 'committing offsets', brokers);
       }
     },
