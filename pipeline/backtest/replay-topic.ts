@@ -121,10 +121,18 @@ export async function replayTopic(kafka: Kafka, options: ReplayOptions): Promise
     consumer.on(consumer.events.CRASH, (event) => {
       if (!event.payload.restart) finish(event.payload.error);
     });
+    // Nothing is committed, so after a rebalance kafkajs would fetch from the beginning: seek back.
+    let joins = 0;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (joins++ === 0) return;
+      for (const partition of remaining) {
+        consumer.seek({ topic, partition, offset: String(next.get(partition) ?? 0n) });
+      }
+    });
     await consumer.run({
       // Offsets resolve after each batch (the fetch position moves on) but are never committed.
       autoCommit: false,
-      eachBatch: async ({ batch }) => {
+      eachBatch: async ({ batch, heartbeat }) => {
         const range = ranges.get(batch.partition);
         if (range === undefined || !remaining.has(batch.partition)) return;
         let reachedEnd = false;
@@ -156,6 +164,7 @@ export async function replayTopic(kafka: Kafka, options: ReplayOptions): Promise
           return;
         }
         await onBatch?.(read);
+        await heartbeat();
         if (reachedEnd || BigInt(batch.lastOffset()) + 1n >= range.end) {
           remaining.delete(batch.partition);
           consumer.pause([{ topic, partitions: [batch.partition] }]);
