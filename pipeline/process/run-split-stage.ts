@@ -56,6 +56,8 @@ export interface SplitRunDeps {
   readonly clickhouse: ClickHouseClient;
   readonly logger: Logger;
   readonly onTiming?: (what: 'batch' | 'flush', seconds: number) => void;
+  /** Observes this member's partitions after every rebalance (metrics, tests). */
+  readonly onAssignment?: (partitions: readonly number[]) => void;
 }
 
 export interface SplitRunSummary {
@@ -205,6 +207,7 @@ export async function runSplitStage<Out, State>(
         dirty.delete(p);
       }
       log.info({ partitions: assigned }, 'assigned partitions: each resumes from its own checkpoint');
+      deps.onAssignment?.(assigned);
     },
   });
 

@@ -26,6 +26,7 @@ export interface WindowStageDeps {
   readonly executeDecisions?: (decisions: readonly Decision[]) => Promise<void>;
   readonly onFlush?: (out: EngineOutput) => void;
   readonly onTiming?: (what: 'batch' | 'flush', seconds: number) => void;
+  readonly onAssignment?: (partitions: readonly number[]) => void;
 }
 
 export interface WindowStageOptions {
