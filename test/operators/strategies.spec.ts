@@ -143,6 +143,8 @@ describe('decisionId', () => {
   });
 
   it('is stable across releases (stored ids must keep matching)', () => {
-    expect(decisionId('zscore', 'BTC', 1_767_261_600_000)).toMatchInlineSnapshot(`"sf-99f27a33a03a95dfd0f01af7"`);
+    expect(decisionId('zscore', 'BTC', 1_767_261_600_000)).toMatchInlineSnapshot(
+      `"sf-99f27a33a03a95dfd0f01af7"`,
+    );
   });
 });
