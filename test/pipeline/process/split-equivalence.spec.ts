@@ -51,7 +51,7 @@ function inputsBySource(seed: number): EngineInput[][] {
   let n = 0;
   for (const e of generateEnvelopes({
     seed,
-    count: 1_000,
+    count: 1_500,
     startTime: Date.UTC(2026, 0, 1),
     tweetsPerSecond: 0.25,
     maxJitterMs: 14 * 60_000,
