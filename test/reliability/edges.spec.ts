@@ -140,7 +140,7 @@ describe('edges', () => {
       NODE_EXTRA_CA_CERTS: server.caPath,
       LOG_LEVEL: 'warn',
     };
-    const rules = startCli(['rules', 'add', '$BTC'], env);
+    const rules = startCli(['rules', 'add', '$BTC', '--tag', 'BTC'], env);
     expect(await exitWithin(rules, 60_000), rules.stderr().slice(-2_000)).toBe(0);
     const run = startCli(['ingest', '--source', 'x-stream'], env);
     await server.until((s) => s.openStreams === 1, 60_000);
