@@ -6,6 +6,8 @@
  * nothing with them. Peak RSS is sampled during the backtest. The topic is filled by a child process
  * (gzip, as ingest writes it) so producing does not weigh on this process's RSS.
  * Servers: KAFKA_BROKERS / CLICKHOUSE_URL when set, else started here through scripts/services.
+ * The topic keeps its messages forever while the bench runs (their 2024 timestamps would be past a
+ * time retention at once) and is deleted at the end.
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -72,13 +74,22 @@ async function rawConsume(kafka: Kafka, topic: string, total: number): Promise<n
   let seen = 0;
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
+    let last = -1;
+    const watchdog = setInterval(() => {
+      if (seen === last) reject(new Error(`raw consume stalled at ${seen} of ${total} messages`));
+      last = seen;
+    }, 30_000);
+    watchdog.unref();
     consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
     consumer
       .run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
           seen += batch.messages.length;
-          if (seen >= total) resolve();
+          if (seen >= total) {
+            clearInterval(watchdog);
+            resolve();
+          }
         },
       })
       .catch(reject);
@@ -130,7 +141,7 @@ async function main(): Promise<void> {
   try {
     await ensureTopics(
       kafka,
-      [{ name: config.topics.tweetsRaw, partitions: 3, replicationFactor: 1, retentionHours: 2 }],
+      [{ name: config.topics.tweetsRaw, partitions: 3, replicationFactor: 1, retentionHours: -1 }],
       { brokers },
     );
     await migrate(admin, clickhouse, { url: config.clickhouse.url, database: id });
