@@ -5,9 +5,11 @@
  *
  * Determinism across partitions: dedupe state is kept per source partition (tweets.raw is keyed by
  * tweet id, so repeats share a partition) and the window keeps one watermark per source partition
- * and closes buckets at their minimum. What comes out therefore depends only on each partition's
- * message order, never on how the consumer interleaved partitions — so a restart from a checkpoint,
- * a second run or a backtest over the same offsets produce the same rows.
+ * and closes buckets at their minimum; a tweet is late when its own partition's watermark has passed its
+ * bucket's close (own-lateness.ts), not when the minimum has. What comes out therefore depends only on
+ * each partition's message order, never on how the consumer interleaved partitions — so a restart from a
+ * checkpoint, a second run, a backtest over the same offsets and the split stages (`--stage score` +
+ * `--stage window`) produce the same rows.
  */
 import {
   type Bucket,
