@@ -24,3 +24,12 @@ content_hash() {
 }
 
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+
+# prune_other_tags <image:tag>: untags older builds of the same repository (their inputs changed), so
+# the cache does not grow with every change; images still in use stay.
+prune_other_tags() {
+  local keep="$1" repo="${1%:*}" old
+  for old in $(docker images --format '{{.Repository}}:{{.Tag}}' "$repo"); do
+    [ "$old" = "$keep" ] || docker rmi "$old" >/dev/null 2>&1 || true
+  done
+}

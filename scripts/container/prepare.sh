@@ -12,6 +12,8 @@ dockerd="$("$CONTAINER_DIR/ensure-docker.sh")"
 source "$CACHE_DIR/images.env"
 sentiflow_image="${SENTIFLOW_TEST_IMAGE:-sentiflow-local/sentiflow:test}"
 bytes="$("$CONTAINER_DIR/build-sentiflow.sh" "$NODE_IMAGE" "$sentiflow_image")"
+# Earlier builds' untagged sentiflow images (not today's: the classic builder's layer cache lives there).
+docker image prune -f --filter label=org.opencontainers.image.title=sentiflow --filter until=24h >/dev/null
 note "sentiflow image $sentiflow_image: $((bytes / 1000000)) MB; prepared in $(($(date +%s) - started)) s"
 {
   echo "DOCKERD=$dockerd"

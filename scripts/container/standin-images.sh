@@ -73,6 +73,8 @@ else
   rm -rf "$ctx"
 fi
 
+for tag in "$debian" "$node_tag" "$kafka_tag" "$clickhouse_tag"; do prune_other_tags "$tag"; done
+
 cat >"$CACHE_DIR/images.env" <<ENV
 NODE_IMAGE=$node_tag
 KAFKA_IMAGE=$kafka_tag
