@@ -5,6 +5,8 @@
  * input arrives during the outage. The run must back off, resume, exit 0 when drained, and leave
  * exactly the tables of an uninterrupted run over the same messages (nothing lost, nothing twice).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalClickHouse } from '../../scripts/services/clickhouse-local.js';
 import { startLocalKafka } from '../../scripts/services/kafka-local.js';
@@ -122,6 +124,29 @@ async function stopWhenAllIn(world: World, run: CliChild): Promise<void> {
   expect(await exitWithin(run, 60_000), run.stderr().slice(-3_000)).toBe(0);
 }
 
+/** Checks of the metrics/health endpoints around an outage. */
+interface Health {
+  readonly env?: Record<string, string>;
+  readonly duringOutage?: () => Promise<unknown>;
+  readonly afterRecovery?: () => Promise<unknown>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function status(url: string): Promise<number> {
+  try {
+    return (await fetch(url)).status;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * Runs process over `world` while the input keeps arriving in chunks, takes `server` down once the
  * process is at work, holds it down for OUTAGE_MS (the scenario's length, not a synchronisation) and
@@ -132,10 +157,11 @@ async function runThroughOutage(
   world: World,
   server: RestartableServer,
   sendDuringOutage: boolean,
+  health: Health = {},
 ): Promise<{ messages: string[] }> {
   const chunk = Math.ceil(first.length / 4);
   await send(world, first.slice(0, chunk));
-  const run = startCli(processArgs, { ...world.env, LOG_LEVEL: 'info' });
+  const run = startCli(processArgs, { ...world.env, LOG_LEVEL: 'info', ...health.env });
   await waitFor(
     async () => (await intakeCount(world)) >= chunk / 2 || (await Promise.race([run.exited, null])) !== null,
     { timeoutMs: 90_000, what: 'the process at work' },
@@ -147,6 +173,7 @@ async function runThroughOutage(
       for (let i = chunk; i < first.length; i += chunk) await send(world, first.slice(i, i + chunk));
       await send(world, during);
     }
+    await health.duringOutage?.();
     await waitFor(() => Date.now() - downSince >= OUTAGE_MS, {
       timeoutMs: OUTAGE_MS + 60_000,
       intervalMs: 100,
@@ -155,6 +182,7 @@ async function runThroughOutage(
   } finally {
     await server.start();
   }
+  await health.afterRecovery?.();
   if (!sendDuringOutage) {
     await send(world, first.slice(chunk));
     await send(world, during);
@@ -164,12 +192,39 @@ async function runThroughOutage(
 }
 
 describe('process through dependency outages (private servers, real restarts)', () => {
-  it('ClickHouse killed and restarted mid-run: backs off, resumes, and the tables equal an uninterrupted run', async () => {
+  it('ClickHouse killed and restarted mid-run: /readyz says so, the process backs off, resumes, and the tables equal an uninterrupted run', async () => {
     const provided = await startLocalClickHouse({ ownerPid: process.pid });
     const server = restartable(provided.server!, { kind: 'clickhouse', url: provided.endpoint.url });
     const world = await createWorld('outage_ch', { clickhouseUrl: provided.endpoint.url });
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const health: Health = {
+      env: { METRICS_PORT: String(port), METRICS_READY_STALE_MS: '2000' },
+      // /readyz reflects the real state: not ready while ClickHouse is dead, ready again once it answers.
+      duringOutage: () =>
+        waitFor(async () => (await status(`${base}/readyz`)) === 503, { timeoutMs: 20_000, intervalMs: 200 }),
+      afterRecovery: () =>
+        waitFor(async () => (await status(`${base}/readyz`)) === 200, { timeoutMs: 60_000, intervalMs: 200 }),
+    };
     try {
-      const { messages } = await runThroughOutage(world, server, true);
+      const { messages } = await runThroughOutage(world, server, true, {
+        ...health,
+        afterRecovery: async () => {
+          await health.afterRecovery?.();
+          expect(await status(`${base}/healthz`)).toBe(200);
+          // Counters move once the flush that waited out the outage is durable.
+          const metrics = await waitFor(
+            async () => {
+              const text = await (await fetch(`${base}/metrics`)).text();
+              return /sentiflow_consumed_total\{command="process",app="sentiflow"\} [1-9]/.test(text) && text;
+            },
+            { timeoutMs: 60_000, intervalMs: 250, what: 'consumed_total > 0 on /metrics' },
+          );
+          expect(metrics).toMatch(
+            /sentiflow_clickhouse_errors_total\{kind="transient",app="sentiflow"\} [1-9]/,
+          );
+        },
+      });
       // Short outages are ridden out inside insertRows' own retries; longer ones by the runner's back-off.
       const noticed = ['ClickHouse insert failed; retrying', 'dependency unavailable: backing off'];
       const recovered = ['ClickHouse insert succeeded after retry', 'dependency back: resumed'];
