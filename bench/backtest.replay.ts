@@ -66,8 +66,9 @@ async function rawConsume(kafka: Kafka, topic: string, total: number): Promise<n
   const consumer = kafka.consumer({
     groupId: `bench-raw-${randomUUID()}`,
     maxWaitTimeInMs: 100,
-    maxBytesPerPartition: 16 * 1024 * 1024,
-    maxBytes: 64 * 1024 * 1024,
+    // The replay's own fetch sizes (pipeline/backtest/replay-topic.ts).
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    maxBytes: 16 * 1024 * 1024,
   });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });

@@ -105,8 +105,8 @@ export async function replayTopic(kafka: Kafka, options: ReplayOptions): Promise
     groupId: `sentiflow-backtest-${randomUUID()}`,
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: 100,
-    maxBytesPerPartition: options.maxBytesPerPartition ?? 16 * 1024 * 1024,
-    maxBytes: Math.max(64 * 1024 * 1024, options.maxBytesPerPartition ?? 0),
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+    maxBytes: Math.max(16 * 1024 * 1024, options.maxBytesPerPartition ?? 0),
   });
   let read = 0;
   let finish!: (error?: unknown) => void;

@@ -40,7 +40,7 @@ export interface BacktestOptions {
   readonly record?: boolean;
   readonly workers?: number;
   readonly maxGapHours?: number;
-  /** Kafka fetch size per partition, bytes (default 16 MiB). */
+  /** Kafka fetch size per partition, bytes (default 4 MiB). */
   readonly fetchBytesPerPartition?: number;
   /** Fetch and decode Kafka in a worker thread while the engine runs on this one (default true). */
   readonly replayThread?: boolean;
