@@ -86,7 +86,7 @@ export function createProcessCommand(): Command {
     .option('--flush-interval <ms>', 'longest time results wait before they are written', '1000')
     .option(
       '--idle-watermark <ms>',
-      'live only: after this long without input, close buckets by wall-clock time',
+      'live only (--stage all or score): after this long without input, close buckets by wall-clock time',
     )
     .option(
       '--no-trade',
@@ -95,9 +95,9 @@ export function createProcessCommand(): Command {
   return addTradingOptions(command).action(async (given: ProcessFlags, command: Command) => {
     const { config, logger } = commandContext(command);
     const stage = stageOf(given.stage);
-    if (stage !== 'all' && given.idleWatermark !== undefined) {
-      // A split window sees sources only through tweets.scored; a wall-clock advance there is not built.
-      throw new ConfigError('--idle-watermark works with --stage all only');
+    if (stage === 'window' && given.idleWatermark !== undefined) {
+      // The window stage learns time only from tweets.scored: give --idle-watermark to the score stage.
+      throw new ConfigError('--idle-watermark belongs to --stage score (or all): it sends the marks');
     }
     // Flags given on the command line override the config file (engine sections, trading limits).
     const flags = withConfigDefaults(command, given, tradingFlagDefaults(config));
@@ -181,9 +181,13 @@ export function createProcessCommand(): Command {
         flushIntervalMs: millis(flags.flushInterval, '--flush-interval'),
         signal: controller.signal,
       };
+      const idle =
+        flags.idleWatermark === undefined
+          ? {}
+          : { idleWatermarkMs: millis(flags.idleWatermark, '--idle-watermark') };
       const summary =
         stage === 'score'
-          ? await runScoreStage({ kafka, producer, clickhouse, logger, ...hooks }, run)
+          ? await runScoreStage({ kafka, producer, clickhouse, logger, ...hooks }, { ...run, ...idle })
           : stage === 'window'
             ? await runWindowStage(
                 { kafka, producer, clickhouse, logger, ...executeDecisions, ...hooks },
@@ -191,12 +195,7 @@ export function createProcessCommand(): Command {
               )
             : await runProcess(
                 { kafka, producer, clickhouse, logger, ...executeDecisions, ...hooks },
-                {
-                  ...run,
-                  ...(flags.idleWatermark === undefined
-                    ? {}
-                    : { idleWatermarkMs: millis(flags.idleWatermark, '--idle-watermark') }),
-                },
+                { ...run, ...idle },
               );
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } finally {

@@ -38,6 +38,12 @@ export interface ScoreStageOptions {
   readonly flushInputs?: number;
   readonly flushIntervalMs?: number;
   readonly checkpointIntervalMs?: number;
+  /**
+   * Live only: after this long without input, mark every held partition's watermark at wall-clock time,
+   * so the window stage closes quiet hours (as `--stage all --idle-watermark` does). A replay cannot see
+   * wall-clock time, so a replay of such a period may count tweets the live run had found late.
+   */
+  readonly idleWatermarkMs?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -122,9 +128,17 @@ export async function runScoreStage(
           producer.send(topics.tweetsScored, repartition),
         ]);
       },
+      idle(held, time) {
+        if (held.length === 0) return null;
+        const empty = { intake: [], scored: [], rejected: [], repartition: [] };
+        const repartition = held.flatMap((source) =>
+          markMessages({ source, watermarkBefore: time }, scoredPartitions),
+        );
+        return { ...empty, repartition, mark: null };
+      },
       count(out) {
         for (const r of out.intake) totals[r.outcome]++;
-        totals.records += out.repartition.length;
+        totals.records += out.repartition.filter((m) => m.key !== null).length; // marks have no key
         deps.onFlush?.({ ...out, buckets: [], decisions: [], late: [] });
       },
     },
@@ -159,6 +173,7 @@ export function pick(options: {
   readonly flushInputs?: number;
   readonly flushIntervalMs?: number;
   readonly checkpointIntervalMs?: number;
+  readonly idleWatermarkMs?: number;
   readonly signal?: AbortSignal;
 }) {
   return {
@@ -168,6 +183,7 @@ export function pick(options: {
     ...(options.checkpointIntervalMs === undefined
       ? {}
       : { checkpointIntervalMs: options.checkpointIntervalMs }),
+    ...(options.idleWatermarkMs === undefined ? {} : { idleWatermarkMs: options.idleWatermarkMs }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   };
 }

@@ -36,6 +36,11 @@ export interface SplitStage<Out, State> {
   write(outs: readonly Out[]): Promise<void>;
   /** Observes outputs once durable (totals, metrics). */
   count(out: Out): void;
+  /**
+   * Live, after `idleWatermarkMs` without input: outputs that move the watermark of the partitions this
+   * member holds to `time` (wall clock), or null when the stage has none.
+   */
+  idle?(partitions: readonly number[], time: number): Out | null;
   /** End of input: what a partition's final state still holds back (e.g. open buckets), or null. */
   finish?(partition: number, from: State | undefined): Out | null;
 }
@@ -48,6 +53,8 @@ export interface SplitRunOptions {
   readonly flushInputs?: number;
   readonly flushIntervalMs?: number;
   readonly checkpointIntervalMs?: number;
+  /** Live only: after this long without input, `stage.idle` moves the watermark by wall-clock time. */
+  readonly idleWatermarkMs?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -287,8 +294,32 @@ export async function runSplitStage<Out, State>(
     }
   };
 
+  let lastIdleAt = 0;
+  /** Sends the stage's idle outputs (at most once a second), in order with the flushes. */
+  const idleAdvance = (): void => {
+    const now = Date.now();
+    if (options.idleWatermarkMs === undefined || stage.idle === undefined || pendingInputs > 0) return;
+    if (now - lastInputAt < options.idleWatermarkMs || now - lastIdleAt < 1_000) return;
+    lastIdleAt = now;
+    const out = stage.idle(
+      [...owned].sort((a, b) => a - b),
+      now,
+    );
+    if (out === null) return;
+    unfinished++;
+    serially(async () => {
+      try {
+        await persistently('writing results', () => stage.write([out]), ctx);
+        stage.count(out);
+      } finally {
+        unfinished--;
+      }
+    }).catch((error: unknown) => failed(error));
+  };
+
   const tick = async (): Promise<void> => {
     if (stopping) return;
+    idleAdvance();
     const checkpointDue = dirty.size > 0 && Date.now() - lastCheckpointAt >= checkpointIntervalMs;
     if ((pendingInputs > 0 && Date.now() - lastFlushAt >= flushIntervalMs) || checkpointDue)
       flushInBackground();

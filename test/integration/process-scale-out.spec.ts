@@ -210,4 +210,58 @@ describe('process scale-out: score and window stages in consumer groups', () => 
     expect(b.hourly).toEqual(a.hourly);
     expect(b.signals).toEqual(a.signals);
   }, 180_000);
+
+  it('closes quiet hours live when the score stage marks idle partitions by wall-clock time', async () => {
+    // Given: an hour of tweets ending two hours ago, and nothing after it.
+    const world = await createProcessWorld('scale_idle', 2);
+    try {
+      const config = loadConfig({
+        env: { ...world.env, TOPIC_TWEETS_SCORED: `${world.config.topics.tweetsRaw}.scored` },
+      });
+      await ensureTopics(world.kafka, topicSpecs(config.topics), { brokers: config.kafka.brokers });
+      const hourStart = Math.floor((Date.now() - 3 * HOUR) / HOUR) * HOUR;
+      const quiet = syntheticMessages({ seed: 3, count: 300, startTime: hourStart, tweetsPerSecond: 0.1 });
+      await world.producer.send(config.topics.tweetsRaw, quiet);
+      const lastHour = Math.floor(Math.max(...quiet.map((m) => m.timestamp ?? 0)) / HOUR) * HOUR;
+
+      // When: both stages run live (no end of input), the score stage with an idle watermark.
+      const scorer = member((hooks) =>
+        runScoreStage(deps(world), {
+          config,
+          groupId: 'idle-score',
+          engine,
+          signal: hooks.signal,
+          idleWatermarkMs: 500,
+          ...timing,
+        }),
+      );
+      const window = member((hooks) =>
+        runWindowStage(deps(world), {
+          config,
+          groupId: 'idle-window',
+          engine,
+          signal: hooks.signal,
+          ...timing,
+        }),
+      );
+      try {
+        // Then: the newest hour closes too, which only a wall-clock mark can do while live.
+        await waitFor(
+          async () => {
+            const rows = await world.rows<{ n: string }>(
+              `SELECT count() AS n FROM sentiment_hourly WHERE toUnixTimestamp(bucket_start) = ${lastHour / 1000}`,
+            );
+            return Number(rows[0]?.n ?? 0) > 0;
+          },
+          { timeoutMs: 60_000, intervalMs: 250, what: 'the last quiet hour closed' },
+        );
+      } finally {
+        scorer.stop();
+        window.stop();
+        await Promise.all([scorer.done, window.done]);
+      }
+    } finally {
+      await world.close();
+    }
+  }, 120_000);
 });
