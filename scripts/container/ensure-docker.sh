@@ -32,7 +32,8 @@ SOURCES
     -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache")
   apt-get -qq "${trixie[@]}" update
   (cd "$work" && rm -f docker-compose_*.deb && apt-get -qq "${trixie[@]}" download docker-compose 2>/dev/null)
-  dpkg -i "$work"/docker-compose_*.deb >/dev/null
+  # apt-get rather than dpkg -i: it waits for the dpkg lock other installs may hold.
+  apt_get install -y -qq "$(ls "$work"/docker-compose_*.deb)" >/dev/null
   docker compose version >/dev/null
 fi
 
