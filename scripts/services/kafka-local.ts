@@ -56,7 +56,9 @@ rootLogger.appenderRef.file.ref = file
 
 /** Kafka's cluster id: 16 random bytes, URL-safe base64 without padding (what StorageTool random-uuid prints). */
 function clusterId(): string {
-  return randomBytes(16).toString('base64url');
+  const id = randomBytes(16).toString('base64url');
+  // StorageTool's argument parser reads an id starting with '-' as an option (1 start in 64 failed).
+  return id.startsWith('-') ? `A${id.slice(1)}` : id;
 }
 
 /**

@@ -4,8 +4,8 @@
  * three output formats, empty results, and injection attempts refused before any SQL runs.
  */
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProgram } from '../../pipeline/cli.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../pipeline/cli.js';
 import { createQueryCommand } from '../../pipeline/commands/query.js';
 import { formatJsonLines } from '../../pipeline/query/format.js';
 import { clickHouseSelect } from '../../pipeline/query/select.js';
@@ -179,17 +179,19 @@ describe('sentiflow query through the command', () => {
     expect(Number(row?.n)).toBe(5);
   });
 
-  it('refuses bad input as one ConfigError line from the sentiflow program too', async () => {
-    const program = createProgram().addCommand(createQueryCommand({ clickhouse: connection }));
-    const error = await program
-      .parseAsync(['node', 'sentiflow', 'query', 'hourly', '--symbol', "x'\n--"])
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-    expect(error).toBeInstanceOf(ConfigError);
-    expect(describeError(error)).toBe(
-      '--symbol: "x\'\\n--" is not a symbol (2-10 letters or digits, e.g. BTC)',
+  it('refuses bad input as one line and exit code 2 from the sentiflow program too', async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await main(['node', 'sentiflow', 'query', 'hourly', '--symbol', "x'\n--"])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines.join('')).toBe(
+      'sentiflow: --symbol: "x\'\\n--" is not a symbol (2-10 letters or digits, e.g. BTC)\n',
     );
   });
 
