@@ -42,6 +42,7 @@ try {
       TOPIC_TWEETS_DLQ: `${id}.dlq`,
       TOPIC_SIGNALS: `${id}.signals`,
       TOPIC_ORDERS: `${id}.orders`,
+      TOPIC_TWEETS_SCORED: `${id}.scored`,
       TOPIC_PARTITIONS: String(PARTITIONS),
     },
   });

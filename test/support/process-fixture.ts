@@ -38,6 +38,7 @@ export async function createProcessWorld(name: string, partitions = 3): Promise<
     TOPIC_TWEETS_DLQ: `${id}.dlq`,
     TOPIC_SIGNALS: `${id}.signals`,
     TOPIC_ORDERS: `${id}.orders`,
+    TOPIC_TWEETS_SCORED: `${id}.scored`,
     TOPIC_PARTITIONS: String(partitions),
   };
   const config = loadConfig({ env });
