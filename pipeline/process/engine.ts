@@ -105,6 +105,10 @@ export interface Engine {
   /** Everything needed to resume exactly here; JSON-serialisable. */
   snapshot(): EngineSnapshot;
   readonly pendingInputs: number;
+  /** True when closed buckets or decisions wait for drain() (e.g. after advanceWatermark). */
+  readonly pendingOutput: boolean;
+  /** Latest event time pushed since this engine was created, or null before any input. */
+  readonly latestEventTime: number | null;
 }
 
 function emptyOutput(): EngineOutput {
@@ -130,6 +134,7 @@ export function createEngine(options: EngineOptions, from?: EngineSnapshot): Eng
   });
   let out = emptyOutput();
   let pending = 0;
+  let latest: number | null = null;
 
   const onBucketsAndLate = (items: readonly (Bucket | Dropped)[]): void => {
     for (const item of items) {
@@ -156,6 +161,7 @@ export function createEngine(options: EngineOptions, from?: EngineSnapshot): Eng
         throw new RangeError(`partition ${input.partition} is not one of ${options.partitions.join(',')}`);
       }
       const c = classifyInput(input, dedupe, filter, options);
+      if (latest === null || c.eventTime > latest) latest = c.eventTime;
       out.intake.push(intakeRecord(input, c));
       if (c.outcome === 'rejected') out.rejected.push({ input, drop: c.drop });
       if (c.outcome !== 'stored') {
@@ -195,6 +201,12 @@ export function createEngine(options: EngineOptions, from?: EngineSnapshot): Eng
     },
     get pendingInputs() {
       return pending;
+    },
+    get pendingOutput() {
+      return out.buckets.length > 0 || out.decisions.length > 0 || out.late.length > 0;
+    },
+    get latestEventTime() {
+      return latest;
     },
   };
 }

@@ -56,6 +56,26 @@ export interface ProcessOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * Where an idle live stream's watermark goes: event time is taken to go on at wall-clock pace from the
+ * last event seen. Live, that is now; a replay of old tweets is not declared late wholesale (its last
+ * hour closes an hour of idleness later), and before any input nothing moves.
+ */
+export function idleWatermark({
+  now,
+  idleFor,
+  latestEventTime,
+  bound,
+}: {
+  now: number;
+  idleFor: number;
+  latestEventTime: number | null;
+  bound: number;
+}): number | null {
+  if (latestEventTime === null) return null;
+  return Math.min(now, latestEventTime + idleFor) - bound;
+}
+
 export interface ProcessSummary {
   readonly consumed: number;
   readonly stored: number;
@@ -227,7 +247,7 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
    * checkpoint is saved and committed only after its output is durable.
    */
   const flush = (force: boolean): Promise<void> => {
-    const out = engine.pendingInputs > 0 ? engine.drain() : null;
+    const out = engine.pendingInputs > 0 || engine.pendingOutput ? engine.drain() : null;
     const due = force || (dirty && Date.now() - lastCheckpointAt >= checkpointIntervalMs);
     const pending: Pending = {
       out,
@@ -326,10 +346,17 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     const idleFor = Date.now() - lastInputAt;
     if (options.idleWatermarkMs !== undefined && idleFor >= options.idleWatermarkMs) {
       const bound = options.engine.window?.maxOutOfOrdernessMs ?? 0;
-      engine.advanceWatermark(Date.now() - bound);
+      const time = idleWatermark({
+        now: Date.now(),
+        idleFor,
+        latestEventTime: engine.latestEventTime,
+        bound,
+      });
+      if (time !== null) engine.advanceWatermark(time);
     }
     const checkpointDue = dirty && Date.now() - lastCheckpointAt >= checkpointIntervalMs;
-    if ((engine.pendingInputs > 0 && Date.now() - lastFlushAt >= flushIntervalMs) || checkpointDue) {
+    const waiting = engine.pendingInputs > 0 || engine.pendingOutput;
+    if ((waiting && Date.now() - lastFlushAt >= flushIntervalMs) || checkpointDue) {
       flushInBackground();
     }
     if (
