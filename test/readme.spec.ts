@@ -28,3 +28,13 @@ describe('README stays true', () => {
     expect(quickstart(readme)).toBe(quickstart(dockerReadme));
   });
 });
+
+describe('build context rules', () => {
+  it('are the same for BuildKit and the classic builder', () => {
+    const rules = (path: string): string[] =>
+      readFileSync(new URL(path, import.meta.url), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '' && !line.startsWith('#'));
+    expect(rules('../.dockerignore')).toEqual(rules('../docker/Dockerfile.dockerignore'));
+  });
+});
