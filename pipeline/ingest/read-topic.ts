@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { headersToStrings } from '../../sinks/kafka/consumer.js';
-import { toKafkaError, withDeadline } from '../../sinks/kafka/errors.js';
+import { retryRetriable, toKafkaError, withDeadline } from '../../sinks/kafka/errors.js';
 
 export interface TopicRecord {
   readonly partition: number;
@@ -62,7 +62,12 @@ export async function readTopicRange(kafka: Kafka, options: ReadTopicOptions): P
   const { topic, brokers, fromMs, toMs, deadlineMs = 30_000, onRecord } = options;
   let ranges: Map<number, { start: bigint; end: bigint }>;
   try {
-    ranges = await plan(kafka, topic, fromMs, deadlineMs);
+    // Offsets of a topic created a moment ago can answer "not the leader" until its leader is elected.
+    ranges = await retryRetriable(() => plan(kafka, topic, fromMs, deadlineMs), {
+      doing: `finding offsets of ${topic}`,
+      brokers,
+      deadlineMs,
+    });
   } catch (error) {
     throw toKafkaError(error, `finding offsets of ${topic}`, brokers);
   }

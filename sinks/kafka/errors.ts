@@ -31,3 +31,23 @@ export async function withDeadline<T>(work: Promise<T>, ms: number, what: string
     clearTimeout(timer);
   }
 }
+
+/**
+ * Runs `work` again while it fails with what Kafka calls retriable (leader elections, coordinator
+ * loading, a topic created a moment ago), with back-off, until `deadlineMs`; then throws the mapped error.
+ */
+export async function retryRetriable<T>(
+  work: () => Promise<T>,
+  { doing, brokers, deadlineMs }: { doing: string; brokers: readonly string[]; deadlineMs: number },
+): Promise<T> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const mapped = toKafkaError(error, doing, brokers);
+      if (!mapped.retriable || Date.now() - started > deadlineMs) throw mapped;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** attempt)));
+    }
+  }
+}

@@ -1,7 +1,7 @@
 /** Idempotent topic creation: creates what is missing, grows partition counts, leaves the rest alone. */
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { toKafkaError, withDeadline } from './errors.js';
+import { retryRetriable, toKafkaError, withDeadline } from './errors.js';
 
 export interface TopicSpec {
   readonly name: string;
@@ -76,19 +76,10 @@ export async function ensureTopics(
     for (const o of outcomes) logger?.info({ topic: o.name, partitions: o.partitions }, `topic ${o.action}`);
     return outcomes;
   };
-  const started = Date.now();
   try {
     await withDeadline(admin.connect(), deadlineMs, 'connecting the Kafka admin client');
-    // Creating topics races with other clients and with leader election: retry what Kafka calls retriable.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await reconcile();
-      } catch (error) {
-        const mapped = toKafkaError(error, 'creating topics', brokers);
-        if (!mapped.retriable || Date.now() - started > deadlineMs) throw mapped;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** attempt)));
-      }
-    }
+    // Creating topics races with other clients and with leader election; reconciling is idempotent.
+    return await retryRetriable(reconcile, { doing: 'creating topics', brokers, deadlineMs });
   } catch (error) {
     throw toKafkaError(error, 'creating topics', brokers);
   } finally {

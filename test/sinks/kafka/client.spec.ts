@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { RejectedError } from '../../../sinks/errors.js';
 import { retryWithin } from '../../../sinks/kafka/client.js';
+import { retryRetriable } from '../../../sinks/kafka/errors.js';
+import { KafkaJSError } from '../../../sinks/kafka/kafkajs.js';
 
 function worstCaseWait(deadlineMs: number): number {
   const r = retryWithin(deadlineMs);
@@ -20,5 +23,36 @@ describe('retryWithin', () => {
 
   it('retries more when given more time', () => {
     expect(retryWithin(60_000).retries!).toBeGreaterThan(retryWithin(2_000).retries!);
+  });
+});
+
+describe('retryRetriable', () => {
+  it('retries what Kafka calls retriable, then succeeds', async () => {
+    let calls = 0;
+    const result = await retryRetriable(
+      async () => {
+        calls++;
+        if (calls < 3)
+          throw new KafkaJSError('This server is not the leader for that topic-partition', {
+            retriable: true,
+          });
+        return 'ok';
+      },
+      { doing: 'x', brokers: ['b:1'], deadlineMs: 5_000 },
+    );
+    expect([result, calls]).toEqual(['ok', 3]);
+  });
+
+  it('gives up at once on a refusal', async () => {
+    let calls = 0;
+    const failing = retryRetriable(
+      async () => {
+        calls++;
+        throw new KafkaJSError('Topic authorization failed', { retriable: false });
+      },
+      { doing: 'x', brokers: ['b:1'], deadlineMs: 5_000 },
+    );
+    await expect(failing).rejects.toBeInstanceOf(RejectedError);
+    expect(calls).toBe(1);
   });
 });
