@@ -3,7 +3,7 @@
  * the validated config and the root logger. Commands call `commandContext(command)`.
  */
 import type { Command } from 'commander';
-import { type Config, loadConfig } from './config.js';
+import { type Config, loadConfig, secretValues } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface CommandContext {
@@ -21,6 +21,6 @@ export function commandContext(command: Command): CommandContext {
   const globals = root.opts<{ config?: string; logLevel?: string }>();
   const config = loadConfig(globals.config ? { file: globals.config } : {});
   const level = (globals.logLevel as Config['log']['level'] | undefined) ?? config.log.level;
-  cached = { config, logger: createLogger({ level }) };
+  cached = { config, logger: createLogger({ level, secrets: secretValues(config) }) };
   return cached;
 }

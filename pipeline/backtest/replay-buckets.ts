@@ -38,7 +38,7 @@ export interface ReplayBucketsOptions {
   readonly scoring: ScoringModel;
   readonly strategy: Strategy;
   readonly strategyName?: string;
-  readonly engine?: Pick<EngineOptions, 'normalize' | 'dedupe' | 'filter' | 'window'>;
+  readonly engine?: Pick<EngineOptions, 'normalize' | 'dedupe' | 'filter' | 'window' | 'weight'>;
   readonly onProgress?: (progress: ReplayProgress) => void;
   readonly signal?: AbortSignal;
   /** Offsets already planned (planReplay); planned here otherwise. */

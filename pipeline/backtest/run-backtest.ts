@@ -7,12 +7,12 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { createScoringModel, createStrategy, StrategyError, type SymbolCode } from '../../operators/index.js';
+import { createStrategy, StrategyError, type SymbolCode } from '../../operators/index.js';
 import { ConfigError } from '../../sinks/errors.js';
 import { recordBacktest } from '../../sinks/reports/backtest-record.js';
 import type { BacktestResult } from '../../sinks/reports/types.js';
 import { type WrittenReports, writeReports } from '../../sinks/reports/write-reports.js';
-import type { Config } from '../config.js';
+import { type Config, engineOptionsFrom } from '../config.js';
 import { codeVersion } from './code-version.js';
 import { decideOver, type RunSettings } from './evaluate.js';
 import { loadPriceSeries } from './load-candles.js';
@@ -49,7 +49,10 @@ export interface BacktestOptions {
 export interface BacktestDeps {
   readonly kafka: Kafka;
   readonly clickhouse: ClickHouseClient;
-  readonly config: Pick<Config, 'kafka' | 'topics' | 'clickhouse' | 'exchange'>;
+  readonly config: Pick<
+    Config,
+    'kafka' | 'topics' | 'clickhouse' | 'exchange' | 'symbols' | 'filter' | 'scorer' | 'window' | 'strategy'
+  >;
   readonly logger: Logger;
   readonly progress?: ProgressOutput | null;
   readonly signal?: AbortSignal;
@@ -112,6 +115,7 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
     maxGapHours,
   });
 
+  const engineSettings = engineOptionsFrom(config);
   const progress = createReplayProgress(deps.progress ?? { isTTY: false, write: () => true });
   log.info({ topic, from: iso(from), to: iso(to), combinations: combos.length }, 'replaying');
   const replay = await replayBuckets(kafka, {
@@ -119,7 +123,9 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
     brokers: config.kafka.brokers,
     from,
     to,
-    scoring: createScoringModel(),
+    // The engine sections of the config, as `process` takes them: same file, same decisions.
+    scoring: engineSettings.scoring,
+    engine: { filter: engineSettings.filter, window: engineSettings.window, weight: engineSettings.weight },
     strategy: strategies[0]!,
     plan,
     ...(options.replayThread === false ? {} : { threaded: config.kafka }),

@@ -101,7 +101,7 @@ export function createProcessCommand(): Command {
     }
     // Flags given on the command line override the config file (engine sections, trading limits).
     const flags = withConfigDefaults(command, given, tradingFlagDefaults(config));
-    const { weight: _weight, ...engine } = engineOptionsFrom(config, {
+    const engine = engineOptionsFrom(config, {
       ...(command.getOptionValueSource('strategy') === 'cli' ? { strategy: flags.strategy } : {}),
       params: flags.param,
     });

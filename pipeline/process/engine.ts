@@ -28,6 +28,7 @@ import {
   type ScoredTweet,
   type ScoringModel,
   type Strategy,
+  type TweetWeightOptions,
   type WindowOptions,
   type WindowSnapshot,
 } from '../../operators/index.js';
@@ -92,6 +93,8 @@ export interface EngineOptions {
   readonly dedupe?: DedupeOptions;
   readonly filter?: FilterOptions;
   readonly window?: WindowOptions;
+  /** How author reach and engagement weigh a tweet (scoreTweet's weight options). */
+  readonly weight?: TweetWeightOptions;
 }
 
 export interface Engine {

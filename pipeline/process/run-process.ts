@@ -43,6 +43,8 @@ export interface ProcessOptions {
   readonly exitWhenIdle?: boolean;
   /** Inputs held before a flush is forced. */
   readonly flushInputs?: number;
+  /** Payload bytes held before a flush is forced (large or damaged payloads are kept for the DLQ). */
+  readonly flushBytes?: number;
   /** Longest time outputs wait before a flush. */
   readonly flushIntervalMs?: number;
   /** Least time between checkpoints (each one commits offsets). */
@@ -103,6 +105,8 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
   const topic = topics.tweetsRaw;
   const groupId = options.groupId ?? 'sentiflow-process';
   const flushInputs = options.flushInputs ?? 20_000;
+  const flushBytes = options.flushBytes ?? 32 * 1024 * 1024;
+  let pendingBytes = 0;
   const flushIntervalMs = options.flushIntervalMs ?? 1_000;
   const checkpointIntervalMs = options.checkpointIntervalMs ?? 10_000;
   const key = { url: chConfig.url, groupId, topic };
@@ -248,6 +252,7 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
    */
   const flush = (force: boolean): Promise<void> => {
     const out = engine.pendingInputs > 0 || engine.pendingOutput ? engine.drain() : null;
+    pendingBytes = 0;
     const due = force || (dirty && Date.now() - lastCheckpointAt >= checkpointIntervalMs);
     const pending: Pending = {
       out,
@@ -311,11 +316,12 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
         const offset = BigInt(m.offset);
         if (offset < (next.get(batch.partition) ?? 0n)) continue; // fetched before a seek: already processed
         engine.push({ partition: batch.partition, offset: m.offset, value: m.value, timestamp: m.timestamp });
+        pendingBytes += m.value?.length ?? 0;
         next.set(batch.partition, offset + 1n);
       }
       lastInputAt = Date.now();
       dirty = true;
-      if (engine.pendingInputs >= flushInputs) flushInBackground();
+      if (engine.pendingInputs >= flushInputs || pendingBytes >= flushBytes) flushInBackground();
       if (unfinished >= 2) {
         // Writes fall behind (or wait out an outage): hold consumption, keep the group membership alive.
         const beat = setInterval(() => void context.heartbeat().catch(() => undefined), 3_000);

@@ -16,6 +16,7 @@ import {
   type ScoringModel,
   scoreTweet,
   type Tweet,
+  type TweetWeightOptions,
 } from '../../operators/index.js';
 import type { OutgoingMessage } from '../../sinks/kafka/producer.js';
 import type { EngineInput, IntakeRecord, Outcome, Rejection } from './engine.js';
@@ -30,6 +31,7 @@ export type Classified =
 export interface ClassifyOptions {
   readonly scoring: ScoringModel;
   readonly normalize?: NormalizeOptions;
+  readonly weight?: TweetWeightOptions;
 }
 
 /** normalize -> dedupe -> filter -> score for one message; `eventTime` is what advances its watermark. */
@@ -54,7 +56,11 @@ export function classifyInput(
   const unique = dedupe.step(tweet);
   const kept = unique.kind === 'dropped' ? unique : filter(unique);
   if (kept.kind === 'dropped') return { outcome: 'dropped', drop: kept, tweet, eventTime: tweet.createdAt };
-  return { outcome: 'stored', scored: scoreTweet(kept, options.scoring), eventTime: tweet.createdAt };
+  return {
+    outcome: 'stored',
+    scored: scoreTweet(kept, options.scoring, options.weight),
+    eventTime: tweet.createdAt,
+  };
 }
 
 export function intakeRecord(input: EngineInput, c: Classified): IntakeRecord {
