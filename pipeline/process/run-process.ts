@@ -14,12 +14,13 @@ import type { Decision } from '../../operators/index.js';
 import { type Checkpoint, loadCheckpoint, saveCheckpoint } from '../../sinks/clickhouse/checkpoints.js';
 import type { ClickHouseClient } from '../../sinks/clickhouse/client.js';
 import { insertRows } from '../../sinks/clickhouse/insert.js';
-import { describeError, isRetriable, RejectedError } from '../../sinks/errors.js';
+import { RejectedError } from '../../sinks/errors.js';
 import { createBatchConsumer } from '../../sinks/kafka/consumer.js';
 import { toKafkaError } from '../../sinks/kafka/errors.js';
 import type { TopicProducer } from '../../sinks/kafka/producer.js';
 import type { Config } from '../config.js';
 import { createEngine, type EngineOptions, type EngineOutput, type EngineSnapshot } from './engine.js';
+import { persistently } from './persistently.js';
 import { bucketRow, intakeRow, signalRow, tweetRows } from './rows.js';
 
 export interface ProcessDeps {
@@ -163,28 +164,9 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     return run;
   };
 
-  /**
-   * Retries work that failed because Kafka or ClickHouse is away, with back-off, until it succeeds or the
-   * process is told to stop. Safe because every write is idempotent and nothing is committed before it.
-   */
-  const persistently = async (what: string, work: () => Promise<void>): Promise<void> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await work();
-        if (attempt > 1) log.info({ what, attempts: attempt }, 'dependency back: resumed');
-        return;
-      } catch (error) {
-        if (!isRetriable(error) || options.signal?.aborted) throw error;
-        if (attempt === 1)
-          log.warn({ what, err: describeError(error) }, 'dependency unavailable: backing off');
-        await new Promise((resolve) =>
-          setTimeout(resolve, Math.min(10_000, 250 * 2 ** Math.min(attempt, 6))),
-        );
-      }
-    }
-  };
-
-  const write = (out: EngineOutput): Promise<void> => persistently('writing results', () => writeOnce(out));
+  const retryCtx = { log, signal: options.signal };
+  const write = (out: EngineOutput): Promise<void> =>
+    persistently('writing results', () => writeOnce(out), retryCtx);
   const writeOnce = async (out: EngineOutput): Promise<void> => {
     await Promise.all([
       insertRows(
@@ -234,11 +216,13 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
   const saveAndCommit = async ({ state, offsets }: NonNullable<Pending['checkpoint']>): Promise<void> => {
     seq++;
     const saved = Object.fromEntries([...offsets].map(([p, o]) => [String(p), o.toString()]));
-    await persistently('saving a checkpoint', () =>
-      saveCheckpoint(clickhouse, key, { seq, offsets: saved, state }),
+    await persistently(
+      'saving a checkpoint',
+      () => saveCheckpoint(clickhouse, key, { seq, offsets: saved, state }),
+      retryCtx,
     );
     const commits = [...offsets].map(([partition, o]) => ({ topic, partition, offset: o.toString() }));
-    await persistently('committing offsets', () => consumer.commit(commits));
+    await persistently('committing offsets', () => consumer.commit(commits), retryCtx);
     totals.checkpoints++;
   };
 
