@@ -6,6 +6,7 @@ import {
   type Bucket,
   createDecider,
   type Decision,
+  type Dropped,
   nextPosition,
   type Position,
   type Strategy,
@@ -18,8 +19,17 @@ export interface DecisionBookOptions {
   readonly initialPositions?: readonly Position[];
 }
 
+/** Where the window's emissions go: closed buckets with their decisions, and late tweets. */
+export interface WindowOutput {
+  readonly buckets: Bucket[];
+  readonly decisions: Decision[];
+  readonly late: Dropped[];
+}
+
 export interface DecisionBook {
   decide(bucket: Bucket): Decision;
+  /** Routes what the window emitted into `into`: each bucket with its decision, each late tweet. */
+  record(items: readonly (Bucket | Dropped)[], into: WindowOutput): void;
   history(): Bucket[];
   positions(): Position[];
 }
@@ -37,7 +47,7 @@ export function createDecisionBook(options: DecisionBookOptions): DecisionBook {
   const history = new Map<string, Bucket[]>();
   for (const b of initialHistory) (history.get(b.symbol) ?? history.set(b.symbol, []).get(b.symbol)!).push(b);
   const positions = new Map(initialPositions.map((p) => [p.symbol, p] as const));
-  return {
+  const book: DecisionBook = {
     decide(bucket) {
       const decision = decide(bucket);
       const list = history.get(bucket.symbol) ?? history.set(bucket.symbol, []).get(bucket.symbol)!;
@@ -47,7 +57,18 @@ export function createDecisionBook(options: DecisionBookOptions): DecisionBook {
       positions.set(bucket.symbol, nextPosition(position, decision.action, decision.size, bucket.start));
       return decision;
     },
+    record(items, into) {
+      for (const item of items) {
+        if (item.kind === 'dropped') {
+          into.late.push(item);
+        } else {
+          into.buckets.push(item);
+          into.decisions.push(book.decide(item));
+        }
+      }
+    },
     history: () => [...history.values()].flat(),
     positions: () => [...positions.values()],
   };
+  return book;
 }

@@ -139,16 +139,7 @@ export function createEngine(options: EngineOptions, from?: EngineSnapshot): Eng
   let pending = 0;
   let latest: number | null = null;
 
-  const onBucketsAndLate = (items: readonly (Bucket | Dropped)[]): void => {
-    for (const item of items) {
-      if (item.kind === 'dropped') {
-        out.late.push(item);
-        continue;
-      }
-      out.buckets.push(item);
-      out.decisions.push(book.decide(item));
-    }
-  };
+  const onBucketsAndLate = (items: readonly (Bucket | Dropped)[]): void => book.record(items, out);
 
   const advanceSource = (partition: number, eventTime: number): void => {
     const time = eventTime - windowOptions.maxOutOfOrdernessMs;

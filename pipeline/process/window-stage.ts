@@ -91,16 +91,7 @@ export function createWindowPartition(
   let out = emptyOutput();
   let pending = 0;
 
-  const take = (items: readonly (Bucket | Dropped)[]): void => {
-    for (const item of items) {
-      if (item.kind === 'dropped') {
-        out.late.push(item);
-        continue;
-      }
-      out.buckets.push(item);
-      out.decisions.push(book.decide(item));
-    }
-  };
+  const take = (items: readonly (Bucket | Dropped)[]): void => book.record(items, out);
   const advance = (source: number, watermarkBefore: number | null): void => {
     if (watermarkBefore === null) return;
     const time = watermarkBefore - bound;
