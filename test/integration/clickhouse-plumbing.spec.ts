@@ -7,22 +7,13 @@ import { insertRows } from '../../sinks/clickhouse/insert.js';
 import { migrate } from '../../sinks/clickhouse/migrations.js';
 import { applyRetention, pruneOlderThan } from '../../sinks/clickhouse/retention.js';
 import { RejectedError } from '../../sinks/errors.js';
+import { testDatabase } from '../support/test-database.js';
 
-const url = process.env.CLICKHOUSE_URL;
-if (!url)
-  throw new Error('CLICKHOUSE_URL is not set: the integration global setup did not provide ClickHouse');
-const auth = {
-  user: process.env.CLICKHOUSE_USER ?? 'default',
-  password: process.env.CLICKHOUSE_PASSWORD ?? '',
-};
-const database = `it_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-const admin = createClickHouse({ url, ...auth, database: 'default' });
-const client = createClickHouse({ url, ...auth, database });
+const db = testDatabase('it_plumbing');
+const { admin, client, url, name: database } = db;
+const auth = { user: db.user, password: db.password };
 
-afterAll(async () => {
-  await admin.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-  await Promise.all([admin.close(), client.close()]);
-});
+afterAll(() => db.drop());
 
 async function rows<T>(query: string): Promise<T[]> {
   return (await client.query({ query, format: 'JSONEachRow' })).json<T>();

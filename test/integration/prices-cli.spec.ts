@@ -5,16 +5,13 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClickHouse } from '../../sinks/clickhouse/client.js';
 import { type FakeExchange, startFakeExchange } from '../support/fake-exchange.js';
+import { testDatabase } from '../support/test-database.js';
 
-const url = process.env.CLICKHOUSE_URL;
-if (!url) throw new Error('CLICKHOUSE_URL is not set: the integration global setup did not run');
+const db = testDatabase('it_prices_cli');
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const bin = fileURLToPath(new URL('../../pipeline/bin.ts', import.meta.url));
 const SMALL = fileURLToPath(new URL('../fixtures/exchange/candles-small.csv', import.meta.url));
-const database = `it_prices_cli_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-const admin = createClickHouse({ url, database: 'default' });
 let fake: FakeExchange;
 
 function sentiflow(
@@ -25,8 +22,10 @@ function sentiflow(
       cwd: repo,
       env: {
         PATH: process.env.PATH,
-        CLICKHOUSE_URL: url,
-        CLICKHOUSE_DATABASE: database,
+        CLICKHOUSE_URL: db.url,
+        CLICKHOUSE_USER: db.user,
+        CLICKHOUSE_PASSWORD: db.password,
+        CLICKHOUSE_DATABASE: db.name,
         EXCHANGE_API_URL: fake.url,
         LOG_LEVEL: 'warn',
       },
@@ -59,8 +58,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake?.close();
-  await admin.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-  await admin.close();
+  await db.drop();
 });
 
 describe('sentiflow prices', () => {

@@ -4,8 +4,6 @@
  * shared 2017-2021 file.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createClickHouse } from '../../sinks/clickhouse/client.js';
-import { migrate } from '../../sinks/clickhouse/migrations.js';
 import { createCcxtClient } from '../../sinks/exchange/ccxt-client.js';
 import { createCandlePriceSource } from '../../sinks/prices/candle-price-source.js';
 import { createClickHouseCandleStore } from '../../sinks/prices/candle-store.js';
@@ -13,17 +11,10 @@ import { createCcxtOhlcvSource } from '../../sinks/prices/ccxt-ohlcv.js';
 import { importCandles } from '../../sinks/prices/import-candles.js';
 import { syncCandles } from '../../sinks/prices/sync-candles.js';
 import { type FakeExchange, fakeKline, startFakeExchange } from '../support/fake-exchange.js';
+import { testDatabase } from '../support/test-database.js';
 
-const url = process.env.CLICKHOUSE_URL;
-if (!url)
-  throw new Error('CLICKHOUSE_URL is not set: the integration global setup did not provide ClickHouse');
-const auth = {
-  user: process.env.CLICKHOUSE_USER ?? 'default',
-  password: process.env.CLICKHOUSE_PASSWORD ?? '',
-};
-const database = `it_prices_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-const admin = createClickHouse({ url, ...auth, database: 'default' });
-const client = createClickHouse({ url, ...auth, database });
+const db = testDatabase('it_prices');
+const { client, url } = db;
 const store = createClickHouseCandleStore(client, { url });
 
 const HOUR = 3_600_000;
@@ -33,16 +24,11 @@ const until = FROM + HOURS * HOUR;
 const noWait = { retries: 1, initialDelayMs: 1, sleep: async () => {} };
 
 let fake: FakeExchange;
-beforeAll(async () => {
-  await migrate(admin, client, { url, database });
-});
+beforeAll(() => db.migrate());
 afterEach(async () => {
   await fake?.close();
 });
-afterAll(async () => {
-  await admin.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-  await Promise.all([admin.close(), client.close()]);
-});
+afterAll(() => db.drop());
 
 async function rows<T>(query: string): Promise<T[]> {
   return (await client.query({ query, format: 'JSONEachRow' })).json<T>();

@@ -6,22 +6,13 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPruneCommand, parseCutoff, runPrune } from '../../pipeline/commands/prune.js';
-import { createClickHouse } from '../../sinks/clickhouse/client.js';
 import { insertRows } from '../../sinks/clickhouse/insert.js';
-import { migrate } from '../../sinks/clickhouse/migrations.js';
 import { ConfigError } from '../../sinks/errors.js';
+import { testDatabase } from '../support/test-database.js';
 
-const url = process.env.CLICKHOUSE_URL;
-if (!url)
-  throw new Error('CLICKHOUSE_URL is not set: the integration global setup did not provide ClickHouse');
-const auth = {
-  user: process.env.CLICKHOUSE_USER ?? 'default',
-  password: process.env.CLICKHOUSE_PASSWORD ?? '',
-};
-const database = `it_prune_${Date.now()}_${process.pid}`;
-const connection = { url, ...auth, database };
-const admin = createClickHouse({ ...connection, database: 'default' });
-const client = createClickHouse(connection);
+const db = testDatabase('it_prune');
+const { client, url, name: database } = db;
+const connection = { url, user: db.user, password: db.password, database };
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2024, 3, 1, 12); // 2024-04-01T12:00Z
@@ -62,7 +53,7 @@ async function ids(table: 'tweets' | 'intake'): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  await migrate(admin, client, { url, database });
+  await db.migrate();
   await insertRows(client, 'tweets', AGES.map(tweet), { url });
   await insertRows(client, 'intake', AGES.map(intake), { url });
   await insertRows(
@@ -73,10 +64,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await admin.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-  await Promise.all([admin.close(), client.close()]);
-});
+afterAll(() => db.drop());
 
 describe('sentiflow prune on ClickHouse 18.16', () => {
   it('reads --older-than as a duration before now or as a time, never in the future', () => {

@@ -11,34 +11,23 @@ import { formatJsonLines } from '../../pipeline/query/format.js';
 import { clickHouseSelect } from '../../pipeline/query/select.js';
 import { createClickHouse } from '../../sinks/clickhouse/client.js';
 import { insertRows } from '../../sinks/clickhouse/insert.js';
-import { migrate } from '../../sinks/clickhouse/migrations.js';
 import { ConfigError, describeError, RejectedError } from '../../sinks/errors.js';
 import { FIXTURE_CHECKS, runFixtureQuery } from '../pipeline/query/analytics-checks.js';
 import { FROM, H1, TABLE_ROWS, TO } from '../pipeline/query/analytics-fixture.js';
 import { docsSqlExamples } from '../pipeline/query/docs-sql.js';
+import { testDatabase } from '../support/test-database.js';
 
-const url = process.env.CLICKHOUSE_URL;
-if (!url)
-  throw new Error('CLICKHOUSE_URL is not set: the integration global setup did not provide ClickHouse');
-const auth = {
-  user: process.env.CLICKHOUSE_USER ?? 'default',
-  password: process.env.CLICKHOUSE_PASSWORD ?? '',
-};
-const database = `it_query_${Date.now()}_${process.pid}`;
-const connection = { url, ...auth, database };
-const admin = createClickHouse({ ...connection, database: 'default' });
-const client = createClickHouse(connection);
+const db = testDatabase('it_query');
+const { admin, client, url, name: database } = db;
+const connection = { url, user: db.user, password: db.password, database };
 const select = clickHouseSelect(client, { url, doing: 'test' });
 
 beforeAll(async () => {
-  await migrate(admin, client, { url, database });
+  await db.migrate();
   for (const [table, rows] of Object.entries(TABLE_ROWS)) await insertRows(client, table, rows, { url });
 });
 
-afterAll(async () => {
-  await admin.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-  await Promise.all([admin.close(), client.close()]);
-});
+afterAll(() => db.drop());
 
 function sink(isTTY = false): { stream: Writable & { isTTY: boolean }; text: () => string } {
   let text = '';

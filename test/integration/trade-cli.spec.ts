@@ -10,35 +10,28 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../operators/types.js';
-import { createClickHouse } from '../../sinks/clickhouse/client.js';
-import { migrate } from '../../sinks/clickhouse/migrations.js';
 import { createKafka } from '../../sinks/kafka/client.js';
 import { createProducer, type TopicProducer } from '../../sinks/kafka/producer.js';
 import { ensureTopics } from '../../sinks/kafka/topics.js';
 import { createClickHouseCandleStore } from '../../sinks/prices/candle-store.js';
 import { decision, T0 } from '../fixtures/exchange/decisions.js';
+import { kafkaBrokers, uniqueName } from '../support/servers.js';
+import { testDatabase } from '../support/test-database.js';
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: the integration global setup did not run`);
-  return value;
-}
-const url = requiredEnv('CLICKHOUSE_URL');
-const brokers = requiredEnv('KAFKA_BROKERS').split(',');
+const db = testDatabase('it_trade_cli');
+const { client, url, name: database } = db;
+const brokers = kafkaBrokers();
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const bin = fileURLToPath(new URL('../../pipeline/bin.ts', import.meta.url));
-const run = `${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-const database = `it_trade_cli_${run}`;
-const topics = { signals: `signals.cli.${run}`, orders: `orders.cli.${run}` };
-const admin = createClickHouse({ url, database: 'default' });
-const client = createClickHouse({ url, database });
+const run = uniqueName('trade_cli');
+const topics = { signals: `signals.${run}`, orders: `orders.${run}` };
 const HOUR = 3_600_000;
 let producer: TopicProducer;
 let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'trade-cli-'));
-  await migrate(admin, client, { url, database });
+  await db.migrate();
   const kafka = createKafka({ brokers });
   const spec = { partitions: 1, replicationFactor: 1, retentionHours: -1 };
   await ensureTopics(
@@ -68,8 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await producer?.close();
   rmSync(dir, { recursive: true, force: true });
-  await admin.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-  await Promise.all([admin.close(), client.close()]);
+  await db.drop();
 });
 
 function startTrade(args: readonly string[]): {
@@ -82,6 +74,8 @@ function startTrade(args: readonly string[]): {
       PATH: process.env.PATH,
       KAFKA_BROKERS: brokers.join(','),
       CLICKHOUSE_URL: url,
+      CLICKHOUSE_USER: db.user,
+      CLICKHOUSE_PASSWORD: db.password,
       CLICKHOUSE_DATABASE: database,
       TOPIC_SIGNALS: topics.signals,
       TOPIC_ORDERS: topics.orders,

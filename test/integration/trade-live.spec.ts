@@ -12,8 +12,6 @@ import {
   DEFAULT_TRADING_OPTIONS,
   type TradingOptions,
 } from '../../pipeline/trade/create-trader.js';
-import { createClickHouse } from '../../sinks/clickhouse/client.js';
-import { migrate } from '../../sinks/clickhouse/migrations.js';
 import { describeError } from '../../sinks/errors.js';
 import { createKafka } from '../../sinks/kafka/client.js';
 import { createBatchConsumer } from '../../sinks/kafka/consumer.js';
@@ -21,23 +19,14 @@ import { createProducer, type TopicProducer } from '../../sinks/kafka/producer.j
 import { ensureTopics } from '../../sinks/kafka/topics.js';
 import { decision } from '../fixtures/exchange/decisions.js';
 import { type FakeExchange, startFakeExchange } from '../support/fake-exchange.js';
+import { kafkaBrokers, uniqueName } from '../support/servers.js';
+import { testDatabase } from '../support/test-database.js';
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: the integration global setup did not run`);
-  return value;
-}
-const url = requiredEnv('CLICKHOUSE_URL');
-const brokers = requiredEnv('KAFKA_BROKERS').split(',');
-const auth = {
-  user: process.env.CLICKHOUSE_USER ?? 'default',
-  password: process.env.CLICKHOUSE_PASSWORD ?? '',
-};
-const run = `${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-const database = `it_live_${run}`;
-const ordersTopic = `orders.live.${run}`;
-const admin = createClickHouse({ url, ...auth, database: 'default' });
-const client = createClickHouse({ url, ...auth, database });
+const db = testDatabase('it_live');
+const { client, url } = db;
+const brokers = kafkaBrokers();
+const run = uniqueName('live');
+const ordersTopic = `orders.${run}`;
 const API_KEY = 'LiveKey-7f3a9c2e4b1d8a6f';
 const SECRET = 'LiveSecret-0c9e8d7f6a5b4c3d2e1f';
 
@@ -64,7 +53,7 @@ const logger = createLogger({
 });
 
 beforeAll(async () => {
-  await migrate(admin, client, { url, database });
+  await db.migrate();
   kafka = createKafka({ brokers });
   await ensureTopics(
     kafka,
@@ -83,8 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await producer?.close();
   await fake?.close();
-  await admin.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-  await Promise.all([admin.close(), client.close()]);
+  await db.drop();
 });
 
 const exchangeConfig = (liveConfirmation: string | undefined) => ({

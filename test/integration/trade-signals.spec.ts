@@ -14,33 +14,22 @@ import {
   type TradingOptions,
 } from '../../pipeline/trade/create-trader.js';
 import { runTrade } from '../../pipeline/trade/run-trade.js';
-import { createClickHouse } from '../../sinks/clickhouse/client.js';
 import { insertRows } from '../../sinks/clickhouse/insert.js';
-import { migrate } from '../../sinks/clickhouse/migrations.js';
 import { createKafka } from '../../sinks/kafka/client.js';
 import { createBatchConsumer } from '../../sinks/kafka/consumer.js';
 import { createProducer, type TopicProducer } from '../../sinks/kafka/producer.js';
 import { ensureTopics } from '../../sinks/kafka/topics.js';
 import { createClickHouseCandleStore } from '../../sinks/prices/candle-store.js';
 import { decision, T0 } from '../fixtures/exchange/decisions.js';
+import { kafkaBrokers, uniqueName } from '../support/servers.js';
+import { testDatabase } from '../support/test-database.js';
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: the integration global setup did not run`);
-  return value;
-}
-const url = requiredEnv('CLICKHOUSE_URL');
-const brokers = requiredEnv('KAFKA_BROKERS').split(',');
-const auth = {
-  user: process.env.CLICKHOUSE_USER ?? 'default',
-  password: process.env.CLICKHOUSE_PASSWORD ?? '',
-};
-const run = `${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-const database = `it_trade_${run}`;
-const signalsTopic = `signals.it.${run}`;
-const ordersTopic = `orders.it.${run}`;
-const admin = createClickHouse({ url, ...auth, database: 'default' });
-const client = createClickHouse({ url, ...auth, database });
+const db = testDatabase('it_trade');
+const { client, url } = db;
+const brokers = kafkaBrokers();
+const run = uniqueName('trade');
+const signalsTopic = `signals.${run}`;
+const ordersTopic = `orders.${run}`;
 const logger = createLogger({ level: 'silent', pretty: false });
 const HOUR = 3_600_000;
 
@@ -66,7 +55,7 @@ let kafka: Kafka;
 let producer: TopicProducer;
 
 beforeAll(async () => {
-  await migrate(admin, client, { url, database });
+  await db.migrate();
   kafka = createKafka({ brokers });
   const spec = { partitions: 1, replicationFactor: 1, retentionHours: -1 };
   await ensureTopics(
@@ -99,8 +88,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await producer?.close();
-  await admin.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-  await Promise.all([admin.close(), client.close()]);
+  await db.drop();
 });
 
 async function rows<T>(query: string): Promise<T[]> {
