@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Observable } from 'rxjs';
 import { ConfigError } from '../../sinks/errors.js';
 import { createFileSource$, type FileFormat } from './file.js';
+import type { Pace } from './pacer.js';
 import type { SyntheticOptions } from './synthetic.js';
 import { createSyntheticSource$ } from './synthetic-source.js';
 import type { Demand, IngestItem, SourceKind } from './types.js';
@@ -34,7 +35,12 @@ export interface SourceContext {
   readonly logger: Logger;
   readonly x: { readonly bearerToken?: string | undefined; readonly apiUrl: string };
   readonly search?: { readonly query: string; readonly intervalMs: number; readonly sinceId: string | null };
-  readonly synthetic?: { readonly rate: number; readonly options: SyntheticOptions };
+  readonly synthetic?: {
+    readonly rate: number;
+    readonly options: SyntheticOptions;
+    /** After every tick of a paced synthetic source: how far it is behind its rate (for metrics). */
+    readonly onPace?: (pace: Pace) => void;
+  };
   readonly file?: { readonly format?: FileFormat; readonly progress: NodeJS.WriteStream | null };
 }
 
@@ -67,7 +73,13 @@ export function buildSource(
     case 'synthetic': {
       const synthetic = context.synthetic ?? { rate: 20, options: {} };
       return (demand) =>
-        createSyntheticSource$({ rate: synthetic.rate, synthetic: synthetic.options, demand });
+        createSyntheticSource$({
+          rate: synthetic.rate,
+          synthetic: synthetic.options,
+          demand,
+          logger,
+          ...(synthetic.onPace === undefined ? {} : { onPace: synthetic.onPace }),
+        });
     }
     case 'file':
       return (demand) =>
