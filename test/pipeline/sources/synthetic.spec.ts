@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { normalizeParsed } from '../../../operators/normalize-envelope.js';
 import type { Tweet } from '../../../operators/types.js';
@@ -16,6 +17,26 @@ describe('generateEnvelopes', () => {
   it('gives the same bytes for the same seed, and different ones for another seed', () => {
     expect(bytes({ seed: 3, count: 300 })).toBe(bytes({ seed: 3, count: 300 }));
     expect(bytes({ seed: 3, count: 300 })).not.toBe(bytes({ seed: 4, count: 300 }));
+  });
+
+  it('keeps the bytes each seed gave when it was written (benches and tests depend on them)', () => {
+    const sha = (options: Parameters<typeof generateEnvelopes>[0]) =>
+      createHash('sha256')
+        .update(`${bytes(options)}\n`)
+        .digest('hex');
+    expect(sha({ seed: 9, count: 3000 })).toBe(
+      '3f46a2b7c626e04618410c37b394d7fa4cfd53f374ad39fccaaa461edd93738f',
+    );
+    expect(
+      sha({
+        seed: 5,
+        count: 3000,
+        tweetsPerSecond: 0.1,
+        authors: 50,
+        symbols: ['BTC', 'FOO'],
+        mix: { repeat: 0.2, retweet: 0.3 },
+      }),
+    ).toBe('625dcc978b1cf2398617a5cccdfe97aaa5e83df1a5d1569490d07ae533d6663d');
   });
 
   it('is lazy and endless by default', () => {
