@@ -42,26 +42,39 @@ const EXCLAMATION_INCREMENT = 0.292;
 const PRICE_MOVE = 1.6;
 const WINDOW_DECAY = [1, 0.95, 0.9] as const;
 
-/** Negator spelled with an apostrophe ("don't", "isn't") or listed ("dont", "never"). */
-function isNegator(word: string, model: ScoringModel): boolean {
-  return model.negators.has(word) || word.endsWith("n't");
-}
-
 /** Scores one text with a model from createScoringModel. Pure and deterministic; never throws on text. */
 export function scoreText(text: string, model: ScoringModel): TextScore {
   if (typeof text !== 'string' || text.length === 0) return { score: 0, tokens: [], raw: 0 };
+  const scored: ScoredToken[] = [];
+  const raw = rawScore(text, model, scored);
+  return { score: normalizeRaw(raw, model), tokens: scored, raw };
+}
+
+/** scoreText(text, model).score without collecting the tokens that mattered (the scoring hot path). */
+export function scoreTextValue(text: string, model: ScoringModel): number {
+  if (typeof text !== 'string' || text.length === 0) return 0;
+  return normalizeRaw(rawScore(text, model, null), model);
+}
+
+function normalizeRaw(raw: number, model: ScoringModel): number {
+  const score = raw / Math.sqrt(raw * raw + model.alpha);
+  return Math.max(-1, Math.min(1, score));
+}
+
+// The sum of token values plus emphasis; pushes each token that mattered to `scored` when given.
+function rawScore(text: string, model: ScoringModel, scored: ScoredToken[] | null): number {
   const t = tokenize(text, model);
-  const { keys, values, flags } = t;
+  const { keys, values, flags, infos } = t;
   const n = keys.length;
   // Shouting only counts when some words are not shouted.
   const capsDiff = t.capsWords > 0 && t.capsWords < n;
-  const scored: ScoredToken[] = [];
   let sum = 0;
   for (let i = 0; i < n; i++) {
     let v = values[i]!;
+    const info = infos[i]!;
     let label = keys[i]!;
     let span = 1;
-    const phrases = model.phrases.get(label);
+    const phrases = info === null ? undefined : info.phrases;
     if (phrases !== undefined) {
       for (const p of phrases) {
         if (matchesAt(keys, i + 1, p.rest)) {
@@ -76,7 +89,14 @@ export function scoreText(text: string, model: ScoringModel): TextScore {
       v = label === 'up' ? PRICE_MOVE : -PRICE_MOVE;
       label = `${label} ${keys[i + 1]}`;
     }
-    if (v === 0 || (model.adjectiveIntensifiers.has(label) && intensifies(i, t))) {
+    if (v === 0) {
+      i += span - 1;
+      continue;
+    }
+    // The lexicon entry describes the token; a phrase or price move is looked up by its label.
+    const adjective =
+      span === 1 && label === keys[i] ? info?.adjectiveIntensifier : model.adjectiveIntensifiers.has(label);
+    if (adjective && intensifies(i, t)) {
       i += span - 1;
       continue;
     }
@@ -84,14 +104,12 @@ export function scoreText(text: string, model: ScoringModel): TextScore {
     v = applyModifiers(v, i, t, capsDiff, model);
     if (t.contrastAt >= 0) v *= i < t.contrastAt ? 0.5 : 1.5;
     sum += v;
-    scored.push({ token: label, value: v });
+    scored?.push({ token: label, value: v });
     i += span - 1;
   }
   let emphasis = Math.min(t.exclamations, 4) * EXCLAMATION_INCREMENT;
   if (t.questions > 1) emphasis += t.questions <= 3 ? t.questions * 0.18 : 0.96;
-  const raw = sum > 0 ? sum + emphasis : sum < 0 ? sum - emphasis : 0;
-  const score = raw / Math.sqrt(raw * raw + model.alpha);
-  return { score: Math.max(-1, Math.min(1, score)), tokens: scored, raw };
+  return sum > 0 ? sum + emphasis : sum < 0 ? sum - emphasis : 0;
 }
 
 function isNumber(key: string | undefined): boolean {
@@ -112,16 +130,17 @@ function matchesAt(keys: readonly string[], from: number, rest: readonly string[
 
 /** Negators, intensifiers and dampeners among the 3 tokens before i, within i's clause. */
 function applyModifiers(v: number, i: number, t: Tokens, capsDiff: boolean, model: ScoringModel): number {
-  const { keys, values, flags, clauses } = t;
+  const { keys, values, flags, clauses, infos } = t;
   const clause = clauses[i]!;
   for (let k = 0; k < 3; k++) {
     const j = i - k - 1;
     if (j < 0 || clauses[j] !== clause) break;
     const word = keys[j]!;
-    let boost = model.boosters.get(word) ?? 0;
+    const info = infos[j]!;
+    let boost = info === null ? 0 : info.booster;
     if (values[j] !== 0) {
       // A sentiment word is not a modifier, unless it is "pretty"/"super" right before this one.
-      if (k === 0 && model.adjectiveIntensifiers.has(word)) boost = INCREMENT;
+      if (k === 0 && info !== null && info.adjectiveIntensifier) boost = INCREMENT;
       else continue;
     }
     if (word === 'of' && j > 0 && (keys[j - 1] === 'kind' || keys[j - 1] === 'sort')) boost = -INCREMENT;
@@ -129,7 +148,8 @@ function applyModifiers(v: number, i: number, t: Tokens, capsDiff: boolean, mode
       if (v < 0) boost = -boost;
       if (capsDiff && (flags[j]! & CAPS) !== 0) boost += v > 0 ? CAPS_INCREMENT : -CAPS_INCREMENT;
       v += boost * WINDOW_DECAY[k]!;
-    } else if (isNegator(word, model)) {
+    } else if (info === null ? word.endsWith("n't") : info.negator) {
+      // A negator: listed ("dont", "never") or spelled with an apostrophe ("don't", "isn't").
       // "never so good", "never this happy": emphasis, not negation.
       const next = keys[j + 1];
       if (word === 'never' && k > 0 && (next === 'so' || next === 'this')) v *= k === 1 ? 1.5 : 1.25;

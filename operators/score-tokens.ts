@@ -4,7 +4,7 @@
  * clause boundaries (. , ; : ! ? and contrast words) that limit the reach of negation.
  * Mentions, cashtags, URLs and one-character words are skipped (VADER skips singletons too).
  */
-import type { ScoringModel } from './score-model.js';
+import type { ScoringModel, WordInfo } from './score-model.js';
 
 /** Token flag: written in capitals (and not an acronym that is always capitalised). */
 export const CAPS = 1;
@@ -38,10 +38,27 @@ export interface Tokens {
   readonly values: number[];
   readonly flags: number[];
   readonly clauses: number[];
+  /** What the lexicon knows about each key (null when nothing). */
+  readonly infos: (WordInfo | null)[];
   exclamations: number;
   questions: number;
   capsWords: number;
   contrastAt: number;
+}
+
+function pushToken(
+  t: Tokens,
+  key: string,
+  value: number,
+  flags: number,
+  clause: number,
+  info: WordInfo | null,
+): void {
+  t.keys.push(key);
+  t.values.push(value);
+  t.flags.push(flags);
+  t.clauses.push(clause);
+  t.infos.push(info);
 }
 
 export function tokenize(text: string, model: ScoringModel): Tokens {
@@ -50,6 +67,7 @@ export function tokenize(text: string, model: ScoringModel): Tokens {
     values: [],
     flags: [],
     clauses: [],
+    infos: [],
     exclamations: 0,
     questions: 0,
     capsWords: 0,
@@ -57,14 +75,10 @@ export function tokenize(text: string, model: ScoringModel): Tokens {
   };
   const raw = model.tokenizer.tokenize(text);
   if (raw === null) return t;
+  const lexicon = model.lexicon;
   let clause = 0;
-  const push = (key: string, value: number, flags: number): void => {
-    t.keys.push(key);
-    t.values.push(value);
-    t.flags.push(flags);
-    t.clauses.push(clause);
-  };
-  for (const m of raw) {
+  for (let r = 0; r < raw.length; r++) {
+    const m = raw[r]!;
     const c0 = m.charCodeAt(0);
     const prefixed = c0 === 35 || c0 === 36 || c0 === 64; // # $ @
     const isWord = prefixed ? m.length > 1 : isAlnumStart(c0);
@@ -75,35 +89,44 @@ export function tokenize(text: string, model: ScoringModel): Tokens {
       if (surface.length < 2) continue;
       let key = surface.toLowerCase();
       if (key.includes('’')) key = key.replaceAll('’', "'");
-      let value = model.words.get(key);
-      if (value === undefined && !model.boosters.has(key) && !model.phrases.has(key)) {
-        key = collapseStretched(key, model);
-        value = model.words.get(key);
-      }
-      let flags = 0;
-      if (!prefixed && !model.conventionalCaps.has(key)) {
-        if (capsOf(surface)) {
-          flags = CAPS;
-          t.capsWords++;
+      let info = lexicon.get(key);
+      // Unknown as a word, booster or phrase start: maybe a stretched word ("goooood").
+      if (info === undefined || (info.value === undefined && !info.isBooster && info.phrases === undefined)) {
+        const collapsed = collapseStretched(key, model);
+        if (collapsed !== key) {
+          key = collapsed;
+          info = lexicon.get(key);
         }
       }
-      if (model.contrast.has(key)) {
+      let flags = 0;
+      if (!prefixed && capsOf(surface) && !info?.conventionalCaps) {
+        flags = CAPS;
+        t.capsWords++;
+      }
+      if (info?.contrast) {
         if (t.contrastAt < 0) t.contrastAt = t.keys.length;
         clause++;
       }
-      push(key, value ?? 0, flags);
+      pushToken(t, key, info?.value ?? 0, flags, clause, info ?? null);
       continue;
     }
-    const emoticon = model.emoticons.get(m) ?? model.emoticons.get(trimPunctuation(m));
+    let emoticon = model.emoticons.get(m);
+    if (emoticon === undefined) {
+      const trimmed = trimPunctuation(m);
+      if (trimmed !== m) emoticon = model.emoticons.get(trimmed);
+    }
     if (emoticon !== undefined) {
-      push(m, emoticon, 0);
+      pushToken(t, m, emoticon, 0, clause, lexicon.get(m) ?? null);
       countPunctuation(m, t);
       continue;
     }
     let previous = -1;
     let repeats = 0;
-    for (const ch of m) {
-      const cp = ch.codePointAt(0)!;
+    // By code point, as a string iterator would (a lone surrogate is one step of its own).
+    for (let i = 0; i < m.length; ) {
+      const cp = m.codePointAt(i)!;
+      const width = cp > 0xffff ? 2 : 1;
+      i += width;
       if (cp === 33) t.exclamations++;
       else if (cp === 63) t.questions++;
       if (cp === 33 || cp === 63 || cp === 46 || cp === 44 || cp === 59 || cp === 58) clause++;
@@ -115,8 +138,10 @@ export function tokenize(text: string, model: ScoringModel): Tokens {
       // A row of the same emoji intensifies, with diminishing returns (each extra one adds 30%, up to 3).
       repeats = cp === previous ? repeats + 1 : 0;
       previous = cp;
-      if (repeats === 0) push(ch, value, 0);
-      else if (repeats <= 3) t.values[t.values.length - 1]! += value * 0.3;
+      if (repeats === 0) {
+        const ch = m.slice(i - width, i);
+        pushToken(t, ch, value, 0, clause, lexicon.get(ch) ?? null);
+      } else if (repeats <= 3) t.values[t.values.length - 1]! += value * 0.3;
     }
   }
   return t;
@@ -126,8 +151,18 @@ function isAlnumStart(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && c < 0x2000);
 }
 
+function isEdgePunctuation(c: number): boolean {
+  return c === 46 || c === 44 || c === 33 || c === 63; // . , ! ?
+}
+
+/** m without its leading and trailing runs of . , ! ? (what /^[.,!?]+|[.,!?]+$/g replaced by ''). */
 function trimPunctuation(m: string): string {
-  return m.replace(/^[.,!?]+|[.,!?]+$/g, '');
+  let start = 0;
+  while (start < m.length && isEdgePunctuation(m.charCodeAt(start))) start++;
+  if (start === m.length) return '';
+  let end = m.length;
+  while (isEdgePunctuation(m.charCodeAt(end - 1))) end--;
+  return start === 0 && end === m.length ? m : m.slice(start, end);
 }
 
 function countPunctuation(m: string, t: Tokens): void {

@@ -3,7 +3,7 @@
  * influence weight from author reach and engagement (see tweetWeight). Dropped items pass through untouched.
  */
 import { map, type OperatorFunction } from 'rxjs';
-import { type ScoringModel, scoreText } from './score-text.js';
+import { type ScoringModel, scoreTextValue } from './score-text.js';
 import type { Dropped, FilteredTweet, ScoredTweet } from './types.js';
 
 export {
@@ -12,6 +12,7 @@ export {
   type ScoringModel,
   type ScoringOptions,
   scoreText,
+  scoreTextValue,
   type TextScore,
 } from './score-text.js';
 
@@ -77,7 +78,7 @@ export function scoreTweet(
     replyTo: tweet.replyTo,
     ruleTags: tweet.ruleTags,
     symbols: tweet.symbols,
-    score: scoreText(tweet.text, model).score,
+    score: scoreTextValue(tweet.text, model),
     weight: tweetWeight(tweet, weightOptions),
   };
 }
