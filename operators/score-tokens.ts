@@ -1,9 +1,11 @@
 /**
- * Tokenizing for the scorer, in one pass over natural's RegexpTokenizer output: words are lowercased and
+ * Tokenizing for the scorer, in one pass over the tokens natural's RegexpTokenizer would give (found
+ * by scan-tokens.ts, which gives the same tokens without a regex): words are lowercased and
  * looked up, emoticons and emoji get their valence, and punctuation only counts (! and ?) and marks
  * clause boundaries (. , ; : ! ? and contrast words) that limit the reach of negation.
  * Mentions, cashtags, URLs and one-character words are skipped (VADER skips singletons too).
  */
+import { scanToken, type TokenSpan } from './scan-tokens.js';
 import type { ScoringModel, WordInfo } from './score-model.js';
 
 /** Token flag: written in capitals (and not an acronym that is always capitalised). */
@@ -73,13 +75,14 @@ export function tokenize(text: string, model: ScoringModel): Tokens {
     capsWords: 0,
     contrastAt: -1,
   };
-  const raw = model.tokenizer.tokenize(text);
-  if (raw === null) return t;
   const lexicon = model.lexicon;
   let clause = 0;
-  for (let r = 0; r < raw.length; r++) {
-    const m = raw[r]!;
-    const c0 = m.charCodeAt(0);
+  const span: TokenSpan = { start: 0, end: 0, url: false };
+  for (let from = 0; scanToken(text, from, span); from = span.end) {
+    const c0 = text.charCodeAt(span.start);
+    // URLs, mentions and cashtags carry no sentiment: skipped before their text is copied out.
+    if (span.url || ((c0 === 64 || c0 === 36) && span.end - span.start > 1)) continue;
+    const m = text.slice(span.start, span.end);
     const prefixed = c0 === 35 || c0 === 36 || c0 === 64; // # $ @
     const isWord = prefixed ? m.length > 1 : isAlnumStart(c0);
     if (isWord) {
