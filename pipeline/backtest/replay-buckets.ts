@@ -3,13 +3,20 @@
  * -> filter -> score -> window, one watermark per partition) into closed hourly buckets, flushed at
  * the end of input. Buckets do not depend on strategy parameters, so a sweep computes them once and
  * runs every parameter set over the same list, in the order the engine closed them.
+ *
+ * Threaded (the default of `backtest`), the engine's two halves run apart: score threads classify
+ * each partition with the engine's classifyInput and this thread windows their records exactly as
+ * the engine's window half does (replay-thread.ts); else the engine itself runs here.
  */
 import type { Kafka } from 'kafkajs';
-import type { Bucket, Decision, ScoringModel, Strategy } from '../../operators/index.js';
+import type { Bucket, Decision, DedupeOptions, NormalizeOptions, Strategy } from '../../operators/index.js';
 import type { KafkaClientOptions } from '../../sinks/kafka/client.js';
-import { createEngine, type EngineOptions } from '../process/engine.js';
-import { replayTopicInWorker } from './replay-thread.js';
+import { engineOptionsFrom } from '../config.js';
+import { createEngine } from '../process/engine.js';
+import { replayInThreads } from './replay-thread.js';
 import { planReplay, type ReplayMessage, type ReplayPlan, replayTopic } from './replay-topic.js';
+import { createReplayWindow } from './replay-window.js';
+import type { EngineConfig } from './score-frames.js';
 
 export interface ReplayProgress {
   readonly read: number;
@@ -35,32 +42,103 @@ export interface ReplayBucketsOptions {
   readonly brokers: readonly string[];
   readonly from: number;
   readonly to: number;
-  readonly scoring: ScoringModel;
+  /** The engine sections of the config (scoring, filter, weights, window), as `process` takes them. */
+  readonly config: EngineConfig;
   readonly strategy: Strategy;
   readonly strategyName?: string;
-  readonly engine?: Pick<EngineOptions, 'normalize' | 'dedupe' | 'filter' | 'window' | 'weight'>;
+  readonly normalize?: NormalizeOptions;
+  readonly dedupe?: DedupeOptions;
   readonly onProgress?: (progress: ReplayProgress) => void;
   readonly signal?: AbortSignal;
   /** Offsets already planned (planReplay); planned here otherwise. */
   readonly plan?: ReplayPlan;
   readonly maxBytesPerPartition?: number;
   /**
-   * Kafka client settings for a replay worker thread: given, fetching and decoding run there while
-   * the engine runs here (two cores). Absent, everything runs on this thread.
+   * Kafka client settings for the replay threads: given, fetching, decoding and scoring run in
+   * worker threads while this one windows (every core). Absent, everything runs on this thread.
    */
   readonly threaded?: Omit<KafkaClientOptions, 'logger'>;
+  /** Score threads of a threaded replay (default: see replayInThreads). */
+  readonly scoreThreads?: number;
 }
 
 export async function replayBuckets(kafka: Kafka, options: ReplayBucketsOptions): Promise<ReplayedBuckets> {
   const { topic, brokers } = options;
   const plan =
     options.plan ?? (await planReplay(kafka, { topic, brokers, from: options.from, to: options.to }));
-  const engine = createEngine({
-    ...options.engine,
+  return options.threaded
+    ? replayThreaded(plan, options, options.threaded)
+    : replayHere(kafka, plan, options);
+}
+
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+
+async function replayThreaded(
+  plan: ReplayPlan,
+  options: ReplayBucketsOptions,
+  kafkaOptions: Omit<KafkaClientOptions, 'logger'>,
+): Promise<ReplayedBuckets> {
+  const window = createReplayWindow({
     partitions: plan.partitions,
-    scoring: options.scoring,
     strategy: options.strategy,
-    ...(options.strategyName === undefined ? {} : { strategyName: options.strategyName }),
+    window: engineOptionsFrom(options.config).window,
+    ...optional('strategyName', options.strategyName),
+  });
+  const buckets: Bucket[] = [];
+  const decisions: Decision[] = [];
+  const counts = { consumed: 0, stored: 0, dropped: 0, rejected: 0 };
+  let eventTime = options.from;
+  const take = (): void => {
+    const out = window.drain();
+    for (const b of out.buckets) buckets.push(b);
+    for (const d of out.decisions) decisions.push(d);
+  };
+  await replayInThreads({
+    kafka: kafkaOptions,
+    topic: options.topic,
+    plan,
+    scoring: {
+      config: options.config,
+      ...optional('normalize', options.normalize),
+      ...optional('dedupe', options.dedupe),
+    },
+    records: window,
+    onFrame: (frame) => {
+      counts.consumed += frame.read;
+      counts.stored += frame.stored;
+      counts.dropped += frame.dropped;
+      counts.rejected += frame.rejected;
+      if (frame.maxTimestamp > eventTime) eventTime = frame.maxTimestamp;
+      take();
+      options.onProgress?.({ read: counts.consumed, total: plan.total, eventTime });
+    },
+    ...optional('signal', options.signal),
+    ...optional('maxBytesPerPartition', options.maxBytesPerPartition),
+    ...optional('scoreThreads', options.scoreThreads),
+  });
+  window.flushWindows();
+  take();
+  return { partitions: plan.partitions, buckets, decisions, ...counts };
+}
+
+async function replayHere(
+  kafka: Kafka,
+  plan: ReplayPlan,
+  options: ReplayBucketsOptions,
+): Promise<ReplayedBuckets> {
+  const { topic, brokers } = options;
+  const settings = engineOptionsFrom(options.config);
+  const engine = createEngine({
+    partitions: plan.partitions,
+    scoring: settings.scoring,
+    filter: settings.filter,
+    window: settings.window,
+    weight: settings.weight,
+    strategy: options.strategy,
+    ...optional('normalize', options.normalize),
+    ...optional('dedupe', options.dedupe),
+    ...optional('strategyName', options.strategyName),
   });
   const buckets: Bucket[] = [];
   const decisions: Decision[] = [];
@@ -81,16 +159,15 @@ export async function replayBuckets(kafka: Kafka, options: ReplayBucketsOptions)
     take();
     options.onProgress?.({ read, total: plan.total, eventTime });
   };
-  const common = {
+  await replayTopic(kafka, {
     topic,
+    brokers,
     plan,
     onMessage,
     onBatch,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
-  };
-  if (options.threaded) await replayTopicInWorker({ ...common, kafka: options.threaded });
-  else await replayTopic(kafka, { ...common, brokers });
+    ...optional('signal', options.signal),
+    ...optional('maxBytesPerPartition', options.maxBytesPerPartition),
+  });
   engine.flushWindows();
   take();
   return { partitions: plan.partitions, buckets, decisions, ...counts };

@@ -1,11 +1,13 @@
 /**
- * Worker thread of a replay: fetches and decodes the Kafka ranges (replayTopic) and hands the messages
- * to the engine's thread in packed frames, at most a few frames ahead (back-pressure by acks).
+ * Fetch thread of a replay: fetches and decodes the Kafka ranges (replayTopic) and hands each
+ * partition's messages, in packed frames, to the score thread that owns the partition, at most a few
+ * frames ahead of each (back-pressure by acks).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { SentiflowError } from '../../sinks/errors.js';
 import { createKafka, type KafkaClientOptions } from '../../sinks/kafka/client.js';
-import { FrameWriter } from './replay-frames.js';
+import { type Frame, FrameWriter } from './replay-frames.js';
+import type { FromFetch } from './replay-scorer.js';
 import { type PartitionRange, replayTopic } from './replay-topic.js';
 
 export interface ReplayWorkerData {
@@ -15,23 +17,33 @@ export interface ReplayWorkerData {
   readonly ranges: readonly { partition: number; start: string; end: string }[];
   readonly maxBytesPerPartition?: number;
   readonly framesAhead: number;
+  /** One port per score thread. */
+  readonly scorers: readonly MessagePort[];
+  /** Partition -> index into `scorers`. */
+  readonly route: Readonly<Record<number, number>>;
 }
 
 const data = workerData as ReplayWorkerData;
 const port = parentPort!;
-const writer = new FrameWriter();
-let inFlight = 0;
+const lanes = data.scorers.map((scorer) => ({ scorer, writer: new FrameWriter(), inFlight: 0 }));
 let wake: (() => void) | null = null;
-port.on('message', (message: 'ack') => {
-  if (message !== 'ack') return;
-  inFlight--;
-  wake?.();
-  wake = null;
-});
-const send = (frame: ReturnType<FrameWriter['take']>): void => {
+for (const lane of lanes) {
+  lane.scorer.on('message', (message: 'ack') => {
+    if (message !== 'ack') return;
+    lane.inFlight--;
+    wake?.();
+    wake = null;
+  });
+}
+const send = (lane: (typeof lanes)[number], frame: Frame | null): void => {
   if (frame === null) return;
-  inFlight++;
-  port.postMessage({ kind: 'frame', frame }, [frame.buffer]);
+  lane.inFlight++;
+  lane.scorer.postMessage({ kind: 'frame', frame } satisfies FromFetch, [frame.buffer]);
+};
+const laneOf = (partition: number): (typeof lanes)[number] => {
+  const lane = lanes[data.route[partition] ?? -1];
+  if (lane === undefined) throw new RangeError(`no score thread for partition ${partition}`);
+  return lane;
 };
 const ranges: PartitionRange[] = data.ranges.map((r) => ({
   partition: r.partition,
@@ -44,10 +56,13 @@ replayTopic(createKafka(data.kafka), {
   brokers: data.kafka.brokers,
   plan: { partitions: data.partitions, ranges, total: 0 },
   ...(data.maxBytesPerPartition ? { maxBytesPerPartition: data.maxBytesPerPartition } : {}),
-  onMessage: (m) => send(writer.add(m)),
+  onMessage: (m) => {
+    const lane = laneOf(m.partition);
+    send(lane, lane.writer.add(m));
+  },
   onBatch: async () => {
-    send(writer.take());
-    while (inFlight >= data.framesAhead) {
+    for (const lane of lanes) send(lane, lane.writer.take());
+    while (lanes.some((lane) => lane.inFlight >= data.framesAhead)) {
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
@@ -55,7 +70,10 @@ replayTopic(createKafka(data.kafka), {
   },
 }).then(
   (read) => {
-    send(writer.take());
+    for (const lane of lanes) {
+      send(lane, lane.writer.take());
+      lane.scorer.postMessage({ kind: 'end' } satisfies FromFetch);
+    }
     port.postMessage({ kind: 'done', read });
   },
   (error: unknown) =>

@@ -12,7 +12,7 @@ import { ConfigError } from '../../sinks/errors.js';
 import { recordBacktest } from '../../sinks/reports/backtest-record.js';
 import type { BacktestResult } from '../../sinks/reports/types.js';
 import { type WrittenReports, writeReports } from '../../sinks/reports/write-reports.js';
-import { type Config, engineOptionsFrom } from '../config.js';
+import type { Config } from '../config.js';
 import { codeVersion } from './code-version.js';
 import { decideOver, type RunSettings } from './evaluate.js';
 import { loadPriceSeries } from './load-candles.js';
@@ -115,7 +115,6 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
     maxGapHours,
   });
 
-  const engineSettings = engineOptionsFrom(config);
   const progress = createReplayProgress(deps.progress ?? { isTTY: false, write: () => true });
   log.info({ topic, from: iso(from), to: iso(to), combinations: combos.length }, 'replaying');
   const replay = await replayBuckets(kafka, {
@@ -124,8 +123,7 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
     from,
     to,
     // The engine sections of the config, as `process` takes them: same file, same decisions.
-    scoring: engineSettings.scoring,
-    engine: { filter: engineSettings.filter, window: engineSettings.window, weight: engineSettings.weight },
+    config,
     strategy: strategies[0]!,
     plan,
     ...(options.replayThread === false ? {} : { threaded: config.kafka }),
