@@ -3,19 +3,43 @@
  * consumes, through real Kafka and ClickHouse. Measures the rate ingest sustained, the consumer lag
  * over time (end offsets minus intake rows visible, and the committed lag), the latency from
  * "acknowledged in tweets.raw" to "intake row visible in ClickHouse" (p50/p99, see measure.ts), and
- * the process's RSS. Asserts nothing lost, nothing counted twice, and that the lag drains.
+ * the process's RSS. Asserts nothing lost, nothing counted twice, that the lag drains, and the
+ * targets: the source delivered the rate it was asked for (its own account, which it logs when it
+ * ends; a shortfall must come with its warning, never quietly) and p99 latency under 2 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnce } from '../support/cli.js';
 import { createWorld, startCli, type World } from '../support/faults.js';
 import { waitFor } from '../support/servers.js';
-import { accounting, latencyQuantiles, startSampler } from './measure.js';
+import { accounting, ackedRate, latencyQuantiles, startSampler } from './measure.js';
 import { recordSummary, size } from './summary.js';
 
 const RATE = size('RELIABILITY_RATE', 5_000, 5_000);
 const SECONDS = size('RELIABILITY_LOAD_SECONDS', 180, 30);
 const COUNT = Math.round(RATE * SECONDS);
 const GROUP = 'reliability-load';
+/** The rate delivered may fall short of the rate asked for by this much (the last tick, rounding). */
+const RATE_TOLERANCE = 0.99;
+const P99_TARGET_MS = 2_000;
+
+interface LogLine {
+  readonly level?: number;
+  readonly msg?: string;
+  readonly achievedRate?: number;
+}
+
+function logLines(stderr: string): LogLine[] {
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as LogLine];
+      } catch {
+        return [];
+      }
+    });
+}
 
 let world: World;
 
@@ -34,9 +58,10 @@ describe(`load: ${RATE} tweets/s for ${SECONDS} s`, () => {
     const processRun = startCli(['process', '--group', GROUP, '--flush-interval', '500'], env);
     const sampler = startSampler(world, { groupId: GROUP, pid: () => processRun.child.pid, intervalMs: 250 });
     const ingestStarted = Date.now();
+    // Ingest logs at info: its few lines include the source's account of the rate it achieved.
     const ingest = startCli(
       ['ingest', '--source', 'synthetic', '--rate', String(RATE), '--count', String(COUNT), '--seed', '9'],
-      env,
+      { ...env, LOG_LEVEL: 'info' },
     );
     expect(await ingest.exited, ingest.stderr().slice(-2_000)).toBe(0);
     const ingestSeconds = (Date.now() - ingestStarted) / 1000;
@@ -62,8 +87,16 @@ describe(`load: ${RATE} tweets/s for ${SECONDS} s`, () => {
       .filter((s) => s.committedLag !== null)
       .map((s) => `${Math.round(s.t / 1000)}s:${s.produced - s.visible}/${s.committedLag}`);
     const acc = await accounting(world, COUNT);
+    const ingestLog = logLines(ingest.stderr());
+    const finished = ingestLog.find((l) => l.msg?.startsWith('synthetic source finished') === true);
+    const achieved = finished?.achievedRate ?? Number.NaN;
+    const shortfallWarned = ingestLog.some(
+      (l) => (l.level ?? 0) >= 40 && /synthetic source .*(behind|held back|below its rate)/.test(l.msg ?? ''),
+    );
+    const acked = ackedRate(samples, COUNT);
     process.stderr.write(
-      `[load] target ${RATE}/s; ingest ${COUNT} in ${ingestSeconds.toFixed(1)} s = ${Math.round(COUNT / ingestSeconds)}/s; ` +
+      `[load] target ${RATE}/s; source achieved ${achieved}/s${shortfallWarned ? ' (and warned it fell short)' : ''}; ` +
+        `Kafka acknowledged ${Math.round(acked)}/s; ingest command ${COUNT} in ${ingestSeconds.toFixed(1)} s with start-up = ${Math.round(COUNT / ingestSeconds)}/s; ` +
         `drained ${drainSeconds.toFixed(1)} s after ingest ended; latency p50 ${latency.p50.toFixed(0)} ms, ` +
         `p99 ${latency.p99.toFixed(0)} ms, max ${latency.max.toFixed(0)} ms; backlog max ${maxBacklog}; ` +
         `RSS ${Math.min(...rss)}..${Math.max(...rss)} MB\n[load] lag over time (t: visible backlog/committed lag): ${lagEvery10s.join(' ')}\n`,
@@ -76,12 +109,21 @@ describe(`load: ${RATE} tweets/s for ${SECONDS} s`, () => {
       duplicated: acc.duplicated,
       recoveryMs: null,
       notes:
-        `ingest ${Math.round(COUNT / ingestSeconds)}/s, p50 ${Math.round(latency.p50)} ms, p99 ${Math.round(latency.p99)} ms, ` +
+        `source ${achieved}/s, acked ${Math.round(acked)}/s, p50 ${Math.round(latency.p50)} ms, p99 ${Math.round(latency.p99)} ms, ` +
         `max backlog ${maxBacklog}, drain ${drainSeconds.toFixed(1)} s, RSS max ${Math.max(...rss)} MB`,
     });
     expect(produced).toBe(COUNT);
     expect(acc.lost).toBe(0);
     expect(acc.duplicated).toBe(0);
     expect(acc.distinct).toBe(COUNT);
+    expect(finished, 'the synthetic source logs the rate it achieved').toBeDefined();
+    if (achieved < RATE * RATE_TOLERANCE) {
+      expect(shortfallWarned, `the source ran at ${achieved}/s of ${RATE}/s without a warning`).toBe(true);
+    }
+    expect(
+      achieved,
+      'rate delivered (the machine could not sustain it: see the warning)',
+    ).toBeGreaterThanOrEqual(RATE * RATE_TOLERANCE);
+    expect(latency.p99).toBeLessThan(P99_TARGET_MS);
   });
 });

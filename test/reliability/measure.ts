@@ -112,6 +112,19 @@ function reachedAt(
 }
 
 /**
+ * The rate Kafka acknowledged messages at while `total` were written: from 1% to 100% of them, so the
+ * producer's start-up (process start, topic creation, connect) does not count. Resolution: the
+ * sampling interval over the run's length.
+ */
+export function ackedRate(samples: readonly ProgressSample[], total: number): number {
+  const from = Math.max(1, Math.floor(total * 0.01));
+  const start = reachedAt(samples, (s) => s.produced, from);
+  const end = reachedAt(samples, (s) => s.produced, total);
+  if (start === null || end === null || end <= start) return Number.NaN;
+  return ((total - from) * 1000) / (end - start);
+}
+
+/**
  * Latency of the k-th message from "acknowledged in tweets.raw" to "its intake row visible in
  * ClickHouse", read off the two progress curves (messages are consumed in produce order per
  * partition, so the k-th produced is about the k-th visible). Resolution: the sampling interval.
