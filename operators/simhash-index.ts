@@ -1,5 +1,5 @@
 /** A bounded, banded index over recent SimHashes: near-duplicate lookups without pairwise scans. */
-import { popcount32, type SimHash } from './simhash.js';
+import type { SimHash } from './simhash.js';
 
 export interface SimHashIndexOptions {
   /** Most hashes held at once (the count bound). */
@@ -22,6 +22,14 @@ export interface SimHashIndexSnapshot {
   readonly los: readonly number[];
   readonly times: readonly number[];
   readonly ids: readonly string[];
+}
+
+// popcount32 of simhash.ts, kept local: this runs up to 64 times per lookup, and a call into another
+// module goes through an export getter when the code runs under tsx.
+function bits(v: number): number {
+  let x = v - ((v >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }
 
 const BANDS = 4;
@@ -94,11 +102,12 @@ export class SimHashIndex {
     for (let band = 0; band < BANDS; band++) {
       const base = this.bucketOf(hash, band) * this.perBucket;
       for (let k = base; k < base + this.perBucket; k++) {
-        const slot = this.bucketSlots[k]!;
-        if (slot < 0) continue;
+        // Hashes first: the slot (another cache line) is read only for a hash within the distance.
         const bhi = this.bucketHashes[2 * k]!;
         const blo = this.bucketHashes[2 * k + 1]!;
-        if (popcount32((bhi ^ hi) >>> 0) + popcount32((blo ^ lo) >>> 0) > this.maxDistance) continue;
+        if (bits((bhi ^ hi) >>> 0) + bits((blo ^ lo) >>> 0) > this.maxDistance) continue;
+        const slot = this.bucketSlots[k]!;
+        if (slot < 0) continue;
         // The slot may have been reused since: it still counts only if it holds this same hash, live.
         const at = slot * RECORD;
         const seq = this.records[at + SEQ]!;

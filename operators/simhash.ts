@@ -100,14 +100,20 @@ function addVote(planes: Int32Array, from: number, word: number): void {
   }
 }
 
+// Bit b of the result is set when the b-th vertical counter exceeds tokens / 2, i.e. count * 2 > tokens.
+// A bit-sliced comparison of all 32 counters against floor(tokens / 2), most significant plane first.
 function majority(planes: Int32Array, from: number, tokens: number): number {
-  let out = 0;
-  for (let bit = 0; bit < 32; bit++) {
-    let count = 0;
-    for (let k = 0; k < PLANES; k++) count |= ((planes[from + k]! >>> bit) & 1) << k;
-    if (count * 2 > tokens) out |= 1 << bit;
+  const half = tokens >>> 1;
+  let greater = 0;
+  let equal = -1;
+  for (let k = PLANES - 1; k >= 0; k--) {
+    const plane = planes[from + k]!;
+    if (((half >>> k) & 1) === 0) {
+      greater |= equal & plane;
+      equal &= ~plane;
+    } else equal &= plane;
   }
-  return out >>> 0;
+  return greater >>> 0;
 }
 
 export function popcount32(v: number): number {

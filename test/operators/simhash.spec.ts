@@ -42,6 +42,30 @@ describe('simhashText', () => {
     );
   });
 
+  it('sets a bit exactly when more than half of the words vote for it, ties included', () => {
+    const word = fc.stringMatching(/^[a-z]{1,8}$/);
+    const times = fc.integer({ min: 0, max: 85 }); // three groups stay within the 255 words counted
+    fc.assert(
+      fc.property(fc.array(fc.tuple(word, times), { minLength: 1, maxLength: 3 }), (groups) => {
+        // A single word's SimHash is that word's own hash: one vote, a majority of one.
+        const words = groups.map(([w, k]) => ({ hash: simhashText(w), k }));
+        const text = groups.flatMap(([w, k]) => Array<string>(k).fill(w)).join(' ');
+        const tokens = groups.reduce((sum, [, k]) => sum + k, 0);
+        const expected = (half: 'hi' | 'lo'): number => {
+          let out = 0;
+          for (let bit = 0; bit < 32; bit++) {
+            const votes = words.reduce((sum, w) => sum + ((w.hash[half] >>> bit) & 1) * w.k, 0);
+            if (votes * 2 > tokens) out |= 1 << bit;
+          }
+          return out >>> 0;
+        };
+        const got = simhashText(text);
+        expect(got).toEqual({ hi: expected('hi'), lo: expected('lo'), tokens });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('is deterministic', () => {
     fc.assert(fc.property(fc.string(), (s) => hammingDistance(simhashText(s), simhashText(s)) === 0));
   });
