@@ -16,7 +16,7 @@ import { createEngine } from '../process/engine.js';
 import { replayInThreads } from './replay-thread.js';
 import { planReplay, type ReplayMessage, type ReplayPlan, replayTopic } from './replay-topic.js';
 import { createReplayWindow } from './replay-window.js';
-import type { EngineConfig } from './score-frames.js';
+import { type EngineConfig, scorerSettingsFrom } from './scorer-settings.js';
 
 export interface ReplayProgress {
   readonly read: number;
@@ -99,7 +99,7 @@ async function replayThreaded(
     topic: options.topic,
     plan,
     scoring: {
-      config: options.config,
+      ...scorerSettingsFrom(options.config),
       ...optional('normalize', options.normalize),
       ...optional('dedupe', options.dedupe),
     },

@@ -71,7 +71,7 @@ export function replayInThreads(options: ThreadedReplayOptions): Promise<number>
     topic: options.topic,
     partitions: plan.partitions,
     ranges: plan.ranges.map((r) => ({ partition: r.partition, start: String(r.start), end: String(r.end) })),
-    framesAhead: options.framesAhead ?? 4,
+    framesAhead: options.framesAhead ?? 8,
     scorers: channels.map((c) => c.port1),
     route,
     ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),

@@ -16,6 +16,7 @@ export interface ReplayWorkerData {
   readonly partitions: readonly number[];
   readonly ranges: readonly { partition: number; start: string; end: string }[];
   readonly maxBytesPerPartition?: number;
+  /** Frames a score thread may have unacknowledged before the fetching waits for it. */
   readonly framesAhead: number;
   /** One port per score thread. */
   readonly scorers: readonly MessagePort[];

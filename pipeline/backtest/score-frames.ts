@@ -6,24 +6,35 @@
  */
 import {
   createDedupeState,
+  createScoringModel,
   createTweetFilter,
   type DedupeOptions,
   type DedupeState,
+  type FilterOptions,
   type NormalizeOptions,
+  type ScoringOptions,
+  type TweetWeightOptions,
 } from '../../operators/index.js';
-import { type Config, engineOptionsFrom } from '../config.js';
 import { classifyInput } from '../process/score-stage.js';
 import { type Frame, readFrame } from './replay-frames.js';
 import { type ScoredFrame, ScoredFrameWriter } from './scored-frames.js';
 
-/** The config sections the engine is built from (engineOptionsFrom): plain data a worker can receive. */
-export type EngineConfig = Pick<Config, 'symbols' | 'filter' | 'scorer' | 'window' | 'strategy'>;
-
-export interface FrameScorerOptions {
-  readonly partitions: readonly number[];
-  readonly config: EngineConfig;
+/**
+ * What a score thread builds the engine's scoring from: plain data a worker can receive (the scoring
+ * model itself holds a tokenizer object). scorerSettingsFrom() derives it from the config as
+ * engineOptionsFrom() derives the engine's; it lives apart so a score thread does not load the config
+ * module.
+ */
+export interface ScorerSettings {
+  readonly scoring: ScoringOptions;
+  readonly filter: FilterOptions;
+  readonly weight: TweetWeightOptions;
   readonly normalize?: NormalizeOptions;
   readonly dedupe?: DedupeOptions;
+}
+
+export interface FrameScorerOptions extends ScorerSettings {
+  readonly partitions: readonly number[];
 }
 
 export interface FrameScorer {
@@ -38,11 +49,10 @@ interface PartitionState {
 }
 
 export function createFrameScorer(options: FrameScorerOptions): FrameScorer {
-  const settings = engineOptionsFrom(options.config);
-  const filter = createTweetFilter(settings.filter);
+  const filter = createTweetFilter(options.filter);
   const classify = {
-    scoring: settings.scoring,
-    weight: settings.weight,
+    scoring: createScoringModel(options.scoring),
+    weight: options.weight,
     ...(options.normalize ? { normalize: options.normalize } : {}),
   };
   const states = new Map<number, PartitionState>(
