@@ -35,9 +35,9 @@ function envelope(id: string, at: number, text = '$BTC looks great today, strong
 
 function frameOf(list: { partition: number; value: string | null; timestamp: number }[]): Frame {
   const writer = new FrameWriter();
-  list.forEach((m, i) =>
-    writer.add({ ...m, offset: String(i), value: m.value === null ? null : Buffer.from(m.value) }),
-  );
+  for (const [i, m] of list.entries()) {
+    writer.add({ ...m, offset: String(i), value: m.value === null ? null : Buffer.from(m.value) });
+  }
   return writer.take()!;
 }
 
