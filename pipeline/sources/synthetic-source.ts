@@ -109,7 +109,6 @@ function createPaceReport(rate: number, perTick: number, log: Logger | undefined
   let behind = false;
   let held = false;
   let heldBefore = 0;
-  let everBehind = false;
   const fields = (p: Pace) => ({
     rate,
     emitted: p.emitted,
@@ -127,7 +126,7 @@ function createPaceReport(rate: number, perTick: number, log: Logger | undefined
         );
       }
       if (!behind && p.behind >= Math.max(rate, perTick)) {
-        behind = everBehind = true;
+        behind = true;
         log?.warn(fields(p), 'synthetic source cannot keep up with its rate: over 1 s behind schedule');
       } else if (behind && p.behind <= perTick) {
         behind = false;
@@ -144,10 +143,11 @@ function createPaceReport(rate: number, perTick: number, log: Logger | undefined
         'synthetic source held back by the sink (Kafka slower than the rate): running below its rate',
       );
     },
+    /** `p` is the pace at the last envelope: still more than a tick behind then means it ended late. */
     finished(p: Pace): void {
-      const short = everBehind || p.heldBack > 0;
+      const short = p.heldBack > 0 || p.behind > perTick;
       log?.[short ? 'warn' : 'info'](
-        { ...fields(p), behind: 0 },
+        fields(p),
         short ? 'synthetic source finished below its rate' : 'synthetic source finished on schedule',
       );
     },

@@ -145,4 +145,19 @@ describe('synthetic source', () => {
       achievedRate: 1_000,
     });
   });
+
+  it('warns when it ends later than its schedule', () => {
+    let stalls = 1;
+    const scheduler = new LateScheduler(() => (stalls-- > 0 ? 2_900 : 0));
+    const { logger, lines } = capturingLogger();
+    createSyntheticSource$({ rate: 100, synthetic: { count: 150 }, scheduler, logger }).subscribe();
+    scheduler.advance(3_200);
+    expect(lines.at(-1)).toMatchObject({
+      level: WARN,
+      msg: 'synthetic source finished below its rate',
+      emitted: 150,
+      behind: 160,
+      achievedRate: 48,
+    });
+  });
 });
