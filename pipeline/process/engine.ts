@@ -118,12 +118,32 @@ function emptyOutput(): EngineOutput {
   return { intake: [], scored: [], rejected: [], buckets: [], decisions: [], late: [] };
 }
 
-export function createEngine(options: EngineOptions, from?: EngineSnapshot): Engine {
+/**
+ * The half of the engine after classifyInput: intake ledger, window, lateness and decisions. The engine
+ * feeds it from its own classifyInput; score threads (score-threads.ts) feed it what they classified,
+ * in the same order, so both paths decide identically.
+ */
+export interface EngineWindow {
+  /**
+   * Takes one classified input: its intake record, its scored tweet when stored (only the fields the
+   * window reads need to be real: id, createdAt, authorId, symbols, score, weight) and its rejection.
+   */
+  accept(intake: IntakeRecord, stored: ScoredTweet | null, rejected: Rejection | null): void;
+  advanceWatermark(time: number): void;
+  flushWindows(): void;
+  drain(): EngineOutput;
+  /** The snapshot without the dedupe memories (they live with the classifier). */
+  snapshot(): Omit<EngineSnapshot, 'dedupe'>;
+  readonly pendingInputs: number;
+  readonly pendingOutput: boolean;
+  readonly latestEventTime: number | null;
+}
+
+export function createEngineWindow(
+  options: Pick<EngineOptions, 'partitions' | 'strategy' | 'strategyName' | 'window'>,
+  from?: EngineSnapshot,
+): EngineWindow {
   const windowOptions = { ...DEFAULT_WINDOW_OPTIONS, ...options.window };
-  const filter = createTweetFilter(options.filter);
-  const dedupes = new Map(
-    options.partitions.map((p) => [p, createDedupeState(options.dedupe, from?.dedupe[String(p)])] as const),
-  );
   const windows: HourlyWindows = createHourlyWindows(
     { ...windowOptions, sources: options.partitions },
     from?.window,
@@ -148,28 +168,24 @@ export function createEngine(options: EngineOptions, from?: EngineSnapshot): Eng
   };
 
   return {
-    push(input) {
+    accept(intake, stored, rejected) {
       pending++;
-      const dedupe = dedupes.get(input.partition);
-      if (dedupe === undefined) {
-        throw new RangeError(`partition ${input.partition} is not one of ${options.partitions.join(',')}`);
-      }
-      const c = classifyInput(input, dedupe, filter, options);
-      if (latest === null || c.eventTime > latest) latest = c.eventTime;
-      out.intake.push(intakeRecord(input, c));
-      if (c.outcome === 'rejected') out.rejected.push({ input, drop: c.drop });
-      if (c.outcome !== 'stored') {
-        advanceSource(input.partition, c.eventTime);
+      const partition = intake.partition;
+      if (latest === null || intake.eventTime > latest) latest = intake.eventTime;
+      out.intake.push(intake);
+      if (rejected !== null) out.rejected.push(rejected);
+      if (stored === null) {
+        advanceSource(partition, intake.eventTime);
         return;
       }
-      out.scored.push(c.scored);
-      const late = lateness.check(c.scored, input.partition);
+      out.scored.push(stored);
+      const late = lateness.check(stored, partition);
       if (late !== null) {
         out.late.push(late);
         return;
       }
-      onBucketsAndLate(windows.step(c.scored, input.partition));
-      lateness.advance(input.partition, c.eventTime - windowOptions.maxOutOfOrdernessMs);
+      onBucketsAndLate(windows.step(stored, partition));
+      lateness.advance(partition, intake.eventTime - windowOptions.maxOutOfOrdernessMs);
     },
     advanceWatermark(time) {
       lateness.advance(null, time);
@@ -185,13 +201,7 @@ export function createEngine(options: EngineOptions, from?: EngineSnapshot): Eng
       return taken;
     },
     snapshot() {
-      return {
-        version: 1,
-        dedupe: Object.fromEntries([...dedupes].map(([p, d]) => [String(p), d.snapshot()])),
-        window: windows.snapshot(),
-        history: book.history(),
-        positions: book.positions(),
-      };
+      return { version: 1, window: windows.snapshot(), history: book.history(), positions: book.positions() };
     },
     get pendingInputs() {
       return pending;
@@ -201,6 +211,58 @@ export function createEngine(options: EngineOptions, from?: EngineSnapshot): Eng
     },
     get latestEventTime() {
       return latest;
+    },
+  };
+}
+
+/** The whole snapshot, keys in the order checkpoints always had. */
+export function withDedupe(
+  window: Omit<EngineSnapshot, 'dedupe'>,
+  dedupe: EngineSnapshot['dedupe'],
+): EngineSnapshot {
+  return {
+    version: 1,
+    dedupe,
+    window: window.window,
+    history: window.history,
+    positions: window.positions,
+  };
+}
+
+export function createEngine(options: EngineOptions, from?: EngineSnapshot): Engine {
+  const filter = createTweetFilter(options.filter);
+  const dedupes = new Map(
+    options.partitions.map((p) => [p, createDedupeState(options.dedupe, from?.dedupe[String(p)])] as const),
+  );
+  const window = createEngineWindow(options, from);
+  return {
+    push(input) {
+      const dedupe = dedupes.get(input.partition);
+      if (dedupe === undefined) {
+        throw new RangeError(`partition ${input.partition} is not one of ${options.partitions.join(',')}`);
+      }
+      const c = classifyInput(input, dedupe, filter, options);
+      window.accept(
+        intakeRecord(input, c),
+        c.outcome === 'stored' ? c.scored : null,
+        c.outcome === 'rejected' ? { input, drop: c.drop } : null,
+      );
+    },
+    advanceWatermark: (time) => window.advanceWatermark(time),
+    flushWindows: () => window.flushWindows(),
+    drain: () => window.drain(),
+    snapshot() {
+      const dedupe = Object.fromEntries([...dedupes].map(([p, d]) => [String(p), d.snapshot()]));
+      return withDedupe(window.snapshot(), dedupe);
+    },
+    get pendingInputs() {
+      return window.pendingInputs;
+    },
+    get pendingOutput() {
+      return window.pendingOutput;
+    },
+    get latestEventTime() {
+      return window.latestEventTime;
     },
   };
 }

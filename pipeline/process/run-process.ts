@@ -13,15 +13,24 @@ import type { Logger } from 'pino';
 import type { Decision } from '../../operators/index.js';
 import { type Checkpoint, loadCheckpoint, saveCheckpoint } from '../../sinks/clickhouse/checkpoints.js';
 import type { ClickHouseClient } from '../../sinks/clickhouse/client.js';
-import { insertRows } from '../../sinks/clickhouse/insert.js';
+import { insertRows, insertTsv } from '../../sinks/clickhouse/insert.js';
 import { RejectedError } from '../../sinks/errors.js';
 import { createBatchConsumer } from '../../sinks/kafka/consumer.js';
 import { toKafkaError } from '../../sinks/kafka/errors.js';
 import type { TopicProducer } from '../../sinks/kafka/producer.js';
 import type { Config } from '../config.js';
-import { createEngine, type EngineOptions, type EngineOutput, type EngineSnapshot } from './engine.js';
+import type { EngineOptions, EngineOutput, EngineSnapshot } from './engine.js';
 import { persistently } from './persistently.js';
+import {
+  createInlineCore,
+  type EncodedRows,
+  type ProcessCore,
+  type ProcessCut,
+  type ScoreThreadsOption,
+} from './process-core.js';
 import { bucketRow, intakeRow, signalRow, tweetRows } from './rows.js';
+import { createThreadedCore } from './score-threads.js';
+import { INTAKE_COLUMNS, TWEET_COLUMNS } from './tsv-rows.js';
 
 export interface ProcessDeps {
   readonly kafka: Kafka;
@@ -34,6 +43,8 @@ export interface ProcessDeps {
   readonly onFlush?: (out: EngineOutput) => void;
   /** Observes how long each consumed batch and each flush (until its results are durable) took. */
   readonly onTiming?: (what: 'batch' | 'flush', seconds: number) => void;
+  /** Observes every offset commit (after its checkpoint is saved): next offset per partition. */
+  readonly onCommitted?: (offsets: ReadonlyMap<number, bigint>) => void;
 }
 
 export interface ProcessOptions {
@@ -56,6 +67,11 @@ export interface ProcessOptions {
    * period with such advances may count tweets that the live run had found late. Off by default.
    */
   readonly idleWatermarkMs?: number;
+  /**
+   * Run normalize -> dedupe -> filter -> score in worker threads, overlapping with consuming, windowing
+   * and writing (same rows, same checkpoints). Absent or count 0: all in this thread.
+   */
+  readonly scoreThreads?: ScoreThreadsOption;
   readonly signal?: AbortSignal;
 }
 
@@ -77,6 +93,17 @@ export function idleWatermark({
 }): number | null {
   if (latestEventTime === null) return null;
   return Math.min(now, latestEventTime + idleFor) - bound;
+}
+
+function isEmpty({ out, encoded }: ProcessCut): boolean {
+  return (
+    out.intake.length === 0 &&
+    out.buckets.length === 0 &&
+    out.decisions.length === 0 &&
+    out.late.length === 0 &&
+    out.rejected.length === 0 &&
+    (encoded === null || encoded.tweetsJson.length + encoded.intakeJson.length === 0)
+  );
 }
 
 export interface ProcessSummary {
@@ -135,7 +162,18 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
       `checkpoint of ${groupId} has unknown version ${checkpoint.state.version}`,
     );
   }
-  const engine = createEngine({ ...options.engine, partitions }, checkpoint?.state);
+  const engineOptions = { ...options.engine, partitions };
+  const threads = options.scoreThreads;
+  const engine: ProcessCore =
+    threads !== undefined && threads.count > 0
+      ? createThreadedCore({
+          topic,
+          threads,
+          engine: engineOptions,
+          ...(checkpoint ? { from: checkpoint.state } : {}),
+          onFailure: (error) => failed(error),
+        })
+      : createInlineCore(engineOptions, checkpoint?.state);
   const next = new Map<number, bigint>(
     partitionOffsets.map((p) => [p.partition, BigInt(checkpoint?.offsets[String(p.partition)] ?? p.low)]),
   );
@@ -165,17 +203,26 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
   };
 
   const retryCtx = { log, signal: options.signal };
-  const write = (out: EngineOutput): Promise<void> =>
-    persistently('writing results', () => writeOnce(out), retryCtx);
-  const writeOnce = async (out: EngineOutput): Promise<void> => {
+  const write = (cut: ProcessCut): Promise<void> =>
+    persistently('writing results', () => writeOnce(cut.out, cut.encoded), retryCtx);
+  const writeOnce = async (out: EngineOutput, encoded: EncodedRows | null): Promise<void> => {
     await Promise.all([
-      insertRows(
-        clickhouse,
-        'intake',
-        out.intake.map((r) => intakeRow(topic, r)),
-        insert,
-      ),
-      insertRows(clickhouse, 'tweets', out.scored.flatMap(tweetRows), insert),
+      ...(encoded === null
+        ? [
+            insertRows(
+              clickhouse,
+              'intake',
+              out.intake.map((r) => intakeRow(topic, r)),
+              insert,
+            ),
+            insertRows(clickhouse, 'tweets', out.scored.flatMap(tweetRows), insert),
+          ]
+        : [
+            insertTsv(clickhouse, 'intake', INTAKE_COLUMNS, encoded.intake, insert),
+            insertRows(clickhouse, 'intake', encoded.intakeJson, insert),
+            insertTsv(clickhouse, 'tweets', TWEET_COLUMNS, encoded.tweets, insert),
+            insertRows(clickhouse, 'tweets', encoded.tweetsJson, insert),
+          ]),
       insertRows(clickhouse, 'sentiment_hourly', out.buckets.map(bucketRow), insert),
       insertRows(clickhouse, 'signals', out.decisions.map(signalRow), insert),
       producer.send(
@@ -207,13 +254,13 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     deps.onFlush?.(out);
   };
 
-  interface Pending {
-    readonly out: EngineOutput | null;
-    /** State and offsets taken at the same instant as `out`, saved once `out` is durable. */
-    readonly checkpoint: { readonly state: EngineSnapshot; readonly offsets: Map<number, bigint> } | null;
-  }
-
-  const saveAndCommit = async ({ state, offsets }: NonNullable<Pending['checkpoint']>): Promise<void> => {
+  const saveAndCommit = async ({
+    state,
+    offsets,
+  }: {
+    readonly state: EngineSnapshot;
+    readonly offsets: Map<number, bigint>;
+  }): Promise<void> => {
     seq++;
     const saved = Object.fromEntries([...offsets].map(([p, o]) => [String(p), o.toString()]));
     await persistently(
@@ -224,6 +271,7 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     const commits = [...offsets].map(([partition, o]) => ({ topic, partition, offset: o.toString() }));
     await persistently('committing offsets', () => consumer.commit(commits), retryCtx);
     totals.checkpoints++;
+    deps.onCommitted?.(offsets);
   };
 
   let dirty = false;
@@ -235,29 +283,29 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
    * checkpoint is saved and committed only after its output is durable.
    */
   const flush = (force: boolean): Promise<void> => {
-    const out = engine.pendingInputs > 0 || engine.pendingOutput ? engine.drain() : null;
+    const hasOutput = engine.pendingInputs > 0 || engine.pendingOutput;
     pendingBytes = 0;
     const due = force || (dirty && Date.now() - lastCheckpointAt >= checkpointIntervalMs);
-    const pending: Pending = {
-      out,
-      checkpoint: due ? { state: engine.snapshot(), offsets: new Map(next) } : null,
-    };
     lastFlushAt = Date.now();
     if (due) {
       lastCheckpointAt = lastFlushAt;
       dirty = false;
     }
-    if (pending.out === null && pending.checkpoint === null) return chain;
+    if (!hasOutput && !due) return chain;
+    // The cut covers every input pushed so far, and these are their offsets.
+    const taken = engine.cut(due);
+    const offsets = new Map(next);
     unfinished++;
     return serially(async () => {
       try {
-        if (pending.out) {
+        const cut = await taken;
+        if (!isEmpty(cut)) {
           const started = performance.now();
-          await write(pending.out);
+          await write(cut);
           deps.onTiming?.('flush', (performance.now() - started) / 1000);
-          count(pending.out);
+          count(cut.out);
         }
-        if (pending.checkpoint) await saveAndCommit(pending.checkpoint);
+        if (cut.state !== null) await saveAndCommit({ state: cut.state, offsets });
       } finally {
         unfinished--;
       }
@@ -296,21 +344,27 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     if (stopping) return; // not pushed, not committed: the next run reads it again
     const work = (async () => {
       const started = performance.now();
-      for (const m of batch.messages) {
-        const offset = BigInt(m.offset);
-        if (offset < (next.get(batch.partition) ?? 0n)) continue; // fetched before a seek: already processed
-        engine.push({ partition: batch.partition, offset: m.offset, value: m.value, timestamp: m.timestamp });
-        pendingBytes += m.value?.length ?? 0;
-        next.set(batch.partition, offset + 1n);
+      const from = next.get(batch.partition) ?? 0n;
+      let skip = 0;
+      // Fetched before a seek: already processed.
+      while (skip < batch.messages.length && BigInt(batch.messages[skip]!.offset) < from) skip++;
+      const fresh = skip === 0 ? batch.messages : batch.messages.slice(skip);
+      if (fresh.length > 0) {
+        engine.push(batch.partition, fresh);
+        for (const m of fresh) pendingBytes += m.value?.length ?? 0;
+        next.set(batch.partition, BigInt(fresh[fresh.length - 1]!.offset) + 1n);
       }
       lastInputAt = Date.now();
       dirty = true;
       if (engine.pendingInputs >= flushInputs || pendingBytes >= flushBytes) flushInBackground();
-      if (unfinished >= 2) {
-        // Writes fall behind (or wait out an outage): hold consumption, keep the group membership alive.
+      const room = engine.room();
+      if (unfinished >= 2 || room !== null) {
+        // Writes or score threads fall behind (or wait out an outage): hold consumption, keep the group
+        // membership alive.
         const beat = setInterval(() => void context.heartbeat().catch(() => undefined), 3_000);
         try {
-          await chain;
+          await room;
+          if (unfinished >= 2) await chain;
         } finally {
           clearInterval(beat);
         }
@@ -349,14 +403,10 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     if ((waiting && Date.now() - lastFlushAt >= flushIntervalMs) || checkpointDue) {
       flushInBackground();
     }
-    if (
-      options.exitWhenIdle &&
-      engine.pendingInputs === 0 &&
-      unfinished === 0 &&
-      idleFor >= 200 &&
-      (await drained())
-    )
+    if (options.exitWhenIdle && idleFor >= 200 && (await drained())) {
+      // Everything is read: the final flush writes what is still pending, checkpoints and commits.
       resolveIdle();
+    }
   };
   const timer = setInterval(
     () => {
@@ -386,14 +436,16 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     if (options.exitWhenIdle && !options.signal?.aborted) {
       // End of input: close what is open. Not checkpointed: a later run resumes before this flush and
       // rewrites these buckets whole (sentiment_hourly keeps the row with the larger count).
+      engine.flushWindows();
+      const taken = engine.cut(false);
       await serially(async () => {
-        engine.flushWindows();
-        const out = engine.drain();
-        await write(out);
-        count(out);
+        const cut = await taken;
+        await write(cut);
+        count(cut.out);
       });
     }
   } finally {
+    await engine.close();
     await consumer.stop().catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
   }

@@ -1,8 +1,9 @@
 /**
- * Batched JSONEachRow inserts with retry and exponential back-off on transient failures. An empty
- * batch is a no-op. Tables are ReplacingMergeTree, so a retried insert that had in fact landed
- * replaces itself instead of counting twice.
+ * Batched JSONEachRow inserts (and pre-encoded TabSeparated ones) with retry and exponential back-off
+ * on transient failures. An empty batch is a no-op. Tables are ReplacingMergeTree, so a retried insert
+ * that had in fact landed replaces itself instead of counting twice.
  */
+import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import { isTransientClickHouseError, toClickHouseError } from './client.js';
@@ -31,34 +32,66 @@ export async function insertRows<Row extends object>(
   client: ClickHouseClient,
   table: string,
   rows: readonly Row[],
-  {
-    url,
-    logger,
-    attempts = 8,
-    initialDelayMs = 200,
-    maxDelayMs = 10_000,
-    chunkRows = 100_000,
-    sleep = realSleep,
-  }: InsertOptions,
+  options: InsertOptions,
 ): Promise<void> {
+  const chunkRows = options.chunkRows ?? 100_000;
   for (let start = 0; start < rows.length; start += chunkRows) {
     const chunk = rows.slice(start, start + chunkRows);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await client.insert({ table, values: chunk as Row[], format: 'JSONEachRow' });
-        if (attempt > 1) logger?.info({ table, attempt }, 'ClickHouse insert succeeded after retry');
-        break;
-      } catch (error) {
-        if (!isTransientClickHouseError(error) || attempt >= attempts) {
-          throw toClickHouseError(error, `inserting ${chunk.length} rows into ${table}`, url);
-        }
-        const delay = backoffDelay(attempt, initialDelayMs, maxDelayMs);
-        logger?.warn(
-          { table, attempt, delayMs: delay, err: error instanceof Error ? error.message : String(error) },
-          'ClickHouse insert failed; retrying',
-        );
-        await sleep(delay);
-      }
+    await withRetries(
+      () => client.insert({ table, values: chunk as Row[], format: 'JSONEachRow' }),
+      table,
+      `inserting ${chunk.length} rows into ${table}`,
+      options,
+    );
+  }
+}
+
+/**
+ * One INSERT of rows already encoded as TabSeparated text (each ending in a newline), in the order of
+ * `columns`. No rows (all parts empty) is a no-op. The parts are sent as they are, without joining.
+ */
+export async function insertTsv(
+  client: ClickHouseClient,
+  table: string,
+  columns: readonly string[],
+  parts: readonly string[],
+  options: InsertOptions,
+): Promise<void> {
+  const body = parts.filter((p) => p.length > 0);
+  if (body.length === 0) return;
+  await withRetries(
+    () =>
+      client.insert({
+        table,
+        columns: [...columns] as [string, ...string[]],
+        values: Readable.from(body, { objectMode: false }),
+        format: 'TabSeparated',
+      }),
+    table,
+    `inserting encoded rows into ${table}`,
+    options,
+  );
+}
+
+async function withRetries(
+  attempt: () => Promise<unknown>,
+  table: string,
+  what: string,
+  { url, logger, attempts = 8, initialDelayMs = 200, maxDelayMs = 10_000, sleep = realSleep }: InsertOptions,
+): Promise<void> {
+  for (let n = 1; ; n++) {
+    try {
+      await attempt();
+      if (n > 1) logger?.info({ table, attempt: n }, 'ClickHouse insert succeeded after retry');
+      return;
+    } catch (error) {
+      if (!isTransientClickHouseError(error) || n >= attempts) throw toClickHouseError(error, what, url);
+      const delay = backoffDelay(n, initialDelayMs, maxDelayMs);
+      logger?.warn(
+        { table, attempt: n, delayMs: delay, err: error instanceof Error ? error.message : String(error) },
+        'ClickHouse insert failed; retrying',
+      );
+      await sleep(delay);
     }
   }
 }
