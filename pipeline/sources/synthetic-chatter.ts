@@ -1,7 +1,7 @@
 /**
  * The words that make honest synthetic tweets differ the way people's do (so they are not near
- * duplicates): fillers, chart timeframes, events, actors, verbs, emoji. The order of every list is
- * part of the generator's output for a seed: append, never reorder.
+ * duplicates): fillers, chart timeframes, events, actors, verbs, emoji. Every list (its
+ * length and order) is part of the generator's output: editing one changes the bytes of every seed.
  */
 
 export const FILLERS = [

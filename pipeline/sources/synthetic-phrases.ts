@@ -1,7 +1,7 @@
 /**
  * What synthetic tweets say: per-symbol names, opinion templates by mood, off-topic chatter, other
- * languages, spam campaigns and giveaway bait. `{s}` stands for a symbol's name. The order of every
- * list is part of the generator's output for a seed: append, never reorder.
+ * languages, spam campaigns and giveaway bait. `{s}` stands for a symbol's name. Every list (its
+ * length and order) is part of the generator's output: editing one changes the bytes of every seed.
  */
 
 export const NAMES: Readonly<Record<string, readonly string[]>> = {
