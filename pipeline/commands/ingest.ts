@@ -9,10 +9,11 @@ import { createProducer } from '../../sinks/kafka/producer.js';
 import { ensureTopics } from '../../sinks/kafka/topics.js';
 import type { Config } from '../config.js';
 import { type CommandContext, commandContext } from '../context.js';
-import { INGEST_STATE_TOPIC, type IngestTopics, runIngest } from '../ingest/index.js';
+import { createPaceMetrics, INGEST_STATE_TOPIC, type IngestTopics, runIngest } from '../ingest/index.js';
 import { loadState } from '../ingest/read-topic.js';
 import { instrumentProducer, startObservability } from '../observe/index.js';
 import { FILE_FORMATS, type FileFormat } from '../sources/file.js';
+import type { Pace } from '../sources/pacer.js';
 import { buildSource, parseSourceSpec, type SourceContext } from '../sources/select-source.js';
 import { DEFAULT_SYNTHETIC_RATE } from '../sources/synthetic-source.js';
 import { searchStateKey } from '../sources/x-search.js';
@@ -90,11 +91,14 @@ export function createIngestCommand(deps: IngestCommandDeps = {}): Command {
         logger,
       });
 
+      // The source is built before the metrics server starts; its pace reaches /metrics once it does.
+      let reportPace: ((pace: Pace) => void) | undefined;
       const context: SourceContext = {
         logger,
         x: config.x,
         synthetic: {
           rate: wholeNumber(flags.rate, '--rate', 0),
+          onPace: (pace) => reportPace?.(pace),
           options: {
             ...(flags.count === undefined ? {} : { count: wholeNumber(flags.count, '--count', 1) }),
             ...(flags.seed === undefined ? {} : { seed: wholeNumber(flags.seed, '--seed', 0) }),
@@ -114,6 +118,7 @@ export function createIngestCommand(deps: IngestCommandDeps = {}): Command {
         logger,
         kafka: { client: kafka, topic: topics.raw },
       });
+      reportPace = createPaceMetrics(observe.metrics.registry);
       const producer = instrumentProducer(
         await createProducer(kafka, {
           brokers: config.kafka.brokers,

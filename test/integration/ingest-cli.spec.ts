@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestTopics } from '../../pipeline/ingest/index.js';
 import { createXClient } from '../../pipeline/sources/x-client.js';
 import { addRules } from '../../pipeline/sources/x-rules.js';
+import { freePort } from '../../scripts/services/ports.js';
 import { brokers, freshTopics, readAll, testKafka, untilCount } from '../pipeline/ingest/kafka-helpers.js';
 import { binPath, buildOnce } from '../support/cli.js';
 import { type FakeXServer, startFakeXServer } from '../support/fake-x-server.js';
+import { waitFor } from '../support/servers.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -67,11 +69,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('sentiflow ingest / export / rules as a process (real Kafka)', () => {
   it('stops reading on SIGTERM, flushes, exits 0, and Kafka holds exactly what it reported', async () => {
     const topics = await freshTopics(kafka);
+    const port = await freePort();
     const running = start(
       ['ingest', '--source', 'synthetic', '--rate', '200', '--state-topic', topics.state],
       topics,
+      { METRICS_PORT: String(port) },
     );
     await untilCount(kafka, topics.raw, 50);
+    // The paced source reports its schedule on /metrics (a source that cannot keep up shows there).
+    const metrics = await waitFor(
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        return text.includes('sentiflow_source_behind_messages') && text;
+      },
+      { timeoutMs: 20_000, intervalMs: 100, what: 'pace metrics on /metrics' },
+    );
+    expect(metrics).toMatch(/sentiflow_source_target_rate\{source="synthetic"[^}]*\} 200\b/);
     running.child.kill('SIGTERM');
     const { code, stderr } = await running.result;
 
