@@ -68,15 +68,11 @@ export function createDedupeState(options?: DedupeOptions, from?: DedupeSnapshot
   return {
     step(tweet) {
       ids.advance(tweet.createdAt);
-      if (ids.has(tweet.id)) {
+      if (ids.seenOrAdd(tweet.id, tweet.createdAt)) {
         return dropped('dedupe', 'duplicate_id', `id ${tweet.id} seen before`, tweet.id, tweet.createdAt);
       }
-      ids.add(tweet.id, tweet.createdAt);
-      if (tweet.retweetOf !== null) {
-        if (ids.has(tweet.retweetOf)) {
-          return dropped('dedupe', 'retweet', `retweet of ${tweet.retweetOf}`, tweet.id, tweet.createdAt);
-        }
-        ids.add(tweet.retweetOf, tweet.createdAt);
+      if (tweet.retweetOf !== null && ids.seenOrAdd(tweet.retweetOf, tweet.createdAt)) {
+        return dropped('dedupe', 'retweet', `retweet of ${tweet.retweetOf}`, tweet.id, tweet.createdAt);
       }
       const hash = simhashText(tweet.text, scratch);
       if (hash.tokens >= o.minTokens) {

@@ -40,9 +40,9 @@ export class RecentIds {
   // The ring, oldest at tail: key and time per arrival.
   private readonly ringKeys: Float64Array;
   private readonly ringTimes: Float64Array;
-  // The table: key -> arrival sequence number (linear probing, backward-shift deletion).
-  private readonly keys: Float64Array;
-  private readonly seqs: Float64Array;
+  // The table: key -> arrival sequence number (linear probing, backward-shift deletion), as
+  // (key, seq) pairs side by side so that a probe and its sequence number share a cache line.
+  private readonly table: Float64Array;
   private readonly mask: number;
   private count = 0;
   private head = 0;
@@ -58,8 +58,7 @@ export class RecentIds {
     this.ringTimes = new Float64Array(this.capacity);
     let size = 2;
     while (size < this.capacity * 2) size *= 2;
-    this.keys = new Float64Array(size);
-    this.seqs = new Float64Array(size);
+    this.table = new Float64Array(2 * size);
     this.mask = size - 1;
   }
 
@@ -78,12 +77,24 @@ export class RecentIds {
 
   /** True when `id` was added within the horizon. */
   has(id: string): boolean {
-    const seq = this.find(idHash(id));
-    return seq >= 0 && this.ringTimes[seq % this.capacity]! >= this.latest - this.horizonMs;
+    return this.hasKey(idHash(id));
   }
 
   add(id: string, eventTime: number): void {
     this.addKey(idHash(id), eventTime);
+  }
+
+  /** `has(id)`, and when false, `add(id, eventTime)`: the id is hashed once. */
+  seenOrAdd(id: string, eventTime: number): boolean {
+    const key = idHash(id);
+    if (this.hasKey(key)) return true;
+    this.addKey(key, eventTime);
+    return false;
+  }
+
+  private hasKey(key: number): boolean {
+    const seq = this.find(key);
+    return seq >= 0 && this.ringTimes[seq % this.capacity]! >= this.latest - this.horizonMs;
   }
 
   /** The held ids (as hashes) oldest first, with their times and the time bound: JSON-serialisable. */
@@ -113,16 +124,18 @@ export class RecentIds {
     const slot = seq % this.capacity;
     this.ringKeys[slot] = key;
     this.ringTimes[slot] = eventTime;
+    const t = this.table;
     let i = this.home(key);
-    while (this.keys[i] !== EMPTY && this.keys[i] !== key) i = (i + 1) & this.mask;
-    if (this.keys[i] === EMPTY) this.count++;
-    this.keys[i] = key;
-    this.seqs[i] = seq;
+    while (t[2 * i] !== EMPTY && t[2 * i] !== key) i = (i + 1) & this.mask;
+    if (t[2 * i] === EMPTY) this.count++;
+    t[2 * i] = key;
+    t[2 * i + 1] = seq;
   }
 
   private find(key: number): number {
-    for (let i = this.home(key); this.keys[i] !== EMPTY; i = (i + 1) & this.mask) {
-      if (this.keys[i] === key) return this.seqs[i]!;
+    const t = this.table;
+    for (let i = this.home(key); t[2 * i] !== EMPTY; i = (i + 1) & this.mask) {
+      if (t[2 * i] === key) return t[2 * i + 1]!;
     }
     return -1;
   }
@@ -134,23 +147,24 @@ export class RecentIds {
   private evictTail(): void {
     const seq = this.tail++;
     const key = this.ringKeys[seq % this.capacity]!;
+    const t = this.table;
     let i = this.home(key);
-    while (this.keys[i] !== EMPTY && this.keys[i] !== key) i = (i + 1) & this.mask;
+    while (t[2 * i] !== EMPTY && t[2 * i] !== key) i = (i + 1) & this.mask;
     // Only forget the id if it was not added again later (a re-add after its time ran out).
-    if (this.keys[i] !== key || this.seqs[i] !== seq) return;
+    if (t[2 * i] !== key || t[2 * i + 1] !== seq) return;
     this.count--;
     // Backward-shift deletion keeps every probe chain unbroken without tombstones.
     let hole = i;
-    for (let j = (i + 1) & this.mask; this.keys[j] !== EMPTY; j = (j + 1) & this.mask) {
-      const want = this.home(this.keys[j]!);
+    for (let j = (i + 1) & this.mask; t[2 * j] !== EMPTY; j = (j + 1) & this.mask) {
+      const want = this.home(t[2 * j]!);
       const movable = hole <= j ? want <= hole || want > j : want <= hole && want > j;
       if (movable) {
-        this.keys[hole] = this.keys[j]!;
-        this.seqs[hole] = this.seqs[j]!;
+        t[2 * hole] = t[2 * j]!;
+        t[2 * hole + 1] = t[2 * j + 1]!;
         hole = j;
       }
     }
-    this.keys[hole] = EMPTY;
-    this.seqs[hole] = 0;
+    t[2 * hole] = EMPTY;
+    t[2 * hole + 1] = 0;
   }
 }

@@ -47,6 +47,11 @@ describe('RecentIds', () => {
         time: fc.integer({ min: 0, max: 100 }),
       }),
       fc.record({ kind: fc.constant('advance' as const), time: fc.integer({ min: 0, max: 100 }) }),
+      fc.record({
+        kind: fc.constant('seenOrAdd' as const),
+        id: fc.integer({ min: 0, max: 40 }),
+        time: fc.integer({ min: 0, max: 100 }),
+      }),
     );
     fc.assert(
       fc.property(
@@ -60,9 +65,14 @@ describe('RecentIds', () => {
             if (o.kind === 'advance') {
               ids.advance(o.time);
               model.advance(o.time);
-            } else {
+            } else if (o.kind === 'add') {
               ids.add(String(o.id), o.time);
               model.add(String(o.id), o.time);
+            } else {
+              // seenOrAdd is has, then add when not seen.
+              const seen = model.has(String(o.id));
+              if (!seen) model.add(String(o.id), o.time);
+              expect(ids.seenOrAdd(String(o.id), o.time)).toBe(seen);
             }
             expect(ids.size).toBe(model.size);
             expect(ids.size).toBeLessThanOrEqual(capacity);
