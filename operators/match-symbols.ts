@@ -23,6 +23,21 @@ export const DEFAULT_SYMBOL_MAP: SymbolMap = {
 export interface SymbolMatcher {
   readonly symbols: readonly SymbolCode[];
   readonly terms: ReadonlyMap<string, readonly SymbolCode[]>;
+  /**
+   * 1 at termSlot(hash of each term): a word whose slot is 0 is no term, so most words of a text are
+   * passed over without being copied out and looked up (never written after construction).
+   */
+  readonly termSlots: Uint8Array;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+
+function fnvStep(h: number, c: number): number {
+  return Math.imul(h ^ c, 0x01000193);
+}
+
+function termSlot(h: number): number {
+  return ((h >>> 16) ^ h) & 0xffff;
 }
 
 const TERM = /^[a-z0-9_]+$/;
@@ -48,7 +63,13 @@ export function createSymbolMatcher(map: SymbolMap = DEFAULT_SYMBOL_MAP): Symbol
       }
     }
   }
-  return { symbols: Object.keys(map).sort(), terms };
+  const termSlots = new Uint8Array(65536);
+  for (const term of terms.keys()) {
+    let h = FNV_OFFSET;
+    for (let i = 0; i < term.length; i++) h = fnvStep(h, term.charCodeAt(i));
+    termSlots[termSlot(h)] = 1;
+  }
+  return { symbols: Object.keys(map).sort(), terms, termSlots };
 }
 
 export interface SymbolMatch {
@@ -67,7 +88,7 @@ function isWordChar(c: number): boolean {
  * and `bitcoin` all count; "method" does not count for "eth".
  *
  * Example: matchSymbols('$btc and #ethereum!', createSymbolMatcher()) -> { symbols: ['BTC','ETH'], cashtags: 1 }
- * Cost: O(text length), one small allocation per word that looks like a term.
+ * Cost: O(text length); a word is copied out only when its hash matches a term's (or it is a cashtag).
  */
 export function matchSymbols(text: string, matcher: SymbolMatcher): SymbolMatch {
   return matchLowerCase(text.toLowerCase(), matcher);
@@ -88,14 +109,17 @@ export function matchLowerCase(s: string, matcher: SymbolMatcher): SymbolMatch {
     // A token starts here: optional $ or # then word characters; the preceding char is a non-word.
     const start = i;
     const sigil = c === 36 || c === 35;
+    let h = fnvStep(FNV_OFFSET, c);
     i++;
-    while (i < n && isWordChar(s.charCodeAt(i))) i++;
+    for (let d = s.charCodeAt(i); i < n && isWordChar(d); d = s.charCodeAt(++i)) h = fnvStep(h, d);
     const bodyStart = sigil ? start + 1 : start;
     if (i === bodyStart) continue;
     if (start > 0 && isWordChar(s.charCodeAt(start - 1))) continue;
-    const token = s.slice(start, i);
     const second = s.charCodeAt(start + 1);
-    if (c === 36 && !(second >= 48 && second <= 57)) {
+    const cashtag = c === 36 && !(second >= 48 && second <= 57);
+    if (!cashtag && matcher.termSlots[termSlot(h)] === 0) continue;
+    const token = s.slice(start, i);
+    if (cashtag) {
       cashtags ??= [];
       if (!cashtags.includes(token)) cashtags.push(token);
     }
