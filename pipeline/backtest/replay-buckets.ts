@@ -10,7 +10,6 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Bucket, Decision, DedupeOptions, NormalizeOptions, Strategy } from '../../operators/index.js';
-import type { KafkaClientOptions } from '../../sinks/kafka/client.js';
 import { engineOptionsFrom } from '../config.js';
 import { createEngine } from '../process/engine.js';
 import { replayInThreads } from './replay-thread.js';
@@ -54,11 +53,10 @@ export interface ReplayBucketsOptions {
   readonly plan?: ReplayPlan;
   readonly maxBytesPerPartition?: number;
   /**
-   * Kafka client settings for the replay threads: given, fetching, decoding and scoring run in
-   * worker threads while this one windows (every core). Absent, everything runs on this thread.
+   * Score threads: given (> 0), normalize/dedupe/filter/score run in that many worker threads over
+   * disjoint partition sets while this thread fetches and windows (every core). Absent or 0, the
+   * engine runs here.
    */
-  readonly threaded?: Omit<KafkaClientOptions, 'logger'>;
-  /** Score threads of a threaded replay (default: see replayInThreads). */
   readonly scoreThreads?: number;
 }
 
@@ -66,18 +64,16 @@ export async function replayBuckets(kafka: Kafka, options: ReplayBucketsOptions)
   const { topic, brokers } = options;
   const plan =
     options.plan ?? (await planReplay(kafka, { topic, brokers, from: options.from, to: options.to }));
-  return options.threaded
-    ? replayThreaded(plan, options, options.threaded)
-    : replayHere(kafka, plan, options);
+  return options.scoreThreads ? replayThreaded(kafka, plan, options) : replayHere(kafka, plan, options);
 }
 
 const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
   value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 
 async function replayThreaded(
+  kafka: Kafka,
   plan: ReplayPlan,
   options: ReplayBucketsOptions,
-  kafkaOptions: Omit<KafkaClientOptions, 'logger'>,
 ): Promise<ReplayedBuckets> {
   const window = createReplayWindow({
     partitions: plan.partitions,
@@ -94,9 +90,9 @@ async function replayThreaded(
     for (const b of out.buckets) buckets.push(b);
     for (const d of out.decisions) decisions.push(d);
   };
-  await replayInThreads({
-    kafka: kafkaOptions,
+  await replayInThreads(kafka, {
     topic: options.topic,
+    brokers: options.brokers,
     plan,
     scoring: {
       ...scorerSettingsFrom(options.config),

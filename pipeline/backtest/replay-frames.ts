@@ -19,6 +19,8 @@ export class FrameWriter {
   private bytes: Uint8Array;
   private used = 0;
   private count = 0;
+  /** Buffers of frames the reader is done with, reused instead of allocating (and zeroing) new ones. */
+  private readonly spare: ArrayBuffer[] = [];
 
   constructor(private readonly size = 1 << 20) {
     this.buffer = new ArrayBuffer(size);
@@ -57,8 +59,14 @@ export class FrameWriter {
     return frame;
   }
 
+  /** Takes back the buffer of a frame that was read; the writer fills it again later. */
+  recycle(buffer: ArrayBuffer): void {
+    if (buffer.byteLength === this.size && this.spare.length < 16) this.spare.push(buffer);
+  }
+
   private reset(size: number): void {
-    this.buffer = new ArrayBuffer(Math.max(size, this.size));
+    this.buffer =
+      (size <= this.size ? this.spare.pop() : undefined) ?? new ArrayBuffer(Math.max(size, this.size));
     this.view = new DataView(this.buffer);
     this.bytes = new Uint8Array(this.buffer);
     this.used = 0;

@@ -1,44 +1,40 @@
 /**
- * A replay over several threads: a fetch thread reads and decodes Kafka (replay-worker.ts), score
- * threads run normalize -> dedupe -> filter -> score for disjoint sets of partitions
- * (replay-scorer.ts), and this thread only windows and decides on the compact scored records
- * (replay-window.ts). The costly per-tweet work thus spreads over every core while each partition
- * is still scored in its offset order by one thread, as the engine does.
+ * A replay over several threads: this thread fetches and decodes Kafka (replayTopic) and windows,
+ * while score threads run normalize -> dedupe -> filter -> score for disjoint sets of partitions
+ * (replay-scorer.ts) and hand back compact scored records (scored-frames.ts) that this thread windows
+ * and decides on (replay-window.ts). The costly per-tweet work thus spreads over every core while each
+ * partition is still scored in its offset order by one thread, as the engine does.
  */
 import { availableParallelism } from 'node:os';
-import { MessageChannel, type Worker } from 'node:worker_threads';
-import { RejectedError, UnavailableError } from '../../sinks/errors.js';
-import type { KafkaClientOptions } from '../../sinks/kafka/client.js';
-import type { ReplayScorerData } from './replay-scorer.js';
-import type { ReplayPlan } from './replay-topic.js';
-import type { ReplayWorkerData } from './replay-worker.js';
-import type { FrameScorerOptions } from './score-frames.js';
+import type { Worker } from 'node:worker_threads';
+import type { Kafka } from 'kafkajs';
+import { type Frame, FrameWriter } from './replay-frames.js';
+import type { FromScorer, ToScorer } from './replay-scorer.js';
+import { type ReplayPlan, replayTopic } from './replay-topic.js';
+import type { ScorerSettings } from './score-frames.js';
 import { createScoredFrameReader, type ScoredFrame, type ScoredRecordHandler } from './scored-frames.js';
 import { startWorker } from './ts-worker.js';
 
 export interface ThreadedReplayOptions {
-  readonly kafka: Omit<KafkaClientOptions, 'logger'>;
   readonly topic: string;
+  readonly brokers: readonly string[];
   readonly plan: ReplayPlan;
   /** How the score threads build the engine's scoring and filter. */
-  readonly scoring: Omit<FrameScorerOptions, 'partitions'>;
+  readonly scoring: ScorerSettings;
   /** Receives every record, each partition's in offset order. */
   readonly records: ScoredRecordHandler;
   /** After each scored frame, with its counts. */
   readonly onFrame?: (frame: ScoredFrame) => void;
   readonly maxBytesPerPartition?: number;
   readonly signal?: AbortSignal;
-  /** Frames (about 1 MiB each) the fetch thread may run ahead of each score thread. */
+  /** Frames (about 1 MiB each) a score thread may have queued before fetching waits for it. */
   readonly framesAhead?: number;
-  /** Score threads (default: one per partition to read, at most one more than the cores). */
+  /** Score threads (default: see defaultScoreThreads), at most one per partition to read. */
   readonly scoreThreads?: number;
 }
 
-type FromFetch = { kind: 'done'; read: number } | { kind: 'error'; message: string; retriable: boolean };
-type FromScorer =
-  | { kind: 'scored'; frame: ScoredFrame }
-  | { kind: 'done' }
-  | { kind: 'error'; message: string };
+/** One more than the cores: with one partition set each, the threads even out over the cores. */
+export const defaultScoreThreads = (): number => availableParallelism() + 1;
 
 /** Partitions dealt round-robin over `n` score threads. */
 export function routePartitions(partitions: readonly number[], n: number): number[][] {
@@ -47,94 +43,109 @@ export function routePartitions(partitions: readonly number[], n: number): numbe
   return shares;
 }
 
-export function replayInThreads(options: ThreadedReplayOptions): Promise<number> {
+interface Lane {
+  readonly worker: Worker;
+  readonly writer: FrameWriter;
+  readonly reader: ReturnType<typeof createScoredFrameReader>;
+  inFlight: number;
+}
+
+/** Replays the plan; resolves with the number of messages read once every one was scored and windowed. */
+export async function replayInThreads(kafka: Kafka, options: ThreadedReplayOptions): Promise<number> {
   const { plan } = options;
-  if (plan.ranges.length === 0) return Promise.resolve(0);
+  if (plan.ranges.length === 0) return 0;
   const reading = plan.ranges.map((r) => r.partition);
-  const n = Math.max(1, Math.min(reading.length, options.scoreThreads ?? availableParallelism() + 1));
+  const n = Math.max(1, Math.min(reading.length, options.scoreThreads ?? defaultScoreThreads()));
+  const framesAhead = options.framesAhead ?? 8;
   const shares = routePartitions(reading, n);
-  const route: Record<number, number> = {};
-  for (const [i, share] of shares.entries()) for (const p of share) route[p] = i;
+  const lanes: Lane[] = shares.map((partitions) => ({
+    worker: startWorker('replay-scorer', { workerData: { ...options.scoring, partitions } }),
+    writer: new FrameWriter(),
+    reader: createScoredFrameReader(),
+    inFlight: 0,
+  }));
+  const laneOf = new Map<number, Lane>();
+  for (const [i, share] of shares.entries()) for (const p of share) laneOf.set(p, lanes[i]!);
 
-  const workers: Worker[] = [];
-  const channels = shares.map(() => new MessageChannel());
-  const scorers = shares.map((partitions, i) => {
-    const data: ReplayScorerData = { ...options.scoring, partitions, input: channels[i]!.port2 };
-    return startWorker('replay-scorer', {
-      workerData: data,
-      transferList: [channels[i]!.port2],
-    });
-  });
-  workers.push(...scorers);
-  const fetchData: ReplayWorkerData = {
-    kafka: options.kafka,
-    topic: options.topic,
-    partitions: plan.partitions,
-    ranges: plan.ranges.map((r) => ({ partition: r.partition, start: String(r.start), end: String(r.end) })),
-    framesAhead: options.framesAhead ?? 8,
-    scorers: channels.map((c) => c.port1),
-    route,
-    ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
+  let waiting: (() => void) | null = null;
+  const wake = (): void => {
+    waiting?.();
+    waiting = null;
   };
-  const fetcher = startWorker('replay-worker', {
-    workerData: fetchData,
-    transferList: channels.map((c) => c.port1),
-  });
-  workers.push(fetcher);
-
-  return new Promise<number>((resolve, reject) => {
-    let settled = false;
-    let read: number | null = null;
-    let scoring = scorers.length;
-    const settle = (error: unknown, value = 0): void => {
-      if (settled) return;
-      settled = true;
-      options.signal?.removeEventListener('abort', abort);
-      for (const w of workers) void w.terminate();
-      if (error === undefined) resolve(value);
-      else reject(error);
-    };
-    const finishIfDone = (): void => {
-      if (read !== null && scoring === 0) settle(undefined, read);
-    };
-    const abort = (): void => settle(new Error('backtest aborted'));
-    options.signal?.addEventListener('abort', abort, { once: true });
-    for (const w of workers) {
-      w.once('error', (error) => settle(error));
-      w.once('exit', (code) => settle(new Error(`replay thread exited with code ${code} before the end`)));
-    }
-    fetcher.on('message', (message: FromFetch) => {
-      if (message.kind === 'done') {
-        read = message.read;
-        finishIfDone();
-      } else {
-        settle(
-          message.retriable
-            ? new UnavailableError('kafka', message.message)
-            : new RejectedError('kafka', message.message),
-        );
-      }
-    });
-    for (const scorer of scorers) {
-      const reader = createScoredFrameReader();
-      scorer.on('message', (message: FromScorer) => {
-        if (settled) return;
-        if (message.kind === 'scored') {
-          try {
-            reader.read(message.frame, options.records);
-            options.onFrame?.(message.frame);
-          } catch (error) {
-            settle(error);
-            return;
-          }
-          scorer.postMessage('ack');
-        } else if (message.kind === 'done') {
-          scoring--;
-          finishIfDone();
-        } else {
-          settle(new Error(`replay score thread failed: ${message.message}`));
-        }
+  // A score thread's failure stops the fetching (through this signal) and is what the replay throws.
+  const stop = new AbortController();
+  let failure: unknown;
+  let closing = false;
+  const fail = (error: unknown): void => {
+    failure ??= error;
+    stop.abort();
+    wake();
+  };
+  const onAbort = (): void => fail(new Error('backtest aborted'));
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const until = async (ready: () => boolean): Promise<void> => {
+    while (!ready() && failure === undefined) {
+      await new Promise<void>((resolve) => {
+        waiting = resolve;
       });
     }
-  });
+  };
+
+  for (const lane of lanes) {
+    lane.worker.on('message', (message: FromScorer) => {
+      if (failure !== undefined) return;
+      if (message.kind === 'error') {
+        fail(new Error(`replay score thread failed: ${message.message}`));
+        return;
+      }
+      lane.inFlight--;
+      lane.writer.recycle(message.buffer);
+      try {
+        lane.reader.read(message.frame, options.records);
+        options.onFrame?.(message.frame);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      wake();
+    });
+    lane.worker.once('error', fail);
+    lane.worker.once('exit', (code) => {
+      if (!closing) fail(new Error(`replay score thread exited with code ${code}`));
+    });
+  }
+  const send = (lane: Lane, frame: Frame | null): void => {
+    if (frame === null) return;
+    lane.inFlight++;
+    lane.worker.postMessage({ kind: 'frame', frame } satisfies ToScorer, [frame.buffer]);
+  };
+
+  try {
+    const read = await replayTopic(kafka, {
+      topic: options.topic,
+      brokers: options.brokers,
+      plan,
+      signal: stop.signal,
+      ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
+      onMessage: (m) => {
+        const lane = laneOf.get(m.partition);
+        if (lane === undefined) throw new RangeError(`no score thread for partition ${m.partition}`);
+        send(lane, lane.writer.add(m));
+      },
+      onBatch: async () => {
+        for (const lane of lanes) send(lane, lane.writer.take());
+        await until(() => lanes.every((lane) => lane.inFlight < framesAhead));
+      },
+    }).catch((error: unknown) => {
+      throw failure ?? error;
+    });
+    for (const lane of lanes) send(lane, lane.writer.take());
+    await until(() => lanes.every((lane) => lane.inFlight === 0));
+    if (failure !== undefined) throw failure;
+    return read;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    closing = true;
+    await Promise.all(lanes.map((lane) => lane.worker.terminate()));
+  }
 }

@@ -20,6 +20,7 @@ import { expandGrid, type ParamGrid } from './params.js';
 import type { ProgressOutput } from './progress.js';
 import { createReplayProgress } from './progress.js';
 import { type ReplayedBuckets, replayBuckets } from './replay-buckets.js';
+import { defaultScoreThreads } from './replay-thread.js';
 import { planReplay } from './replay-topic.js';
 import { runSweep } from './sweep.js';
 
@@ -42,7 +43,7 @@ export interface BacktestOptions {
   readonly maxGapHours?: number;
   /** Kafka fetch size per partition, bytes (default 4 MiB). */
   readonly fetchBytesPerPartition?: number;
-  /** Fetch and decode Kafka in a worker thread while the engine runs on this one (default true). */
+  /** Score in worker threads while this one fetches and windows (default true); false runs the engine here. */
   readonly replayThread?: boolean;
 }
 
@@ -126,7 +127,7 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
     config,
     strategy: strategies[0]!,
     plan,
-    ...(options.replayThread === false ? {} : { threaded: config.kafka }),
+    ...(options.replayThread === false ? {} : { scoreThreads: defaultScoreThreads() }),
     ...(options.fetchBytesPerPartition ? { maxBytesPerPartition: options.fetchBytesPerPartition } : {}),
     onProgress: (p) => progress.update(p),
     ...(deps.signal ? { signal: deps.signal } : {}),
