@@ -1,6 +1,6 @@
 /**
  * The scoring model: every lexicon and modifier list, merged once into Maps and Sets, plus the compiled
- * tokenizer. Built by createScoringModel(); scoreText() only reads it.
+ * tokenizer. Built by createScoringModel(); scoreText() only reads it (apart from its reused token arrays).
  *
  * Precedence (later wins): AFINN-165 supplement < VADER < our general additions < our crypto lexicon and
  * market emoji (unless `crypto: false`) < `options.lexicon`. See lexicon/README.md for sources.
@@ -19,6 +19,7 @@ import {
   NEGATORS,
 } from './lexicon/modifiers.js';
 import { VADER_LEXICON_TSV } from './lexicon/vader-lexicon.js';
+import { createTokens, type Tokens } from './score-tokens.js';
 
 export interface ScoringOptions {
   /** Include the crypto lexicon, market emoji and price-move rule on top of the general lexicon (default true). */
@@ -56,7 +57,7 @@ export interface WordInfo {
   readonly adjectiveIntensifier: boolean;
 }
 
-/** Everything the scorer needs, built once by createScoringModel and never mutated. */
+/** Everything the scorer needs, built once by createScoringModel; nothing but `tokens` ever changes. */
 export interface ScoringModel {
   readonly words: ReadonlyMap<string, number>;
   readonly phrases: ReadonlyMap<string, readonly Phrase[]>;
@@ -75,6 +76,11 @@ export interface ScoringModel {
   readonly tokenizer: { tokenize(text: string): string[] | null };
   /** Every word any list above knows, with all it knows about it (derived from the lists above). */
   readonly lexicon: ReadonlyMap<string, WordInfo>;
+  /**
+   * Token arrays each scoreText call fills and reads before it returns (calls are synchronous, so two never
+   * share them at once): they are allocated once instead of per text. The only part of the model that changes.
+   */
+  readonly tokens: Tokens;
 }
 
 /** VADER's empirical shift for an intensifier (+) or dampener (-) before a sentiment word. */
@@ -160,6 +166,7 @@ export function createScoringModel(options: ScoringOptions = {}): ScoringModel {
     conventionalCaps,
     adjectiveIntensifiers,
     lexicon,
+    tokens: createTokens(),
     priceMoves: crypto,
     negationScalar: options.negationScalar ?? -0.74,
     alpha: options.normalizationAlpha ?? 15,

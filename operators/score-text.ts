@@ -63,9 +63,9 @@ function normalizeRaw(raw: number, model: ScoringModel): number {
 
 // The sum of token values plus emphasis; pushes each token that mattered to `scored` when given.
 function rawScore(text: string, model: ScoringModel, scored: ScoredToken[] | null): number {
-  const t = tokenize(text, model);
+  const t = tokenize(text, model, model.tokens);
   const { keys, values, flags, infos } = t;
-  const n = keys.length;
+  const n = t.count;
   // Shouting only counts when some words are not shouted.
   const capsDiff = t.capsWords > 0 && t.capsWords < n;
   let sum = 0;
@@ -77,7 +77,7 @@ function rawScore(text: string, model: ScoringModel, scored: ScoredToken[] | nul
     const phrases = info === null ? undefined : info.phrases;
     if (phrases !== undefined) {
       for (const p of phrases) {
-        if (matchesAt(keys, i + 1, p.rest)) {
+        if (matchesAt(keys, n, i + 1, p.rest)) {
           v = p.value;
           label = p.text;
           span = 1 + p.rest.length;
@@ -85,7 +85,13 @@ function rawScore(text: string, model: ScoringModel, scored: ScoredToken[] | nul
         }
       }
     }
-    if (v === 0 && model.priceMoves && (label === 'up' || label === 'down') && isNumber(keys[i + 1])) {
+    if (
+      v === 0 &&
+      model.priceMoves &&
+      (label === 'up' || label === 'down') &&
+      i + 1 < n &&
+      isNumber(keys[i + 1])
+    ) {
       v = label === 'up' ? PRICE_MOVE : -PRICE_MOVE;
       label = `${label} ${keys[i + 1]}`;
     }
@@ -119,11 +125,11 @@ function isNumber(key: string | undefined): boolean {
 
 /** "pretty bad": a sentiment word follows in the same clause, so "pretty" is an adverb here. */
 function intensifies(i: number, t: Tokens): boolean {
-  return i + 1 < t.keys.length && t.clauses[i + 1] === t.clauses[i] && t.values[i + 1] !== 0;
+  return i + 1 < t.count && t.clauses[i + 1] === t.clauses[i] && t.values[i + 1] !== 0;
 }
 
-function matchesAt(keys: readonly string[], from: number, rest: readonly string[]): boolean {
-  if (from + rest.length > keys.length) return false;
+function matchesAt(keys: readonly string[], n: number, from: number, rest: readonly string[]): boolean {
+  if (from + rest.length > n) return false;
   for (let k = 0; k < rest.length; k++) if (keys[from + k] !== rest[k]) return false;
   return true;
 }

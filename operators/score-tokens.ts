@@ -34,8 +34,12 @@ function capsOf(token: string): boolean {
   return upper;
 }
 
-/** Tokenized text: parallel arrays, one entry per word, emoticon or emoji. */
+/**
+ * Tokenized text: parallel arrays, one entry per word, emoticon or emoji; entries at `count` and beyond
+ * are left over from an earlier text (the arrays are reused, see createTokens).
+ */
 export interface Tokens {
+  count: number;
   readonly keys: string[];
   readonly values: number[];
   readonly flags: number[];
@@ -56,15 +60,18 @@ function pushToken(
   clause: number,
   info: WordInfo | null,
 ): void {
-  t.keys.push(key);
-  t.values.push(value);
-  t.flags.push(flags);
-  t.clauses.push(clause);
-  t.infos.push(info);
+  const i = t.count++;
+  t.keys[i] = key;
+  t.values[i] = value;
+  t.flags[i] = flags;
+  t.clauses[i] = clause;
+  t.infos[i] = info;
 }
 
-export function tokenize(text: string, model: ScoringModel): Tokens {
-  const t: Tokens = {
+/** Empty token arrays to pass to {@link tokenize} again and again: they grow to the longest text seen. */
+export function createTokens(): Tokens {
+  return {
+    count: 0,
     keys: [],
     values: [],
     flags: [],
@@ -75,6 +82,15 @@ export function tokenize(text: string, model: ScoringModel): Tokens {
     capsWords: 0,
     contrastAt: -1,
   };
+}
+
+/** Tokenizes `text` into `t` (reset first; a fresh one by default) and returns it. */
+export function tokenize(text: string, model: ScoringModel, t: Tokens = createTokens()): Tokens {
+  t.count = 0;
+  t.exclamations = 0;
+  t.questions = 0;
+  t.capsWords = 0;
+  t.contrastAt = -1;
   const lexicon = model.lexicon;
   let clause = 0;
   const span: TokenSpan = { start: 0, end: 0, url: false };
@@ -107,7 +123,7 @@ export function tokenize(text: string, model: ScoringModel): Tokens {
         t.capsWords++;
       }
       if (info?.contrast) {
-        if (t.contrastAt < 0) t.contrastAt = t.keys.length;
+        if (t.contrastAt < 0) t.contrastAt = t.count;
         clause++;
       }
       pushToken(t, key, info?.value ?? 0, flags, clause, info ?? null);
@@ -144,7 +160,7 @@ export function tokenize(text: string, model: ScoringModel): Tokens {
       if (repeats === 0) {
         const ch = m.slice(i - width, i);
         pushToken(t, ch, value, 0, clause, lexicon.get(ch) ?? null);
-      } else if (repeats <= 3) t.values[t.values.length - 1]! += value * 0.3;
+      } else if (repeats <= 3) t.values[t.count - 1]! += value * 0.3;
     }
   }
   return t;
