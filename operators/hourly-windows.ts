@@ -193,10 +193,9 @@ export function createHourlyWindows(options?: WindowOptions, from?: WindowSnapsh
       if (sign > 0) acc.positive++;
       else if (sign < 0) acc.negative++;
       else acc.neutral++;
-      if (!acc.authors.has(tweet.authorId)) {
-        if (acc.authors.size < o.maxAuthorsPerBucket) acc.authors.add(tweet.authorId);
-        else acc.extraAuthors++;
-      }
+      // Below the cap an add of a known author is a no-op: one probe of the set instead of two.
+      if (acc.authors.size < o.maxAuthorsPerBucket) acc.authors.add(tweet.authorId);
+      else if (!acc.authors.has(tweet.authorId)) acc.extraAuthors++;
       if (tweet.createdAt < acc.first) acc.first = tweet.createdAt;
       if (tweet.createdAt > acc.last) acc.last = tweet.createdAt;
     }
