@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScoringModel, createStrategy, type Decision } from '../../operators/index.js';
+import { replayBuckets } from '../../pipeline/backtest/replay-buckets.js';
 import { runBacktest } from '../../pipeline/backtest/run-backtest.js';
 import { createLogger } from '../../pipeline/logger.js';
 import { runProcess } from '../../pipeline/process/run-process.js';
@@ -231,6 +232,30 @@ describe('sentiflow backtest on real Kafka and ClickHouse', () => {
     );
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(/no tweets in .* between .* nothing to replay/);
+  });
+
+  it('stops a threaded replay aborted midway, with the abort as its error', async () => {
+    const abort = new AbortController();
+    const seen: number[] = [];
+    const error = await replayBuckets(world.kafka, {
+      topic: world.config.topics.tweetsRaw,
+      brokers: world.config.kafka.brokers,
+      from: FROM,
+      to: TO,
+      config: world.config,
+      strategy: createStrategy('threshold', PARAMS),
+      scoreThreads: 2,
+      maxBytesPerPartition: 16 * 1024,
+      signal: abort.signal,
+      onProgress: (p) => {
+        seen.push(p.read);
+        if (seen.length === 2) abort.abort();
+      },
+    }).catch((e: unknown) => e);
+
+    expect((error as Error).message).toMatch(/backtest aborted/);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.at(-1)!).toBeLessThan(6_000);
   });
 
   it('says in one line when the strategy is unknown', async () => {
