@@ -169,10 +169,13 @@ export function metrics(value: unknown): TweetMetrics {
 export function ruleTags(value: unknown): readonly string[] {
   if (value === undefined || value === null) return NO_TAGS;
   if (!Array.isArray(value)) throw new FieldError('bad_rules', 'matching_rules is not an array');
-  const tags: string[] = [];
+  // Built from a one-element literal: push on an empty array reserves room for 17 (usually there is one tag).
+  let tags: string[] | null = null;
   for (const rule of value) {
     if (!isObj(rule)) throw new FieldError('bad_rules', 'a matching rule is not an object');
-    if (typeof rule.tag === 'string') tags.push(rule.tag);
+    if (typeof rule.tag !== 'string') continue;
+    if (tags === null) tags = [rule.tag];
+    else tags.push(rule.tag);
   }
-  return tags;
+  return tags ?? [];
 }

@@ -96,7 +96,8 @@ export function matchSymbols(text: string, matcher: SymbolMatcher): SymbolMatch 
 
 /** {@link matchSymbols} for a text the caller already lower-cased. */
 export function matchLowerCase(s: string, matcher: SymbolMatcher): SymbolMatch {
-  const found: SymbolCode[] = [];
+  // Built from a one-element literal: push on an empty array reserves room for 17 (usually one symbol).
+  let found: SymbolCode[] | null = null;
   let cashtags: string[] | null = null;
   const n = s.length;
   let i = 0;
@@ -124,8 +125,13 @@ export function matchLowerCase(s: string, matcher: SymbolMatcher): SymbolMatch {
       if (!cashtags.includes(token)) cashtags.push(token);
     }
     const hits = matcher.terms.get(token);
-    if (hits !== undefined) for (const h of hits) if (!found.includes(h)) found.push(h);
+    if (hits === undefined) continue;
+    for (const h of hits) {
+      if (found === null) found = [h];
+      else if (!found.includes(h)) found.push(h);
+    }
   }
+  if (found === null) return { symbols: [], cashtags: cashtags === null ? 0 : cashtags.length };
   if (found.length > 1) found.sort();
   return { symbols: found, cashtags: cashtags === null ? 0 : cashtags.length };
 }
