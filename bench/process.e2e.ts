@@ -3,21 +3,25 @@
  * the last commit with every row in ClickHouse, next to two baselines measured in the same run:
  *  (a) the same topic consumed by kafkajs doing nothing;
  *  (b) the same rows inserted into ClickHouse from memory.
- * Value: tweets/s end to end; ratio: ours / min(a, b). Also bytes on disk per stored tweet.
+ * Value: tweets/s end to end (start of runProcess to its last offset commit); ratio: ours / min(a, b).
+ * Also bytes on disk per stored tweet. (b) writes the rows the way the process does (TSV for tweets and
+ * intake, JSON for the small tables), encoding included in its time.
  * Uses KAFKA_BROKERS / CLICKHOUSE_URL when set, else starts the local test servers.
- * BENCH_PROCESS_COUNT overrides the 1,000,000 envelopes (for a quick look).
+ * BENCH_PROCESS_COUNT overrides the 1,000,000 envelopes (for a quick look); BENCH_PROCESS_THREADS the
+ * score threads (default 2; 0 = everything on the consuming thread).
  */
 import { createScoringModel, createStrategy } from '../operators/index.js';
 import { loadConfig } from '../pipeline/config.js';
 import { createLogger } from '../pipeline/logger.js';
 import { createEngine } from '../pipeline/process/engine.js';
 import { bucketRow, intakeRow, signalRow, tweetRows } from '../pipeline/process/rows.js';
-import { runProcess } from '../pipeline/process/run-process.js';
+import { DEFAULT_FETCH_BYTES, runProcess } from '../pipeline/process/run-process.js';
+import { INTAKE_COLUMNS, intakeRowTsv, TWEET_COLUMNS, tweetRowsTsv } from '../pipeline/process/tsv-rows.js';
 import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
 import { topicSpecs } from '../pipeline/topics.js';
 import { provideServices } from '../scripts/services/provide.js';
 import { createClickHouse } from '../sinks/clickhouse/client.js';
-import { insertRows } from '../sinks/clickhouse/insert.js';
+import { insertRows, insertTsv } from '../sinks/clickhouse/insert.js';
 import { migrate } from '../sinks/clickhouse/migrations.js';
 import { createKafka } from '../sinks/kafka/client.js';
 import { createProducer } from '../sinks/kafka/producer.js';
@@ -25,6 +29,7 @@ import { ensureTopics } from '../sinks/kafka/topics.js';
 import { emit, note, ratioOf, trackPeakRss } from './lib.js';
 
 const COUNT = Number(process.env.BENCH_PROCESS_COUNT ?? 1_000_000);
+const THREADS = Number(process.env.BENCH_PROCESS_THREADS ?? 2);
 const PARTITIONS = 3;
 const START = Date.UTC(2026, 0, 1);
 
@@ -85,10 +90,10 @@ try {
   const bytes = memory.reduce((sum, m) => sum + m.value.length, 0);
   note(`filled: ${(bytes / 1e6).toFixed(0)} MB`);
 
-  // (a) kafkajs consuming the topic, doing nothing.
+  // (a) kafkajs consuming the topic, doing nothing, with the fetch size the process uses.
   const rawStarted = Date.now();
   let consumed = 0;
-  const raw = kafka.consumer({ groupId: `${id}-raw`, maxBytesPerPartition: 4 * 1024 * 1024 });
+  const raw = kafka.consumer({ groupId: `${id}-raw`, maxBytesPerPartition: DEFAULT_FETCH_BYTES });
   await raw.connect();
   await raw.subscribe({ topic: config.topics.tweetsRaw, fromBeginning: true });
   await new Promise<void>((resolve) => {
@@ -114,46 +119,76 @@ try {
     engine.push({ partition: m.partition, offset: String(i), value: m.value, timestamp: m.timestamp });
   });
   engine.flushWindows();
-  const out = engine.drain();
-  let rows: Record<string, Record<string, unknown>[]> | null = {
-    intake: out.intake.map((r) => intakeRow('memory', r)),
-    tweets: out.scored.flatMap(tweetRows),
-    sentiment_hourly: out.buckets.map(bucketRow),
-    signals: out.decisions.map(signalRow),
-  };
+  let out: ReturnType<typeof engine.drain> | null = engine.drain();
   memory.length = 0;
   const scratch = `${id}_mem`;
   const scratchClient = createClickHouse({ ...config.clickhouse, database: scratch });
   await migrate(admin, scratchClient, { url: config.clickhouse.url, database: scratch });
   const insertStarted = Date.now();
   const chunk = 20_000;
-  const inMemory = rows;
-  const storedRows = inMemory.tweets?.length ?? 0;
-  for (let at = 0; at < (inMemory.intake?.length ?? 0); at += chunk) {
-    await Promise.all(
-      Object.entries(inMemory).map(([table, list]) =>
-        insertRows(scratchClient, table, list.slice(at, at + chunk), { url: config.clickhouse.url }),
+  const inMemory = out;
+  const storedRows = inMemory.scored.reduce((n, t) => n + t.symbols.length, 0);
+  const url = { url: config.clickhouse.url };
+  const buckets = inMemory.buckets.map(bucketRow);
+  const signals = inMemory.decisions.map(signalRow);
+  for (let at = 0; at < inMemory.intake.length; at += chunk) {
+    const intake = inMemory.intake.slice(at, at + chunk);
+    const scored = inMemory.scored.slice(at, at + chunk);
+    const intakeTsv = intake.map((r) => intakeRowTsv('memory', r));
+    const tweetsTsv = scored.map((t) => tweetRowsTsv(t));
+    await Promise.all([
+      insertTsv(
+        scratchClient,
+        'intake',
+        INTAKE_COLUMNS,
+        intakeTsv.map((r) => r ?? ''),
+        url,
       ),
-    );
+      insertRows(
+        scratchClient,
+        'intake',
+        intake.filter((_, i) => intakeTsv[i] === null).map((r) => intakeRow('memory', r)),
+        url,
+      ),
+      insertTsv(
+        scratchClient,
+        'tweets',
+        TWEET_COLUMNS,
+        tweetsTsv.map((r) => r ?? ''),
+        url,
+      ),
+      insertRows(
+        scratchClient,
+        'tweets',
+        scored.filter((_, i) => tweetsTsv[i] === null).flatMap(tweetRows),
+        url,
+      ),
+      insertRows(scratchClient, 'sentiment_hourly', buckets.slice(at, at + chunk), url),
+      insertRows(scratchClient, 'signals', signals.slice(at, at + chunk), url),
+    ]);
   }
   const insertRate = COUNT / ((Date.now() - insertStarted) / 1000);
   note(`baseline (b) insert from memory: ${insertRate.toFixed(0)} tweets/s`);
-  rows = null;
+  out = null;
   globalThis.gc?.();
 
   // Ours: the process stage, from start to the last commit.
   const rss = trackPeakRss();
   const started = Date.now();
+  let lastCommit = started;
   const summary = await runProcess(
-    { kafka, producer, clickhouse, logger },
+    { kafka, producer, clickhouse, logger, onCommitted: () => (lastCommit = Date.now()) },
     {
       config,
       groupId: `${id}-process`,
       engine: { scoring: createScoringModel(), strategy: createStrategy('zscore') },
       exitWhenIdle: true,
+      // The bench's model is createScoringModel() with no options.
+      ...(THREADS > 0 ? { scoreThreads: { count: THREADS, scoring: {} } } : {}),
     },
   );
-  const seconds = (Date.now() - started) / 1000;
+  const returned = (Date.now() - started) / 1000;
+  const seconds = (lastCommit - started) / 1000;
   const peak = rss.stop();
   const rate = summary.consumed / seconds;
 
@@ -174,6 +209,8 @@ try {
     envelopes: summary.consumed,
     stored: summary.stored,
     seconds: Math.round(seconds * 10) / 10,
+    seconds_until_returned: Math.round(returned * 10) / 10,
+    score_threads: THREADS,
     raw_consume_per_s: Math.round(consumeRate),
     insert_from_memory_per_s: Math.round(insertRate),
     peak_rss_mb: peak,

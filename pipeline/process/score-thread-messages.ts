@@ -87,13 +87,14 @@ export function packBatch(
   partition: number,
   messages: readonly {
     readonly offset: string;
-    readonly value: Uint8Array | null;
+    readonly value: Buffer | null;
     readonly timestamp: number;
   }[],
 ): BatchMessage {
   let total = 0;
   for (const m of messages) total += m.value?.length ?? 0;
-  const bytes = new Uint8Array(total);
+  // Its own ArrayBuffer (never the shared pool), so it can be transferred.
+  const buffer = Buffer.allocUnsafeSlow(total);
   const ends = new Int32Array(messages.length);
   const timestamps = new Float64Array(messages.length);
   const offsets: string[] = new Array(messages.length);
@@ -103,12 +104,12 @@ export function packBatch(
     if (m.value === null) {
       ends[i] = -1;
     } else {
-      bytes.set(m.value, at);
-      at += m.value.length;
+      at += m.value.copy(buffer, at);
       ends[i] = at;
     }
     timestamps[i] = m.timestamp;
     offsets[i] = m.offset;
   }
+  const bytes = new Uint8Array(buffer.buffer as ArrayBuffer, buffer.byteOffset, total);
   return { kind: 'batch', partition, bytes, ends, timestamps, offsets };
 }

@@ -62,6 +62,7 @@ export function createThreadedCore(options: ScoreThreadsOptions): ProcessCore {
   const partitions = [...engine.partitions].sort((a, b) => a - b);
   const count = Math.max(1, Math.min(options.threads.count, partitions.length));
   const maxInFlight = options.maxInFlight ?? 60_000;
+  const sliceSize = 2_048;
   const owner = new Map(partitions.map((p, i) => [p, i % count] as const));
   const window = createEngineWindow(engine, options.from);
   const queue: Entry[] = [];
@@ -253,14 +254,17 @@ export function createThreadedCore(options: ScoreThreadsOptions): ProcessCore {
       if (w === undefined) {
         throw new RangeError(`partition ${partition} is not one of ${partitions.join(',')}`);
       }
-      if (messages.length === 0) return;
-      const entry: Entry = { kind: 'batch', partition, messages, result: null };
-      enqueue(entry);
-      waiting[w]!.push(entry);
-      inFlight += messages.length;
-      pendingInputs += messages.length;
-      const packed = packBatch(partition, messages);
-      workers[w]!.postMessage(packed, [packed.bytes.buffer, packed.ends.buffer, packed.timestamps.buffer]);
+      // In slices, so a thread starts on the first while the next is packed and results flow back early.
+      for (let at = 0; at < messages.length; at += sliceSize) {
+        const slice = messages.length <= sliceSize ? messages : messages.slice(at, at + sliceSize);
+        const entry: Entry = { kind: 'batch', partition, messages: slice, result: null };
+        enqueue(entry);
+        waiting[w]!.push(entry);
+        inFlight += slice.length;
+        pendingInputs += slice.length;
+        const packed = packBatch(partition, slice);
+        workers[w]!.postMessage(packed, [packed.bytes.buffer, packed.ends.buffer, packed.timestamps.buffer]);
+      }
     },
     room() {
       if (failure !== null || inFlight < maxInFlight) return null;
