@@ -69,7 +69,7 @@ async function rawConsume(kafka: Kafka, topic: string, total: number): Promise<n
     groupId: `bench-raw-${randomUUID()}`,
     maxWaitTimeInMs: 100,
     // The replay's own fetch sizes (pipeline/backtest/replay-topic.ts).
-    maxBytesPerPartition: 4 * 1024 * 1024,
+    maxBytesPerPartition: 1024 * 1024,
     maxBytes: 16 * 1024 * 1024,
   });
   await consumer.connect();

@@ -105,7 +105,7 @@ export async function replayTopic(kafka: Kafka, options: ReplayOptions): Promise
     groupId: `sentiflow-backtest-${randomUUID()}`,
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: 100,
-    maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
     maxBytes: Math.max(16 * 1024 * 1024, options.maxBytesPerPartition ?? 0),
   });
   let read = 0;

@@ -41,7 +41,7 @@ export interface BacktestOptions {
   readonly record?: boolean;
   readonly workers?: number;
   readonly maxGapHours?: number;
-  /** Kafka fetch size per partition, bytes (default 4 MiB). */
+  /** Kafka fetch size per partition, bytes (default 1 MiB). */
   readonly fetchBytesPerPartition?: number;
   /** Score in worker threads while this one fetches and windows (default true); false runs the engine here. */
   readonly replayThread?: boolean;
