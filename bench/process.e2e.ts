@@ -8,7 +8,7 @@
  * intake, JSON for the small tables), encoding included in its time.
  * Uses KAFKA_BROKERS / CLICKHOUSE_URL when set, else starts the local test servers.
  * BENCH_PROCESS_COUNT overrides the 1,000,000 envelopes (for a quick look); BENCH_PROCESS_THREADS the
- * score threads (default 2; 0 = everything on the consuming thread).
+ * score threads (default 3, one per partition; 0 = everything on the consuming thread).
  */
 import { createScoringModel, createStrategy } from '../operators/index.js';
 import { loadConfig } from '../pipeline/config.js';
@@ -29,7 +29,7 @@ import { ensureTopics } from '../sinks/kafka/topics.js';
 import { emit, note, ratioOf, trackPeakRss } from './lib.js';
 
 const COUNT = Number(process.env.BENCH_PROCESS_COUNT ?? 1_000_000);
-const THREADS = Number(process.env.BENCH_PROCESS_THREADS ?? 2);
+const THREADS = Number(process.env.BENCH_PROCESS_THREADS ?? 3);
 const PARTITIONS = 3;
 const START = Date.UTC(2026, 0, 1);
 
