@@ -15,7 +15,7 @@ import { type Checkpoint, loadCheckpoint, saveCheckpoint } from '../../sinks/cli
 import type { ClickHouseClient } from '../../sinks/clickhouse/client.js';
 import { insertRows, insertTsv } from '../../sinks/clickhouse/insert.js';
 import { RejectedError } from '../../sinks/errors.js';
-import { createBatchConsumer } from '../../sinks/kafka/consumer.js';
+import { type BatchContext, type ConsumedBatch, createBatchConsumer } from '../../sinks/kafka/consumer.js';
 import { toKafkaError } from '../../sinks/kafka/errors.js';
 import type { TopicProducer } from '../../sinks/kafka/producer.js';
 import type { Config } from '../config.js';
@@ -354,6 +354,10 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
         consumer.seek({ topic, partition, offset: (next.get(partition) ?? 0n).toString() });
       }
     },
+  }).catch(async (error: unknown) => {
+    await engine.close();
+    await admin.disconnect().catch(() => undefined);
+    throw error;
   });
 
   let stopping = false;
@@ -363,7 +367,7 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
   });
 
   let inFlight: Promise<void> = Promise.resolve();
-  await consumer.run(async (batch, context) => {
+  const handle = async (batch: ConsumedBatch, context: BatchContext): Promise<void> => {
     if (stopping) return; // not pushed, not committed: the next run reads it again
     const work = (async () => {
       const started = performance.now();
@@ -396,6 +400,12 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     })();
     inFlight = work.catch(() => undefined);
     await work;
+  };
+  await consumer.run(handle).catch(async (error: unknown) => {
+    await engine.close();
+    await consumer.stop().catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+    throw error;
   });
 
   /** True when every partition was read up to its end; an unreachable broker just means "not yet". */
