@@ -4,6 +4,7 @@
  * key in one line. Factories receive their slice (`config.kafka`, `config.clickhouse`, ...).
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import {
   createScoringModel,
@@ -16,6 +17,7 @@ import {
   type FilterOptions,
   parseParamList,
   type ScoringModel,
+  type ScoringOptions,
   STRATEGY_NAMES,
   type Strategy,
   StrategyError,
@@ -221,6 +223,17 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    process: z
+      .object({
+        /**
+         * Threads that run normalize -> dedupe -> filter -> score for `process` (all stage), besides the
+         * thread that consumes, windows and writes; 0 runs everything on one thread. At most one per
+         * partition of tweets.raw is used. Default: one per core.
+         */
+        scoreThreads: z.coerce.number().int().min(0).max(64).default(availableParallelism()),
+      })
+      .strict()
+      .prefault({}),
     trading: z
       .object({
         /** Engaged from the start: no new order is sent. */
@@ -386,6 +399,11 @@ export const ENV_KEYS: readonly EnvKey[] = [
     description: 'loss since 00:00 UTC at which buying stops',
   },
   { name: 'STRATEGY', path: ['strategy', 'name'], description: 'signal strategy: zscore or threshold' },
+  {
+    name: 'PROCESS_SCORE_THREADS',
+    path: ['process', 'scoreThreads'],
+    description: 'process: scoring threads besides the main one, 0 = one thread (default: one per core)',
+  },
   { name: 'METRICS_HOST', path: ['metrics', 'host'], description: 'metrics/health HTTP bind address' },
   { name: 'METRICS_PORT', path: ['metrics', 'port'], description: 'metrics/health HTTP port, 0 = off' },
   {
@@ -504,6 +522,7 @@ export function engineOptionsFrom(
   const { weight, ...scoring } = scorer;
   return {
     scoring: createScoringModel(scoring),
+    scoringOptions: scoring,
     strategy,
     filter: {
       symbols: config.symbols,
@@ -521,6 +540,8 @@ export function engineOptionsFrom(
 
 export interface EngineSettings {
   readonly scoring: ScoringModel;
+  /** What `scoring` was built from: a thread that scores builds its own model from it. */
+  readonly scoringOptions: ScoringOptions;
   readonly strategy: Strategy;
   readonly filter: FilterOptions;
   readonly window: WindowOptions;

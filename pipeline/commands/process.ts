@@ -176,6 +176,7 @@ export function createProcessCommand(): Command {
         config,
         groupId: groupOf(stage, flags.group),
         engine,
+        scoreThreads: { count: config.process.scoreThreads, scoring: engine.scoringOptions },
         exitWhenIdle: flags.exitWhenIdle === true,
         checkpointIntervalMs: millis(flags.checkpointInterval, '--checkpoint-interval'),
         flushIntervalMs: millis(flags.flushInterval, '--flush-interval'),

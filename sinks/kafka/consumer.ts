@@ -3,7 +3,7 @@
  * after the handler resolved (that is: after everything the batch produced is durable). A handler
  * that throws stops the consumer without committing; `done` rejects with the error.
  */
-import type { Consumer, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { UnavailableError } from '../errors.js';
 import { toKafkaError, withDeadline } from './errors.js';
@@ -44,6 +44,11 @@ export interface BatchConsumerOptions {
   readonly logger?: Logger;
   readonly sessionTimeoutMs?: number;
   readonly maxBytesPerPartition?: number;
+  /**
+   * Longest the broker holds a fetch while there is nothing new (kafkajs waits 5 s). Stopping waits
+   * for the fetch in flight, so this bounds how long a drained consumer takes to stop.
+   */
+  readonly maxWaitMs?: number;
   readonly deadlineMs?: number;
   /**
    * 'after-batch' commits each batch once its handler resolved. 'manual' only advances the fetch
@@ -85,6 +90,21 @@ export function headersToStrings(headers: IHeaders | undefined): Record<string, 
   return out;
 }
 
+/** The kafkajs consumer settings for these options (group timing, fetch sizes, retries). */
+export function consumerConfig(options: BatchConsumerOptions): ConsumerConfig {
+  const { sessionTimeoutMs = 30_000, maxBytesPerPartition = 4 * 1024 * 1024, maxWaitMs = 1_000 } = options;
+  return {
+    groupId: options.groupId,
+    sessionTimeout: sessionTimeoutMs,
+    heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)),
+    maxBytesPerPartition,
+    maxWaitTimeInMs: maxWaitMs,
+    allowAutoTopicCreation: false,
+    // Rides out a broker restart (minutes), then gives up with a clear error.
+    retry: { retries: 12, initialRetryTime: 300, maxRetryTime: 30_000 },
+  };
+}
+
 export async function createBatchConsumer(
   kafka: Kafka,
   options: BatchConsumerOptions,
@@ -95,22 +115,12 @@ export async function createBatchConsumer(
     topics,
     fromBeginning = true,
     logger,
-    sessionTimeoutMs = 30_000,
-    maxBytesPerPartition = 4 * 1024 * 1024,
     deadlineMs = 60_000,
     commitMode = 'after-batch',
     onAssignment,
   } = options;
   const log = logger?.child({ module: 'kafka-consumer', groupId });
-  const consumer: Consumer = kafka.consumer({
-    groupId,
-    sessionTimeout: sessionTimeoutMs,
-    heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)),
-    maxBytesPerPartition,
-    allowAutoTopicCreation: false,
-    // Rides out a broker restart (minutes), then gives up with a clear error.
-    retry: { retries: 12, initialRetryTime: 300, maxRetryTime: 30_000 },
-  });
+  const consumer: Consumer = kafka.consumer(consumerConfig(options));
   let settle!: { resolve: () => void; reject: (e: unknown) => void };
   const done = new Promise<void>((resolve, reject) => {
     settle = { resolve, reject };
