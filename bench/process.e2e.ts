@@ -3,19 +3,21 @@
  * the last commit with every row in ClickHouse, next to two baselines measured in the same run:
  *  (a) the same topic consumed by kafkajs doing nothing;
  *  (b) the same rows inserted into ClickHouse from memory.
- * Value: tweets/s end to end (start of runProcess to its last offset commit); ratio: ours / min(a, b).
+ * Value: tweets/s end to end (`sentiflow process --exit-when-idle` run from the built CLI in a process of
+ * its own, from spawn to exit); ratio: ours / min(a, b).
  * Also bytes on disk per stored tweet. (b) writes the rows the way the process does (TSV for tweets and
  * intake, JSON for the small tables), encoding included in its time.
  * Uses KAFKA_BROKERS / CLICKHOUSE_URL when set, else starts the local test servers.
  * BENCH_PROCESS_COUNT overrides the 1,000,000 envelopes (for a quick look); BENCH_PROCESS_THREADS the
- * score threads (default 3, one per partition; 0 = everything on the consuming thread).
+ * score threads (default: the CLI's own default, one per core; 0 = everything on the consuming thread).
  */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createScoringModel, createStrategy } from '../operators/index.js';
 import { loadConfig } from '../pipeline/config.js';
-import { createLogger } from '../pipeline/logger.js';
 import { createEngine } from '../pipeline/process/engine.js';
 import { bucketRow, intakeRow, signalRow, tweetRows } from '../pipeline/process/rows.js';
-import { DEFAULT_FETCH_BYTES, runProcess } from '../pipeline/process/run-process.js';
+import { DEFAULT_FETCH_BYTES } from '../pipeline/process/run-process.js';
 import { INTAKE_COLUMNS, intakeRowTsv, TWEET_COLUMNS, tweetRowsTsv } from '../pipeline/process/tsv-rows.js';
 import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
 import { topicSpecs } from '../pipeline/topics.js';
@@ -26,32 +28,32 @@ import { migrate } from '../sinks/clickhouse/migrations.js';
 import { createKafka } from '../sinks/kafka/client.js';
 import { createProducer } from '../sinks/kafka/producer.js';
 import { ensureTopics } from '../sinks/kafka/topics.js';
-import { emit, note, ratioOf, trackPeakRss } from './lib.js';
+import { binPath, buildOnce } from '../test/support/cli.js';
+import { emit, note, ratioOf } from './lib.js';
 
 const COUNT = Number(process.env.BENCH_PROCESS_COUNT ?? 1_000_000);
-const THREADS = Number(process.env.BENCH_PROCESS_THREADS ?? 3);
+const THREADS = process.env.BENCH_PROCESS_THREADS;
 const PARTITIONS = 3;
 const START = Date.UTC(2026, 0, 1);
 
+buildOnce();
 const services = await provideServices({ env: process.env, ownerPid: process.pid, log: note });
 try {
   const id = `bench_${Date.now().toString(36)}`;
-  const config = loadConfig({
-    env: {
-      KAFKA_BROKERS: services.kafka.endpoint.brokers.join(','),
-      CLICKHOUSE_URL: services.clickhouse.endpoint.url,
-      CLICKHOUSE_USER: services.clickhouse.endpoint.user,
-      CLICKHOUSE_PASSWORD: services.clickhouse.endpoint.password,
-      CLICKHOUSE_DATABASE: id,
-      TOPIC_TWEETS_RAW: `${id}.raw`,
-      TOPIC_TWEETS_DLQ: `${id}.dlq`,
-      TOPIC_SIGNALS: `${id}.signals`,
-      TOPIC_ORDERS: `${id}.orders`,
-      TOPIC_TWEETS_SCORED: `${id}.scored`,
-      TOPIC_PARTITIONS: String(PARTITIONS),
-    },
-  });
-  const logger = createLogger({ level: 'warn' });
+  const env = {
+    KAFKA_BROKERS: services.kafka.endpoint.brokers.join(','),
+    CLICKHOUSE_URL: services.clickhouse.endpoint.url,
+    CLICKHOUSE_USER: services.clickhouse.endpoint.user,
+    CLICKHOUSE_PASSWORD: services.clickhouse.endpoint.password,
+    CLICKHOUSE_DATABASE: id,
+    TOPIC_TWEETS_RAW: `${id}.raw`,
+    TOPIC_TWEETS_DLQ: `${id}.dlq`,
+    TOPIC_SIGNALS: `${id}.signals`,
+    TOPIC_ORDERS: `${id}.orders`,
+    TOPIC_TWEETS_SCORED: `${id}.scored`,
+    TOPIC_PARTITIONS: String(PARTITIONS),
+  };
+  const config = loadConfig({ env });
   const kafka = createKafka({ ...config.kafka });
   await ensureTopics(kafka, topicSpecs(config.topics), { brokers: config.kafka.brokers });
   const admin = createClickHouse({ ...config.clickhouse, database: 'default' });
@@ -172,24 +174,26 @@ try {
   out = null;
   globalThis.gc?.();
 
-  // Ours: the process stage, from start to the last commit.
-  const rss = trackPeakRss();
+  // Ours: `sentiflow process --exit-when-idle` as users run it, in a fresh process of its own (the
+  // bench's heap holds the filled topic and baseline (b); a process under test should not pay its GC),
+  // from spawn to exit: start-up, consuming, the last commit with every row in ClickHouse, shutdown.
   const started = Date.now();
-  let lastCommit = started;
-  const summary = await runProcess(
-    { kafka, producer, clickhouse, logger, onCommitted: () => (lastCommit = Date.now()) },
-    {
-      config,
-      groupId: `${id}-process`,
-      engine: { scoring: createScoringModel(), strategy: createStrategy('zscore') },
-      exitWhenIdle: true,
-      // The bench's model is createScoringModel() with no options.
-      ...(THREADS > 0 ? { scoreThreads: { count: THREADS, scoring: {} } } : {}),
-    },
-  );
-  const returned = (Date.now() - started) / 1000;
-  const seconds = (lastCommit - started) / 1000;
-  const peak = rss.stop();
+  const child = await runChild(['process', '--exit-when-idle', '--no-trade', '--group', `${id}-process`], {
+    ...env,
+    ...(THREADS ? { PROCESS_SCORE_THREADS: THREADS } : {}),
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'warn',
+  });
+  const seconds = (Date.now() - started) / 1000;
+  const summary = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as {
+    consumed?: number;
+    stored?: number;
+  };
+  if (child.code !== 0 || summary.consumed !== COUNT) {
+    throw new Error(
+      `sentiflow process exited ${child.code} after ${summary.consumed} of ${COUNT}: ${child.stderr.slice(-2000)}`,
+    );
+  }
   const rate = summary.consumed / seconds;
 
   const [disk] = await (
@@ -209,11 +213,11 @@ try {
     envelopes: summary.consumed,
     stored: summary.stored,
     seconds: Math.round(seconds * 10) / 10,
-    seconds_until_returned: Math.round(returned * 10) / 10,
-    score_threads: THREADS,
+    measured: 'sentiflow process --exit-when-idle in its own process, spawn to exit',
+    score_threads: THREADS === undefined ? 'default' : Number(THREADS),
     raw_consume_per_s: Math.round(consumeRate),
     insert_from_memory_per_s: Math.round(insertRate),
-    peak_rss_mb: peak,
+    peak_rss_mb: child.peakRssMb,
     bytes_on_disk_per_stored_tweet: Math.round(Number(disk?.bytes ?? 0) / Math.max(1, storedRows)),
   });
 
@@ -222,4 +226,38 @@ try {
   await Promise.all([producer.close(), admin.close(), clickhouse.close(), scratchClient.close()]);
 } finally {
   await services.stop();
+}
+
+/** Runs the built CLI and samples its peak RSS (VmHWM) until it exits. */
+function runChild(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string; peakRssMb: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binPath, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let peakKb = 0;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const sample = setInterval(() => {
+      try {
+        const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+      } catch {
+        // exited between samples
+      }
+    }, 200);
+    child.on('error', (error) => {
+      clearInterval(sample);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearInterval(sample);
+      resolve({ code, stdout, stderr, peakRssMb: Math.round(peakKb / 102.4) / 10 });
+    });
+  });
 }
