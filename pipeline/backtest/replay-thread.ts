@@ -8,12 +8,12 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Kafka } from 'kafkajs';
+import { startModuleWorker } from '../start-worker.js';
 import { type Frame, FrameWriter } from './replay-frames.js';
 import type { FromScorer, ToScorer } from './replay-scorer.js';
 import { type ReplayPlan, replayTopic } from './replay-topic.js';
 import type { ScorerSettings } from './score-frames.js';
 import { createScoredFrameReader, type ScoredFrame, type ScoredRecordHandler } from './scored-frames.js';
-import { startWorker } from './ts-worker.js';
 
 export interface ThreadedReplayOptions {
   readonly topic: string;
@@ -59,7 +59,9 @@ export async function replayInThreads(kafka: Kafka, options: ThreadedReplayOptio
   const framesAhead = options.framesAhead ?? 8;
   const shares = routePartitions(reading, n);
   const lanes: Lane[] = shares.map((partitions) => ({
-    worker: startWorker('replay-scorer', { workerData: { ...options.scoring, partitions } }),
+    worker: startModuleWorker(import.meta.url, 'replay-scorer', {
+      workerData: { ...options.scoring, partitions },
+    }),
     writer: new FrameWriter(),
     reader: createScoredFrameReader(),
     inFlight: 0,

@@ -8,9 +8,9 @@ import { availableParallelism } from 'node:os';
 import type { Bucket, SymbolCode } from '../../operators/index.js';
 import type { Candle } from '../../sinks/prices/candle.js';
 import type { BacktestResult } from '../../sinks/reports/types.js';
+import { startModuleWorker } from '../start-worker.js';
 import { evaluate, type ReplayCounts, type RunSettings } from './evaluate.js';
 import { createPriceSeries } from './price-series.js';
-import { startWorker } from './ts-worker.js';
 
 export interface SweepInput {
   readonly buckets: readonly Bucket[];
@@ -56,7 +56,7 @@ export async function evaluateAll(task: SweepTask): Promise<BacktestResult[]> {
 
 function inWorker(task: SweepTask): Promise<BacktestResult[]> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker('sweep-worker', { workerData: task });
+    const worker = startModuleWorker(import.meta.url, 'sweep-worker', { workerData: task });
     let settled = false;
     worker.once(
       'message',

@@ -8,6 +8,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { Dropped, ScoredTweet, TweetMetrics } from '../../operators/index.js';
+import { startModuleWorker } from '../start-worker.js';
 import {
   createEngineWindow,
   type EngineOptions,
@@ -23,7 +24,6 @@ import {
   packBatch,
   type ScoreWorkerData,
 } from './score-thread-messages.js';
-import { startModuleWorker } from './start-worker.js';
 
 export interface ScoreThreadsOptions {
   readonly topic: string;
