@@ -11,12 +11,12 @@ import {
   DEFAULT_WINDOW_OPTIONS,
   type Decision,
   type Dropped,
-  type ScoredTweet,
   type Strategy,
   type WindowOptions,
 } from '../../operators/index.js';
 import { createDecisionBook } from '../process/decision-book.js';
 import { createOwnLateness } from '../process/own-lateness.js';
+import { windowTweet } from '../process/window-tweet.js';
 import type { ScoredRecordHandler } from './scored-frames.js';
 
 export interface ReplayWindowOptions {
@@ -32,9 +32,6 @@ export interface ReplayWindow extends ScoredRecordHandler {
   /** Buckets closed and decisions taken since the last drain. */
   drain(): { buckets: Bucket[]; decisions: Decision[]; late: number };
 }
-
-const NO_METRICS = Object.freeze({ retweets: 0, replies: 0, likes: 0, quotes: 0 });
-const NO_TAGS: readonly string[] = Object.freeze([]);
 
 export function createReplayWindow(options: ReplayWindowOptions): ReplayWindow {
   const windowOptions = { ...DEFAULT_WINDOW_OPTIONS, ...options.window };
@@ -58,25 +55,7 @@ export function createReplayWindow(options: ReplayWindowOptions): ReplayWindow {
     tweet(partition, createdAt, score, weight, authorId, symbols) {
       // The fields the window and the lateness check read; the rest of the tweet stayed in the score
       // thread (its id only names a late drop, which a replay counts but does not report).
-      const tweet: ScoredTweet = {
-        kind: 'scored',
-        id: '',
-        text: '',
-        createdAt,
-        authorId,
-        authorUsername: null,
-        authorFollowers: null,
-        authorCreatedAt: null,
-        lang: null,
-        metrics: NO_METRICS,
-        retweetOf: null,
-        quoteOf: null,
-        replyTo: null,
-        ruleTags: NO_TAGS,
-        symbols,
-        score,
-        weight,
-      };
+      const tweet = windowTweet('', createdAt, authorId, symbols, score, weight);
       const late = lateness.check(tweet, partition);
       if (late !== null) {
         out.late.push(late);

@@ -7,7 +7,7 @@
  * memories and the window's state at the same point, a consistent checkpoint.
  */
 import type { Worker } from 'node:worker_threads';
-import type { Dropped, ScoredTweet, TweetMetrics } from '../../operators/index.js';
+import type { Dropped } from '../../operators/index.js';
 import { startModuleWorker } from '../start-worker.js';
 import {
   createEngineWindow,
@@ -24,6 +24,7 @@ import {
   packBatch,
   type ScoreWorkerData,
 } from './score-thread-messages.js';
+import { windowTweet } from './window-tweet.js';
 
 export interface ScoreThreadsOptions {
   readonly topic: string;
@@ -53,9 +54,6 @@ type Entry =
     }
   | { readonly kind: 'advance'; readonly time: number }
   | { readonly kind: 'flush' };
-
-const NO_METRICS: TweetMetrics = Object.freeze({ retweets: 0, replies: 0, likes: 0, quotes: 0 });
-const NO_TAGS: readonly string[] = Object.freeze([]);
 
 export function createThreadedCore(options: ScoreThreadsOptions): ProcessCore {
   const { engine } = options;
@@ -170,25 +168,7 @@ export function createThreadedCore(options: ScoreThreadsOptions): ProcessCore {
         const n = r.symbolCounts[s]!;
         const symbols = r.strings.slice(k, k + n);
         k += n;
-        const tweet: ScoredTweet = {
-          kind: 'scored',
-          id,
-          text: '',
-          createdAt: eventTime,
-          authorId,
-          authorUsername: null,
-          authorFollowers: null,
-          authorCreatedAt: null,
-          lang: null,
-          metrics: NO_METRICS,
-          retweetOf: null,
-          quoteOf: null,
-          replyTo: null,
-          ruleTags: NO_TAGS,
-          symbols,
-          score: r.scores[s]!,
-          weight: r.weights[s]!,
-        };
+        const tweet = windowTweet(id, eventTime, authorId, symbols, r.scores[s]!, r.weights[s]!);
         s++;
         const intake: IntakeRecord = {
           partition,
