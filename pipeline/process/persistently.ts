@@ -5,16 +5,16 @@ import { describeError, isRetriable } from '../../sinks/errors.js';
  * Retries work that failed because Kafka or ClickHouse is away, with back-off, until it succeeds or the
  * signal stops it. Only for work that is safe to repeat (idempotent writes, nothing committed before).
  */
-export async function persistently(
+export async function persistently<T>(
   what: string,
-  work: () => Promise<void>,
+  work: () => Promise<T>,
   context: { readonly log: Logger; readonly signal?: AbortSignal | undefined },
-): Promise<void> {
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await work();
+      const result = await work();
       if (attempt > 1) context.log.info({ what, attempts: attempt }, 'dependency back: resumed');
-      return;
+      return result;
     } catch (error) {
       if (!isRetriable(error) || context.signal?.aborted) throw error;
       if (attempt === 1)

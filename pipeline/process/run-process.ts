@@ -57,10 +57,20 @@ export interface ProcessOptions {
   readonly flushInputs?: number;
   /** Payload bytes held before a flush is forced (large or damaged payloads are kept for the DLQ). */
   readonly flushBytes?: number;
+  /**
+   * Payload bytes consumed but not yet durable (waiting for a flush, or in one) before consumption
+   * waits for the oldest flush. Bounds what bad or huge input holds in memory, whatever the count.
+   */
+  readonly maxHeldBytes?: number;
   /** Longest time outputs wait before a flush. */
   readonly flushIntervalMs?: number;
   /** Least time between checkpoints (each one commits offsets). */
   readonly checkpointIntervalMs?: number;
+  /**
+   * Checkpoint JSON written per second at most: a checkpoint holds every dedupe memory (up to a million
+   * ids and more), so as those fill, checkpoints are spaced out to keep the cost flat. Default 1 MB/s.
+   */
+  readonly checkpointBytesPerSecond?: number;
   /**
    * Live only: after this long without input, move the watermark to wall-clock time minus the window's
    * out-of-orderness, so quiet hours still close. A replay cannot see wall-clock time, so a replay of a
@@ -73,9 +83,10 @@ export interface ProcessOptions {
    */
   readonly scoreThreads?: ScoreThreadsOption;
   /**
-   * Fetch size per partition (default 1 MiB). kafkajs collects a whole fetch response before handing
-   * out any of it, so smaller fetches start the pipeline sooner and copy less; on the bench's broker a
-   * 1 MiB request returns about 10,000 tweets per partition.
+   * Fetch size per partition, compressed (default 256 KiB). kafkajs decompresses a whole fetch response
+   * before handing out any of it, and gzip'd payloads can expand a few hundred times (the bad-input
+   * fuzz: 3 x 256 KiB became about 200 MB), so this, not maxHeldBytes, bounds what one fetch holds.
+   * On the bench's broker 1 MiB returns about 10,000 tweets per partition.
    */
   readonly fetchBytesPerPartition?: number;
   readonly signal?: AbortSignal;
@@ -102,7 +113,14 @@ export function idleWatermark({
 }
 
 /** Fetch size per partition: see ProcessOptions.fetchBytesPerPartition. */
-export const DEFAULT_FETCH_BYTES = 1024 * 1024;
+export const DEFAULT_FETCH_BYTES = 256 * 1024;
+
+/** A DLQ message's value: the consumed bytes themselves, not a copy. */
+function payloadBuffer(value: Uint8Array | string | null): Buffer | null {
+  if (value === null) return null;
+  if (typeof value === 'string') return Buffer.from(value);
+  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
 
 function isEmpty({ out, encoded }: ProcessCut): boolean {
   return (
@@ -142,10 +160,17 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
   const topic = topics.tweetsRaw;
   const groupId = options.groupId ?? 'sentiflow-process';
   const flushInputs = options.flushInputs ?? 20_000;
-  const flushBytes = options.flushBytes ?? 32 * 1024 * 1024;
+  const flushBytes = options.flushBytes ?? 16 * 1024 * 1024;
+  const maxHeldBytes = options.maxHeldBytes ?? 64 * 1024 * 1024;
+  /** Payload bytes pushed since the last cut. */
   let pendingBytes = 0;
+  /** Payload bytes pushed whose flush is not durable yet (the rejected ones are kept for the DLQ). */
+  let heldBytes = 0;
   const flushIntervalMs = options.flushIntervalMs ?? 1_000;
   const checkpointIntervalMs = options.checkpointIntervalMs ?? 10_000;
+  const checkpointBytesPerSecond = options.checkpointBytesPerSecond ?? 1_000_000;
+  /** Time between checkpoints: checkpointIntervalMs, or more for a big state. */
+  let checkpointSpacingMs = checkpointIntervalMs;
   const key = { url: chConfig.url, groupId, topic };
   const insert = { url: chConfig.url, logger: log };
 
@@ -238,7 +263,7 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
         topics.tweetsDlq,
         out.rejected.map(({ input, drop }) => ({
           key: `${topic}:${input.partition}:${input.offset}`,
-          value: input.value === null ? null : Buffer.from(input.value),
+          value: payloadBuffer(input.value),
           timestamp: input.timestamp,
           headers: {
             reason: drop.reason,
@@ -272,11 +297,12 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
   }): Promise<void> => {
     seq++;
     const saved = Object.fromEntries([...offsets].map(([p, o]) => [String(p), o.toString()]));
-    await persistently(
+    const length = await persistently(
       'saving a checkpoint',
       () => saveCheckpoint(clickhouse, key, { seq, offsets: saved, state }),
       retryCtx,
     );
+    checkpointSpacingMs = Math.max(checkpointIntervalMs, (length / checkpointBytesPerSecond) * 1000);
     const commits = [...offsets].map(([partition, o]) => ({ topic, partition, offset: o.toString() }));
     await persistently('committing offsets', () => consumer.commit(commits), retryCtx);
     totals.checkpoints++;
@@ -298,8 +324,9 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
    */
   const flush = (force: boolean, endOfInput = false): Promise<void> => {
     const hasOutput = engine.pendingInputs > 0 || engine.pendingOutput;
+    const covered = pendingBytes;
     pendingBytes = 0;
-    const due = force || (dirty && Date.now() - lastCheckpointAt >= checkpointIntervalMs);
+    const due = force || (dirty && Date.now() - lastCheckpointAt >= checkpointSpacingMs);
     lastFlushAt = Date.now();
     if (due) {
       lastCheckpointAt = lastFlushAt;
@@ -327,6 +354,7 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
         if (state !== null) await saveAndCommit({ state, offsets });
       } finally {
         unfinished--;
+        heldBytes -= covered;
         unfinishedFlushes.shift();
       }
     });
@@ -366,35 +394,52 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     resolveIdle = resolve;
   });
 
+  /**
+   * Holds consumption while writes or score threads fall behind (or wait out an outage), or while more
+   * input bytes than allowed are not durable yet; keeps the group membership alive meanwhile.
+   */
+  const holdBack = async (context: BatchContext): Promise<void> => {
+    if (heldBytes >= maxHeldBytes && pendingBytes > 0) flushInBackground();
+    const mustWait = (): boolean =>
+      unfinished >= maxUnfinished || (heldBytes >= maxHeldBytes && unfinished > 0);
+    const room = engine.room();
+    if (room === null && !mustWait()) return;
+    const beat = setInterval(() => void context.heartbeat().catch(() => undefined), 3_000);
+    try {
+      await room;
+      while (mustWait()) await oldestFlush();
+    } finally {
+      clearInterval(beat);
+    }
+  };
+
   let inFlight: Promise<void> = Promise.resolve();
   const handle = async (batch: ConsumedBatch, context: BatchContext): Promise<void> => {
     if (stopping) return; // not pushed, not committed: the next run reads it again
     const work = (async () => {
       const started = performance.now();
-      const from = next.get(batch.partition) ?? 0n;
-      let skip = 0;
+      const { partition, messages } = batch;
+      const from = next.get(partition) ?? 0n;
+      let at = 0;
       // Fetched before a seek: already processed.
-      while (skip < batch.messages.length && BigInt(batch.messages[skip]!.offset) < from) skip++;
-      const fresh = skip === 0 ? batch.messages : batch.messages.slice(skip);
-      if (fresh.length > 0) {
-        engine.push(batch.partition, fresh);
-        for (const m of fresh) pendingBytes += m.value?.length ?? 0;
-        next.set(batch.partition, BigInt(fresh[fresh.length - 1]!.offset) + 1n);
-      }
-      lastInputAt = Date.now();
-      dirty = true;
-      if (engine.pendingInputs >= flushInputs || pendingBytes >= flushBytes) flushInBackground();
-      const room = engine.room();
-      if (unfinished >= maxUnfinished || room !== null) {
-        // Writes or score threads fall behind (or wait out an outage): hold consumption, keep the group
-        // membership alive.
-        const beat = setInterval(() => void context.heartbeat().catch(() => undefined), 3_000);
-        try {
-          await room;
-          while (unfinished >= maxUnfinished) await oldestFlush();
-        } finally {
-          clearInterval(beat);
-        }
+      while (at < messages.length && BigInt(messages[at]!.offset) < from) at++;
+      // In slices that fill the next flush, so a fetch of big (or highly compressed) payloads is
+      // flushed piecewise and held to maxHeldBytes; a stop between slices commits what was pushed.
+      while (at < messages.length && !stopping) {
+        let end = at;
+        let bytes = 0;
+        do bytes += messages[end++]!.value?.length ?? 0;
+        while (end < messages.length && pendingBytes + bytes < flushBytes);
+        const slice = at === 0 && end === messages.length ? messages : messages.slice(at, end);
+        engine.push(partition, slice);
+        pendingBytes += bytes;
+        heldBytes += bytes;
+        next.set(partition, BigInt(slice[slice.length - 1]!.offset) + 1n);
+        at = end;
+        lastInputAt = Date.now();
+        dirty = true;
+        if (engine.pendingInputs >= flushInputs || pendingBytes >= flushBytes) flushInBackground();
+        await holdBack(context);
       }
       deps.onTiming?.('batch', (performance.now() - started) / 1000);
     })();
@@ -431,7 +476,7 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
       });
       if (time !== null) engine.advanceWatermark(time);
     }
-    const checkpointDue = dirty && Date.now() - lastCheckpointAt >= checkpointIntervalMs;
+    const checkpointDue = dirty && Date.now() - lastCheckpointAt >= checkpointSpacingMs;
     const waiting = engine.pendingInputs > 0 || engine.pendingOutput;
     if ((waiting && Date.now() - lastFlushAt >= flushIntervalMs) || checkpointDue) {
       flushInBackground();

@@ -5,7 +5,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { RejectedError } from '../errors.js';
 import { toClickHouseError } from './client.js';
-import { insertRows } from './insert.js';
+import { insertTsv } from './insert.js';
 import { quoteString } from './sql.js';
 
 export interface Checkpoint<State> {
@@ -51,24 +51,78 @@ export async function loadCheckpoint<State>(
   }
 }
 
+const CHECKPOINT_COLUMNS = ['group_id', 'topic', 'seq', 'saved_at', 'offsets', 'state'] as const;
+
+/**
+ * Saves a checkpoint as one TabSeparated row whose state JSON is made piece by piece while the request
+ * sends it: a state of a million dedupe ids (tens of MB) never exists as one string, let alone as the
+ * JSON of a row holding that string and then the request body. Resolves with the length of that JSON.
+ */
 export async function saveCheckpoint<State>(
   client: ClickHouseClient,
   key: CheckpointKey,
   checkpoint: Omit<Checkpoint<State>, 'savedAt'>,
-): Promise<void> {
-  await insertRows(
+): Promise<number> {
+  const head = [
+    tsvField(key.groupId),
+    tsvField(key.topic),
+    String(checkpoint.seq),
+    String(Math.floor(Date.now() / 1000)),
+    tsvField(JSON.stringify(checkpoint.offsets)),
+  ].join('\t');
+  let length = 0;
+  await insertTsv(
     client,
     'process_checkpoints',
-    [
-      {
-        group_id: key.groupId,
-        topic: key.topic,
-        seq: checkpoint.seq,
-        saved_at: Math.floor(Date.now() / 1000),
-        offsets: JSON.stringify(checkpoint.offsets),
-        state: JSON.stringify(checkpoint.state),
-      },
-    ],
+    CHECKPOINT_COLUMNS,
+    function* () {
+      yield `${head}\t`;
+      length = 0;
+      for (const piece of jsonPieces(checkpoint.state, 4)) {
+        length += piece.length;
+        yield tsvField(piece);
+      }
+      yield '\n';
+    },
     { url: key.url },
   );
+  return length;
+}
+
+const TSV_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\0': '\\0',
+};
+
+/** A String value in a TabSeparated row. */
+function tsvField(s: string): string {
+  return s.replace(/[\\\t\n\r\0]/g, (c) => TSV_ESCAPES[c]!);
+}
+
+/**
+ * JSON.stringify(value), in pieces: plain objects down to `depth` levels are written key by key, the
+ * values below whole.
+ */
+export function* jsonPieces(value: unknown, depth: number): Generator<string> {
+  if (
+    depth <= 0 ||
+    value === null ||
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  ) {
+    yield JSON.stringify(value) ?? 'null';
+    return;
+  }
+  let separator = '{';
+  for (const [name, v] of Object.entries(value)) {
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    yield `${separator}${JSON.stringify(name)}:`;
+    separator = ',';
+    yield* jsonPieces(v, depth - 1);
+  }
+  yield separator === '{' ? '{}' : '}';
 }

@@ -48,23 +48,24 @@ export async function insertRows<Row extends object>(
 
 /**
  * One INSERT of rows already encoded as TabSeparated text (each ending in a newline), in the order of
- * `columns`. No rows (all parts empty) is a no-op. The parts are sent as they are, without joining.
+ * `columns`. No rows (all parts empty) is a no-op. The parts are sent as they are, without joining;
+ * given as a function, they are made afresh for each attempt and only as the request takes them.
  */
 export async function insertTsv(
   client: ClickHouseClient,
   table: string,
   columns: readonly string[],
-  parts: readonly string[],
+  parts: readonly string[] | (() => Iterable<string>),
   options: InsertOptions,
 ): Promise<void> {
-  const body = parts.filter((p) => p.length > 0);
-  if (body.length === 0) return;
+  const body = typeof parts === 'function' ? parts : parts.filter((p) => p.length > 0);
+  if (typeof body !== 'function' && body.length === 0) return;
   await withRetries(
     () =>
       client.insert({
         table,
         columns: [...columns] as [string, ...string[]],
-        values: Readable.from(body, { objectMode: false }),
+        values: Readable.from(typeof body === 'function' ? body() : body, { objectMode: false }),
         format: 'TabSeparated',
       }),
     table,
