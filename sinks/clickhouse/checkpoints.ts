@@ -102,11 +102,22 @@ function tsvField(s: string): string {
   return s.replace(/[\\\t\n\r\0]/g, (c) => TSV_ESCAPES[c]!);
 }
 
+/** Elements per piece of a long array: pieces stay small strings that die young. */
+const ARRAY_PIECE = 2_048;
+
 /**
- * JSON.stringify(value), in pieces: plain objects down to `depth` levels are written key by key, the
- * values below whole.
+ * JSON.stringify(value), in pieces: plain objects down to `depth` levels are written key by key, long
+ * arrays a few thousand elements at a time, the values below whole.
  */
 export function* jsonPieces(value: unknown, depth: number): Generator<string> {
+  if (Array.isArray(value) && value.length > ARRAY_PIECE) {
+    for (let at = 0; at < value.length; at += ARRAY_PIECE) {
+      const json = JSON.stringify(value.slice(at, at + ARRAY_PIECE));
+      yield `${at === 0 ? '[' : ','}${json.slice(1, -1)}`;
+    }
+    yield ']';
+    return;
+  }
   if (
     depth <= 0 ||
     value === null ||

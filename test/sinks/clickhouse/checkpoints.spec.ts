@@ -6,6 +6,7 @@ const state = {
   dedupe: {
     '0': { version: 1, ids: { latest: 17, keys: [1, 2.5, 3], times: [] }, texts: { latest: null } },
     '1': {},
+    '2': { ids: { keys: Array.from({ length: 5_000 }, (_, i) => i * 1.5), names: ['a', undefined, 'b'] } },
   },
   window: { skipped: undefined, name: 'quote " and \\ and \t', nested: { a: [{ b: 'c' }] } },
   history: [],
@@ -19,10 +20,12 @@ describe('jsonPieces', () => {
     }
   });
 
-  it('writes a deep object key by key rather than as one string', () => {
+  it('writes a deep object key by key and a long array in pieces rather than as one string', () => {
     const pieces = [...jsonPieces(state, 4)];
     expect(pieces).toContain('[1,2.5,3]');
-    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(JSON.stringify(state.window).length);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(
+      JSON.stringify(state.dedupe['2'].ids.keys).length / 2,
+    );
   });
 
   it('writes scalars and empty objects as JSON.stringify does', () => {
