@@ -38,14 +38,24 @@ const SEQ = 0;
 const TIME = 1;
 const HI = 2;
 const LO = 3;
+// Bucket entries name their ring entry by its sequence number modulo 2^31 (a tag); -1 is empty.
+const TAG_MOD = 2 ** 31;
 
 /**
  * A ring of recent SimHashes (seq, time, hash, id) plus, per band, a table of buckets holding the
- * most recent entries whose 16-bit band falls there, with their full hashes inline. Any two hashes
- * within distance 3 share at least one band exactly (pigeonhole), so a lookup reads four buckets
- * (a few cache lines) and compares full hashes; the ring is touched only to confirm a match.
- * Memory is fixed at construction: 32 bytes per slot (+ the id string) and 4 x buckets x perBucket
- * x 12 bytes (25 MB at the dedupe defaults).
+ * most recent entries whose 16-bit band falls there. Any two hashes within distance 3 share at
+ * least one band exactly (pigeonhole), so a lookup reads four buckets and confirms candidates in
+ * the ring.
+ *
+ * Bucket layout (Int32Array, one bucket = perBucket x 2 words, 64 bytes at the default 8 — one or
+ * two cache lines, always adjacent): entry k is [fingerprint, tag]. The fingerprint is the 32-bit
+ * half of the hash the band is not in: a candidate further than the distance on that half alone is
+ * skipped without leaving the bucket. The tag is the ring sequence number mod 2^31 (-1 = empty):
+ * the ring entry it names is read only for a candidate that passes, and counts only while it is
+ * still that same entry (sequence numbers are never reused), live, and within the distance on all
+ * 64 bits. A per-bucket cursor overwrites the oldest entry. Memory is fixed at construction:
+ * 32 bytes per ring slot (+ the id string) and 4 x buckets x perBucket x 8 bytes, plus 2 bytes per
+ * bucket of cursors (17 MB at the dedupe defaults).
  */
 export class SimHashIndex {
   private readonly capacity: number;
@@ -55,16 +65,15 @@ export class SimHashIndex {
   private readonly bucketMask: number;
   private readonly records: Float64Array;
   private readonly ids: (string | null)[];
-  private readonly bucketSlots: Int32Array;
-  private readonly bucketHashes: Int32Array;
+  private readonly entries: Int32Array;
   private readonly cursors: Uint16Array;
   private head = 0;
   private tail = 0;
   private latest = Number.NEGATIVE_INFINITY;
 
   constructor(options: SimHashIndexOptions) {
-    if (!Number.isInteger(options.capacity) || options.capacity < 1) {
-      throw new RangeError('capacity must be >= 1');
+    if (!Number.isInteger(options.capacity) || options.capacity < 1 || options.capacity >= TAG_MOD) {
+      throw new RangeError('capacity must be 1..2^31-1');
     }
     if (!(options.maxDistance >= 0 && options.maxDistance <= 3))
       throw new RangeError('maxDistance must be 0..3');
@@ -79,8 +88,8 @@ export class SimHashIndex {
     this.records = new Float64Array(this.capacity * RECORD);
     for (let slot = 0; slot < this.capacity; slot++) this.records[slot * RECORD + SEQ] = -1;
     this.ids = new Array<string | null>(this.capacity).fill(null);
-    this.bucketSlots = new Int32Array(BANDS * buckets * this.perBucket).fill(-1);
-    this.bucketHashes = new Int32Array(BANDS * buckets * this.perBucket * 2);
+    this.entries = new Int32Array(BANDS * buckets * this.perBucket * 2);
+    for (let k = 1; k < this.entries.length; k += 2) this.entries[k] = -1;
     this.cursors = new Uint16Array(BANDS * buckets);
   }
 
@@ -99,21 +108,21 @@ export class SimHashIndex {
     this.expire(oldest);
     const hi = hash.hi | 0;
     const lo = hash.lo | 0;
+    const headTag = this.head % TAG_MOD;
     for (let band = 0; band < BANDS; band++) {
-      const base = this.bucketOf(hash, band) * this.perBucket;
-      for (let k = base; k < base + this.perBucket; k++) {
-        // Hashes first: the slot (another cache line) is read only for a hash within the distance.
-        const bhi = this.bucketHashes[2 * k]!;
-        const blo = this.bucketHashes[2 * k + 1]!;
-        if (bits((bhi ^ hi) >>> 0) + bits((blo ^ lo) >>> 0) > this.maxDistance) continue;
-        const slot = this.bucketSlots[k]!;
-        if (slot < 0) continue;
-        // The slot may have been reused since: it still counts only if it holds this same hash, live.
+      const other = band < 2 ? hi : lo;
+      const base = this.bucketOf(hash, band) * this.perBucket * 2;
+      const end = base + this.perBucket * 2;
+      for (let k = base; k < end; k += 2) {
+        if (bits(this.entries[k]! ^ other) > this.maxDistance) continue;
+        const tag = this.entries[k + 1]!;
+        if (tag < 0) continue;
+        const seq = this.head - ((headTag - tag) & (TAG_MOD - 1));
+        const slot = seq % this.capacity;
         const at = slot * RECORD;
-        const seq = this.records[at + SEQ]!;
-        if (seq < this.tail || this.records[at + HI] !== bhi >>> 0 || this.records[at + LO] !== blo >>> 0)
-          continue;
-        if (this.records[at + TIME]! >= oldest) return this.ids[slot]!;
+        if (this.records[at + SEQ] !== seq) continue;
+        const distance = bits(this.records[at + HI]! ^ hi) + bits(this.records[at + LO]! ^ lo);
+        if (distance <= this.maxDistance && this.records[at + TIME]! >= oldest) return this.ids[slot]!;
       }
     }
     this.insert(hash, eventTime, id);
@@ -167,14 +176,14 @@ export class SimHashIndex {
     this.records[at + HI] = hash.hi >>> 0;
     this.records[at + LO] = hash.lo >>> 0;
     this.ids[slot] = id;
+    const tag = seq % TAG_MOD;
     for (let band = 0; band < BANDS; band++) {
       const bucket = this.bucketOf(hash, band);
       const cursor = this.cursors[bucket]!;
       this.cursors[bucket] = (cursor + 1) % this.perBucket;
-      const k = bucket * this.perBucket + cursor;
-      this.bucketSlots[k] = slot;
-      this.bucketHashes[2 * k] = hash.hi | 0;
-      this.bucketHashes[2 * k + 1] = hash.lo | 0;
+      const k = (bucket * this.perBucket + cursor) * 2;
+      this.entries[k] = band < 2 ? hash.hi | 0 : hash.lo | 0;
+      this.entries[k + 1] = tag;
     }
   }
 
