@@ -20,15 +20,14 @@ function fmix32(h: number): number {
 
 // Word characters: a-z, A-Z, 0-9, $, #, _ and anything non-ASCII (accents, CJK, emoji halves).
 function isTokenChar(c: number): boolean {
-  return (
-    (c >= 97 && c <= 122) ||
-    (c >= 65 && c <= 90) ||
-    (c >= 48 && c <= 57) ||
-    c === 36 ||
-    c === 35 ||
-    c === 95 ||
-    c > 127
-  );
+  return c > 127 || FOLD[c] !== 0;
+}
+
+// Per ASCII code: 0 for a non-word character, else the character with A-Z folded to a-z.
+const FOLD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const word = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 36 || c === 35 || c === 95;
+  if (word) FOLD[c] = c >= 65 && c <= 90 ? c | 0x20 : c;
 }
 
 function isSpace(c: number): boolean {
@@ -75,8 +74,10 @@ export function simhashText(text: string, scratch?: Int32Array): SimHash {
     let digitsOnly = true;
     while (i < n) {
       c = text.charCodeAt(i);
-      if (!isTokenChar(c)) break;
-      if (c >= 65 && c <= 90) c |= 0x20;
+      if (c < 128) {
+        c = FOLD[c]!;
+        if (c === 0) break;
+      }
       h1 = Math.imul(h1 ^ c, 0x01000193);
       h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
       if (c < 48 || c > 57) digitsOnly = false;
