@@ -101,6 +101,26 @@ describe('normalizeEnvelope rejections', () => {
     });
   });
 
+  it.each([
+    ['', 'missing'],
+    ['1'.repeat(21), '21 digits'],
+    ['12a', 'a letter'],
+    [' 12', 'a space'],
+  ])('rejects the id %j (%s) and accepts 1 to 20 digits', (id) => {
+    expect(normalizeParsed(envelope({ id }))).toMatchObject({ reason: 'bad_id' });
+    expect(normalizeParsed(envelope({ id: '9'.repeat(20) }))).toMatchObject({ kind: 'tweet' });
+    expect(normalizeParsed(envelope({ id: '0' }))).toMatchObject({ kind: 'tweet' });
+  });
+
+  it.each([
+    ['a lone low surrogate', 'x \udc00 y'],
+    ['a high surrogate at the end', 'x \ud83d'],
+    ['two high surrogates', '\ud83d\ud83d\ude80'],
+  ])('rejects text with %s; a whole emoji passes', (_, text) => {
+    expect(normalizeParsed(envelope({ text }))).toMatchObject({ reason: 'bad_text' });
+    expect(normalizeParsed(envelope({ text: 'x \ud83d\ude80 y' }))).toMatchObject({ kind: 'tweet' });
+  });
+
   it('keeps the tweet id and event time on a rejection when they were readable', () => {
     const result = normalizeParsed(envelope({ lang: 5 }));
     expect(result).toMatchObject({
