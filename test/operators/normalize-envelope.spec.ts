@@ -69,6 +69,26 @@ describe('normalizeEnvelope on valid X v2 payloads', () => {
     expect(asTweet(normalizeParsed(envelope({ lang: 'und' }))).lang).toBeNull();
   });
 
+  it('reads any UTC created_at X could send to the millisecond Date gives', () => {
+    const dates = fc.date({
+      min: new Date(Date.UTC(1900, 0, 1)),
+      max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)),
+    });
+    const edges = [
+      '1969-12-31T23:59:59.999Z',
+      '1970-01-01T00:00:00.000Z',
+      '2000-02-29T12:00:00.000Z',
+      '2100-03-01T00:00:00.000Z',
+    ];
+    fc.assert(
+      fc.property(fc.oneof(dates, fc.constantFrom(...edges.map((e) => new Date(e)))), (date) => {
+        const t = asTweet(normalizeParsed(envelope({ created_at: date.toISOString() })));
+        expect(t.createdAt).toBe(date.getTime());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('accepts created_at with an offset and without milliseconds', () => {
     const t = asTweet(normalizeParsed(envelope({ created_at: '2026-01-01T12:00:00+02:00' })));
     expect(t.createdAt).toBe(Date.UTC(2026, 0, 1, 10, 0, 0));
