@@ -38,8 +38,8 @@ const SEQ = 0;
 const TIME = 1;
 const HI = 2;
 const LO = 3;
-// Bucket entries name their ring entry by its sequence number modulo 2^31 (a tag); -1 is empty.
-const TAG_MOD = 2 ** 31;
+// Bucket entries name their ring entry by a tag: 1 + its sequence number modulo 2^30; 0 is empty.
+const TAG_MOD = 2 ** 30;
 
 /**
  * A ring of recent SimHashes (seq, time, hash, id) plus, per band, a table of buckets holding the
@@ -50,7 +50,7 @@ const TAG_MOD = 2 ** 31;
  * Bucket layout (Int32Array, one bucket = perBucket x 2 words, 64 bytes at the default 8 — one or
  * two cache lines, always adjacent): entry k is [fingerprint, tag]. The fingerprint is the 32-bit
  * half of the hash the band is not in: a candidate further than the distance on that half alone is
- * skipped without leaving the bucket. The tag is the ring sequence number mod 2^31 (-1 = empty):
+ * skipped without leaving the bucket. The tag is 1 + the ring sequence number mod 2^30 (0 = empty):
  * the ring entry it names is read only for a candidate that passes, and counts only while it is
  * still that same entry (sequence numbers are never reused), live, and within the distance on all
  * 64 bits. A per-bucket cursor overwrites the oldest entry. Memory is fixed at construction:
@@ -73,7 +73,7 @@ export class SimHashIndex {
 
   constructor(options: SimHashIndexOptions) {
     if (!Number.isInteger(options.capacity) || options.capacity < 1 || options.capacity >= TAG_MOD) {
-      throw new RangeError('capacity must be 1..2^31-1');
+      throw new RangeError('capacity must be 1..2^30-1');
     }
     if (!(options.maxDistance >= 0 && options.maxDistance <= 3))
       throw new RangeError('maxDistance must be 0..3');
@@ -89,7 +89,6 @@ export class SimHashIndex {
     for (let slot = 0; slot < this.capacity; slot++) this.records[slot * RECORD + SEQ] = -1;
     this.ids = new Array<string | null>(this.capacity).fill(null);
     this.entries = new Int32Array(BANDS * buckets * this.perBucket * 2);
-    for (let k = 1; k < this.entries.length; k += 2) this.entries[k] = -1;
     this.cursors = new Uint16Array(BANDS * buckets);
   }
 
@@ -116,8 +115,8 @@ export class SimHashIndex {
       for (let k = base; k < end; k += 2) {
         if (bits(this.entries[k]! ^ other) > this.maxDistance) continue;
         const tag = this.entries[k + 1]!;
-        if (tag < 0) continue;
-        const seq = this.head - ((headTag - tag) & (TAG_MOD - 1));
+        if (tag === 0) continue;
+        const seq = this.head - ((headTag - tag + 1) & (TAG_MOD - 1));
         const slot = seq % this.capacity;
         const at = slot * RECORD;
         if (this.records[at + SEQ] !== seq) continue;
@@ -176,7 +175,7 @@ export class SimHashIndex {
     this.records[at + HI] = hash.hi >>> 0;
     this.records[at + LO] = hash.lo >>> 0;
     this.ids[slot] = id;
-    const tag = seq % TAG_MOD;
+    const tag = (seq % TAG_MOD) + 1;
     for (let band = 0; band < BANDS; band++) {
       const bucket = this.bucketOf(hash, band);
       const cursor = this.cursors[bucket]!;

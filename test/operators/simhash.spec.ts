@@ -111,10 +111,10 @@ describe('SimHashIndex', () => {
     );
   });
 
-  it('still finds and forgets entries once sequence numbers pass 2^31 (bucket tags wrap)', () => {
+  it('still finds and forgets entries once sequence numbers pass 2^30 (bucket tags wrap)', () => {
     const index = new SimHashIndex({ capacity: 2, horizonMs: 1e9, maxDistance: 3 });
-    // As if 2^31 - 1 texts had passed through already (the counters are private).
-    Object.assign(index, { head: 2 ** 31 - 1, tail: 2 ** 31 - 1 });
+    // As if 2^30 - 1 texts had passed through already (the counters are private).
+    Object.assign(index, { head: 2 ** 30 - 1, tail: 2 ** 30 - 1 });
     expect(index.findOrInsert(hash('one two three four'), 0, 'a')).toBeNull();
     expect(index.findOrInsert(hash('five six seven eight'), 1, 'b')).toBeNull();
     expect(index.findOrInsert(hash('one two three four'), 2, 'c')).toBe('a');
