@@ -26,7 +26,8 @@ function isTokenChar(c: number): boolean {
 // Per ASCII code: 0 for a non-word character, else the character with A-Z folded to a-z.
 const FOLD = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
-  const word = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 36 || c === 35 || c === 95;
+  const word =
+    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 36 || c === 35 || c === 95;
   if (word) FOLD[c] = c >= 65 && c <= 90 ? c | 0x20 : c;
 }
 
