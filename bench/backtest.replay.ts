@@ -4,7 +4,7 @@
  * over BENCH_BACKTEST_COUNT envelopes (default 1,000,000) in a 3-partition tweets.raw, next to the
  * raw consume baseline of the same run: a plain kafkajs consumer reading the same messages and doing
  * nothing with them. The replay scores in `scoreThreads` worker threads (one per core) while the main
- * thread fetches Kafka and windows (pipeline/backtest/replay-thread.ts). Peak RSS is sampled during the backtest. The topic is filled by a child process
+ * thread fetches Kafka and windows (pipeline/process/score-threads.ts). Peak RSS is sampled during the backtest. The topic is filled by a child process
  * (gzip, as ingest writes it) so producing does not weigh on this process's RSS.
  * Servers: KAFKA_BROKERS / CLICKHOUSE_URL when set, else started here through scripts/services.
  * The topic keeps its messages forever while the bench runs (their 2024 timestamps would be past a
@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kafka } from 'kafkajs';
 import { pino } from 'pino';
-import { defaultScoreThreads } from '../pipeline/backtest/replay-thread.js';
 import { runBacktest } from '../pipeline/backtest/run-backtest.js';
 import { loadConfig } from '../pipeline/config.js';
+import { defaultScoreThreads } from '../pipeline/process/score-threads.js';
 import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
 import { provideServices } from '../scripts/services/provide.js';
 import { serviceEnv } from '../scripts/services/report.js';

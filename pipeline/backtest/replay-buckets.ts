@@ -11,10 +11,9 @@
 import type { Kafka } from 'kafkajs';
 import type { Bucket, Decision, DedupeOptions, NormalizeOptions, Strategy } from '../../operators/index.js';
 import { engineOptionsFrom } from '../config.js';
-import { createEngine } from '../process/engine.js';
+import { createEngine, createEngineWindow } from '../process/engine.js';
 import { replayInThreads } from './replay-thread.js';
 import { planReplay, type ReplayMessage, type ReplayPlan, replayTopic } from './replay-topic.js';
-import { createReplayWindow } from './replay-window.js';
 import { type EngineConfig, scorerSettingsFrom } from './scorer-settings.js';
 
 export interface ReplayProgress {
@@ -75,7 +74,7 @@ async function replayThreaded(
   plan: ReplayPlan,
   options: ReplayBucketsOptions,
 ): Promise<ReplayedBuckets> {
-  const window = createReplayWindow({
+  const window = createEngineWindow({
     partitions: plan.partitions,
     strategy: options.strategy,
     window: engineOptionsFrom(options.config).window,
@@ -100,12 +99,12 @@ async function replayThreaded(
       ...optional('dedupe', options.dedupe),
     },
     records: window,
-    onFrame: (frame) => {
-      counts.consumed += frame.read;
-      counts.stored += frame.stored;
-      counts.dropped += frame.dropped;
-      counts.rejected += frame.rejected;
-      if (frame.maxTimestamp > eventTime) eventTime = frame.maxTimestamp;
+    onFrame: ({ tally, maxTimestamp }) => {
+      counts.consumed += tally.consumed;
+      counts.stored += tally.stored;
+      counts.dropped += tally.dropped;
+      counts.rejected += tally.rejected;
+      if (maxTimestamp > eventTime) eventTime = maxTimestamp;
       take();
       options.onProgress?.({ read: counts.consumed, total: plan.total, eventTime });
     },

@@ -13,6 +13,7 @@ import { recordBacktest } from '../../sinks/reports/backtest-record.js';
 import type { BacktestResult } from '../../sinks/reports/types.js';
 import { type WrittenReports, writeReports } from '../../sinks/reports/write-reports.js';
 import type { Config } from '../config.js';
+import { defaultScoreThreads } from '../process/score-threads.js';
 import { codeVersion } from './code-version.js';
 import { decideOver, type RunSettings } from './evaluate.js';
 import { loadPriceSeries } from './load-candles.js';
@@ -20,7 +21,6 @@ import { expandGrid, type ParamGrid } from './params.js';
 import type { ProgressOutput } from './progress.js';
 import { createReplayProgress } from './progress.js';
 import { type ReplayedBuckets, replayBuckets } from './replay-buckets.js';
-import { defaultScoreThreads } from './replay-thread.js';
 import { planReplay } from './replay-topic.js';
 import { runSweep } from './sweep.js';
 

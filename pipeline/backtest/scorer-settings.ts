@@ -3,7 +3,7 @@
  * engineOptionsFrom() (pipeline/config.ts), so the threads score exactly as `process` does.
  */
 import { type Config, engineOptionsFrom } from '../config.js';
-import type { ScorerSettings } from './score-frames.js';
+import type { ScorerSettings } from '../process/frame-scorer.js';
 
 /** The config sections the engine is built from (engineOptionsFrom). */
 export type EngineConfig = Pick<Config, 'symbols' | 'filter' | 'scorer' | 'window' | 'strategy'>;

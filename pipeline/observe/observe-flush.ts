@@ -4,10 +4,12 @@
  * instrument.ts.
  */
 import type { EngineOutput } from '../process/engine.js';
+import { type IntakeTally, reasonOf, tallyOf } from '../process/intake-tally.js';
 import type { Metrics } from './metrics.js';
 
 export interface FlushObserver {
-  (out: EngineOutput): void;
+  /** `tally`: what the flush's inputs became, when not listed in `out.intake` (score threads). */
+  (out: EngineOutput, tally?: IntakeTally): void;
   /** Latest event time seen (epoch ms), or null before the first tweet. */
   readonly latestEventTime: () => number | null;
 }
@@ -22,16 +24,18 @@ export function createFlushObserver(
 ): FlushObserver {
   const now = options.now ?? Date.now;
   let latest: number | null = null;
-  const observe = (out: EngineOutput): void => {
-    metrics.consumed.inc({ command: 'process' }, out.intake.length);
-    for (const r of out.intake) {
-      if (r.outcome === 'dropped') metrics.dropped.inc({ stage: r.stage, reason: r.reason });
-      if (r.outcome === 'rejected') metrics.dlq.inc({ reason: r.reason });
-      if (Number.isFinite(r.eventTime) && r.eventTime > 0 && (latest === null || r.eventTime > latest))
-        latest = r.eventTime;
+  const observe = (out: EngineOutput, tally = tallyOf(out.intake)): void => {
+    metrics.consumed.inc({ command: 'process' }, tally.consumed);
+    for (const [key, n] of tally.reasons) {
+      const { outcome, stage, reason } = reasonOf(key);
+      if (outcome === 'dropped') metrics.dropped.inc({ stage, reason }, n);
+      if (outcome === 'rejected') metrics.dlq.inc({ reason }, n);
     }
+    const eventTime = tally.latestEventTime;
+    if (Number.isFinite(eventTime) && eventTime > 0 && (latest === null || eventTime > latest))
+      latest = eventTime;
     for (const d of out.late) metrics.dropped.inc({ stage: d.stage, reason: d.reason });
-    metrics.scored.inc(out.scored.length);
+    metrics.scored.inc(tally.stored);
     for (const b of out.buckets) metrics.bucketsClosed.inc({ symbol: b.symbol });
     for (const d of out.decisions) metrics.decisions.inc({ action: d.action });
     if (latest !== null)

@@ -35,6 +35,8 @@ import {
 import { createDecisionBook } from './decision-book.js';
 import { createOwnLateness } from './own-lateness.js';
 import { classifyInput, intakeRecord } from './score-stage.js';
+import type { ScoredRecordHandler } from './scored-frames.js';
+import { windowTweet } from './window-tweet.js';
 
 export interface EngineInput {
   readonly partition: number;
@@ -120,10 +122,11 @@ function emptyOutput(): EngineOutput {
 
 /**
  * The half of the engine after classifyInput: intake ledger, window, lateness and decisions. The engine
- * feeds it from its own classifyInput; score threads (score-threads.ts) feed it what they classified,
- * in the same order, so both paths decide identically.
+ * feeds it from its own classifyInput (accept); score threads (score-threads.ts) feed it the records
+ * of their scored frames (advance, tweet), per partition in the same order, so both paths decide
+ * identically. Records bypass the intake ledger and `scored`: the threads count and encode those.
  */
-export interface EngineWindow {
+export interface EngineWindow extends ScoredRecordHandler {
   /**
    * Takes one classified input: its intake record, its scored tweet when stored (only the fields the
    * window reads need to be real: id, createdAt, authorId, symbols, score, weight) and its rejection.
@@ -166,8 +169,21 @@ export function createEngineWindow(
     lateness.advance(partition, time);
     onBucketsAndLate(windows.step({ kind: 'watermark', time }, partition));
   };
+  const windowStored = (partition: number, tweet: ScoredTweet): void => {
+    const late = lateness.check(tweet, partition);
+    if (late !== null) {
+      out.late.push(late);
+      return;
+    }
+    onBucketsAndLate(windows.step(tweet, partition));
+    lateness.advance(partition, tweet.createdAt - windowOptions.maxOutOfOrdernessMs);
+  };
 
   return {
+    advance: advanceSource,
+    tweet(partition, createdAt, score, weight, authorId, symbols, id) {
+      windowStored(partition, windowTweet(id ?? '', createdAt, authorId, symbols, score, weight));
+    },
     accept(intake, stored, rejected) {
       pending++;
       const partition = intake.partition;
@@ -179,13 +195,7 @@ export function createEngineWindow(
         return;
       }
       out.scored.push(stored);
-      const late = lateness.check(stored, partition);
-      if (late !== null) {
-        out.late.push(late);
-        return;
-      }
-      onBucketsAndLate(windows.step(stored, partition));
-      lateness.advance(partition, intake.eventTime - windowOptions.maxOutOfOrdernessMs);
+      windowStored(partition, stored);
     },
     advanceWatermark(time) {
       lateness.advance(null, time);

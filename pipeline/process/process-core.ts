@@ -4,7 +4,18 @@
  * way a cut is taken in input order: its output and state cover exactly the inputs pushed before it.
  */
 import type { ScoringOptions } from '../../operators/index.js';
-import { createEngine, type EngineOptions, type EngineOutput, type EngineSnapshot } from './engine.js';
+import {
+  createEngine,
+  createEngineWindow,
+  type EngineOptions,
+  type EngineOutput,
+  type EngineSnapshot,
+  type Rejection,
+  withDedupe,
+} from './engine.js';
+import { addTally, emptyTally, type IntakeTally, tallyOf } from './intake-tally.js';
+import { startScoreThreads } from './score-threads.js';
+import type { CutReply } from './score-worker.js';
 
 export interface CoreMessage {
   readonly offset: string;
@@ -23,11 +34,12 @@ export interface EncodedRows {
 
 export interface ProcessCut {
   /**
-   * What the inputs before the cut produced. With score threads, `scored` holds only what the window
-   * reads (id, createdAt, authorId, symbols, score, weight) and their rows are in `encoded`.
+   * What the inputs before the cut produced. With score threads, `intake` and `scored` stay empty:
+   * their rows are in `encoded` and their counts in `tally`.
    */
   readonly out: EngineOutput;
   readonly encoded: EncodedRows | null;
+  readonly tally: IntakeTally;
   /** The state right after those inputs, when asked for. */
   readonly state: EngineSnapshot | null;
 }
@@ -72,8 +84,15 @@ export function createInlineCore(options: EngineOptions, from?: EngineSnapshot):
       }
     },
     room: () => null,
-    cut: (state) =>
-      Promise.resolve({ out: engine.drain(), encoded: null, state: state ? engine.snapshot() : null }),
+    cut(state) {
+      const out = engine.drain();
+      return Promise.resolve({
+        out,
+        encoded: null,
+        tally: tallyOf(out.intake),
+        state: state ? engine.snapshot() : null,
+      });
+    },
     advanceWatermark: (time) => engine.advanceWatermark(time),
     flushWindows: () => engine.flushWindows(),
     get pendingInputs() {
@@ -86,5 +105,106 @@ export function createInlineCore(options: EngineOptions, from?: EngineSnapshot):
       return engine.latestEventTime;
     },
     close: () => Promise.resolve(),
+  };
+}
+
+export interface ThreadedCoreOptions {
+  readonly topic: string;
+  readonly threads: ScoreThreadsOption;
+  readonly engine: EngineOptions;
+  readonly from?: EngineSnapshot;
+  /** Frames (about 1 MiB each) a thread may have queued before room() asks the caller to wait. */
+  readonly framesAhead?: number;
+  /** A thread failed (a bug or a crash): the process must stop. */
+  readonly onFailure: (error: Error) => void;
+}
+
+/**
+ * The engine with its first half in score threads: they classify and encode the rows of the big
+ * tables, this thread windows their records (createEngineWindow) and collects counts and rejections.
+ */
+export function createThreadedCore(options: ThreadedCoreOptions): ProcessCore {
+  const { engine } = options;
+  const window = createEngineWindow(engine, options.from);
+  let tally = emptyTally();
+  let rejected: Rejection[] = [];
+  let latest: number | null = null;
+  let pendingInputs = 0;
+  const young = options.threads.youngGenerationMb;
+  const threads = startScoreThreads({
+    partitions: engine.partitions,
+    count: options.threads.count,
+    settings: {
+      scoring: options.threads.scoring,
+      ...(engine.normalize ? { normalize: engine.normalize } : {}),
+      ...(engine.dedupe ? { dedupe: engine.dedupe } : {}),
+      ...(engine.filter ? { filter: engine.filter } : {}),
+      ...(engine.weight ? { weight: engine.weight } : {}),
+    },
+    rows: { topic: options.topic },
+    ...(options.from ? { from: options.from.dedupe } : {}),
+    records: window,
+    onFrame(frame) {
+      addTally(tally, frame.tally);
+      if (frame.tally.consumed > 0 && (latest === null || frame.tally.latestEventTime > latest)) {
+        latest = frame.tally.latestEventTime;
+      }
+      for (const r of frame.rejections) rejected.push(r);
+    },
+    onFailure: options.onFailure,
+    ...(options.framesAhead === undefined ? {} : { framesAhead: options.framesAhead }),
+    ...(young === undefined ? {} : { youngGenerationMb: young }),
+  });
+  const partitions = [...engine.partitions].sort((a, b) => a - b);
+  /** The threads' dedupe memories, keys in partition order (as the inline engine's). */
+  const dedupeOf = (replies: readonly CutReply[]): EngineSnapshot['dedupe'] => {
+    const all: EngineSnapshot['dedupe'] = Object.assign({}, ...replies.map((r) => r.dedupe));
+    return Object.fromEntries(partitions.map((p) => [String(p), all[String(p)]!]));
+  };
+  /** In input order; a failure reaches onFailure. */
+  const inOrder = (step: () => void): void => {
+    threads.barrier(null, step).catch(() => undefined);
+  };
+  return {
+    push(partition, messages) {
+      for (const m of messages) {
+        threads.add({ partition, offset: m.offset, value: m.value, timestamp: m.timestamp });
+      }
+      threads.send();
+      pendingInputs += messages.length;
+    },
+    room: () => threads.room(),
+    cut(state) {
+      pendingInputs = 0;
+      return threads.barrier({ state }, (replies) => {
+        const out = { ...window.drain(), rejected };
+        const cut: ProcessCut = {
+          out,
+          encoded: {
+            tweets: replies.map((r) => r.rows.tweets),
+            intake: replies.map((r) => r.rows.intake),
+            tweetsJson: replies.flatMap((r) => r.rows.tweetsJson),
+            intakeJson: replies.flatMap((r) => r.rows.intakeJson),
+          },
+          tally,
+          state: state ? withDedupe(window.snapshot(), dedupeOf(replies)) : null,
+        };
+        tally = emptyTally();
+        rejected = [];
+        return cut;
+      });
+    },
+    advanceWatermark: (time) => inOrder(() => window.advanceWatermark(time)),
+    flushWindows: () => inOrder(() => window.flushWindows()),
+    get pendingInputs() {
+      return pendingInputs;
+    },
+    get pendingOutput() {
+      return window.pendingOutput;
+    },
+    get latestEventTime() {
+      return latest;
+    },
+    close: () => threads.close(),
   };
 }

@@ -20,16 +20,17 @@ import { toKafkaError } from '../../sinks/kafka/errors.js';
 import type { TopicProducer } from '../../sinks/kafka/producer.js';
 import type { Config } from '../config.js';
 import type { EngineOptions, EngineOutput, EngineSnapshot } from './engine.js';
+import type { IntakeTally } from './intake-tally.js';
 import { persistently } from './persistently.js';
 import {
   createInlineCore,
+  createThreadedCore,
   type EncodedRows,
   type ProcessCore,
   type ProcessCut,
   type ScoreThreadsOption,
 } from './process-core.js';
 import { bucketRow, intakeRow, signalRow, tweetRows } from './rows.js';
-import { createThreadedCore } from './score-threads.js';
 import { INTAKE_COLUMNS, TWEET_COLUMNS } from './tsv-rows.js';
 
 export interface ProcessDeps {
@@ -39,8 +40,8 @@ export interface ProcessDeps {
   readonly logger: Logger;
   /** Trading hook: called with each flush's decisions after they are durable (paper or live exchange). */
   readonly executeDecisions?: (decisions: readonly Decision[]) => Promise<void>;
-  /** Observes every flush (metrics, tests). */
-  readonly onFlush?: (out: EngineOutput) => void;
+  /** Observes every flush (metrics, tests): its output and what its inputs became. */
+  readonly onFlush?: (out: EngineOutput, tally: IntakeTally) => void;
   /** Observes how long each consumed batch and each flush (until its results are durable) took. */
   readonly onTiming?: (what: 'batch' | 'flush', seconds: number) => void;
   /** Observes every offset commit (after its checkpoint is saved): next offset per partition. */
@@ -122,14 +123,10 @@ function payloadBuffer(value: Uint8Array | string | null): Buffer | null {
   return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
-function isEmpty({ out, encoded }: ProcessCut): boolean {
+/** No input and nothing closed: there is nothing to write. */
+function isEmpty({ out, tally }: ProcessCut): boolean {
   return (
-    out.intake.length === 0 &&
-    out.buckets.length === 0 &&
-    out.decisions.length === 0 &&
-    out.late.length === 0 &&
-    out.rejected.length === 0 &&
-    (encoded === null || encoded.tweetsJson.length + encoded.intakeJson.length === 0)
+    tally.consumed === 0 && out.buckets.length === 0 && out.decisions.length === 0 && out.late.length === 0
   );
 }
 
@@ -280,12 +277,14 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     ]);
     if (deps.executeDecisions && out.decisions.length > 0) await deps.executeDecisions(out.decisions);
   };
-  const count = (out: EngineOutput): void => {
-    for (const r of out.intake) totals[r.outcome]++;
-    totals.consumed += out.intake.length;
+  const count = ({ out, tally }: ProcessCut): void => {
+    totals.consumed += tally.consumed;
+    totals.stored += tally.stored;
+    totals.dropped += tally.dropped;
+    totals.rejected += tally.rejected;
     totals.buckets += out.buckets.length;
     totals.decisions += out.decisions.length;
-    deps.onFlush?.(out);
+    deps.onFlush?.(out, tally);
   };
 
   const saveAndCommit = async ({
@@ -348,7 +347,7 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
           const started = performance.now();
           await write(cut);
           deps.onTiming?.('flush', (performance.now() - started) / 1000);
-          count(cut.out);
+          count(cut);
         }
         const { state } = await taken;
         if (state !== null) await saveAndCommit({ state, offsets });

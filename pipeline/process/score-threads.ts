@@ -1,115 +1,143 @@
 /**
- * The engine with normalize -> dedupe -> filter -> score in worker threads (score-worker.ts), so that
- * scoring runs on another core while this thread consumes Kafka, windows and writes. Each tweets.raw
- * partition belongs to one thread (its dedupe memory lives there). Results are applied to the window
- * in exactly the order the inputs were pushed, whatever thread answers first, so the window sees what
- * the inline engine sees; a cut is a barrier in that order, and its state is the threads' dedupe
- * memories and the window's state at the same point, a consistent checkpoint.
+ * Score threads, for `process` and `backtest` alike: normalize -> dedupe -> filter -> score run in
+ * worker threads (score-worker.ts) over disjoint sets of tweets.raw partitions, while this thread
+ * consumes Kafka and windows. Each partition belongs to one thread (its dedupe memory lives there), so
+ * it is scored in offset order, as the engine does.
+ *
+ * Messages go out packed in raw frames (raw-frames.ts), answers come back as scored frames
+ * (scored-frames.ts) and are handed to `records` in exactly the order the messages were added, whatever
+ * thread answers first; a barrier (cut) is a point in that order, so what it sees covers exactly the
+ * messages added before it: with the threads' rows and dedupe memories from the same point, a
+ * consistent checkpoint.
  */
+import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { Dropped } from '../../operators/index.js';
 import { startModuleWorker } from '../start-worker.js';
-import {
-  createEngineWindow,
-  type EngineOptions,
-  type EngineSnapshot,
-  type IntakeRecord,
-  withDedupe,
-} from './engine.js';
-import type { CoreMessage, ProcessCore, ProcessCut, ScoreThreadsOption } from './process-core.js';
-import {
-  type ClassifiedMessage,
-  type CutReply,
-  type FromScoreWorker,
-  packBatch,
-  type ScoreWorkerData,
-} from './score-thread-messages.js';
-import { windowTweet } from './window-tweet.js';
+import type { FrameScorerOptions, ScorerSettings } from './frame-scorer.js';
+import { type Frame, FrameWriter, type RawMessage } from './raw-frames.js';
+import type { CutReply, FromScoreWorker, ToScoreWorker } from './score-worker.js';
+import { createScoredFrameReader, type ScoredFrame, type ScoredRecordHandler } from './scored-frames.js';
 
 export interface ScoreThreadsOptions {
-  readonly topic: string;
-  readonly threads: ScoreThreadsOption;
-  readonly engine: EngineOptions;
-  readonly from?: EngineSnapshot;
-  /** Inputs in the threads before room() asks the caller to wait. */
-  readonly maxInFlight?: number;
-  /** A thread failed (a bug or a crash): the process must stop. */
+  /** The partitions to score; each goes to one thread. */
+  readonly partitions: readonly number[];
+  /** Threads (default: defaultScoreThreads()), at most one per partition. */
+  readonly count?: number;
+  readonly settings: ScorerSettings;
+  /** Encode rows of the big tables in the threads (see frame-scorer.ts). */
+  readonly rows?: FrameScorerOptions['rows'];
+  readonly from?: FrameScorerOptions['from'];
+  /** Receives every record, in the order the messages were added. */
+  readonly records: ScoredRecordHandler;
+  /** After each scored frame's records, with the frame (counts, rejections). */
+  readonly onFrame?: (frame: ScoredFrame) => void;
+  /** A thread failed (a bug or a crash): whoever runs them must stop. */
   readonly onFailure: (error: Error) => void;
+  /** Frames (about 1 MiB each) a thread may have queued before room() asks the caller to wait. */
+  readonly framesAhead?: number;
+  /** V8 young generation per thread, MB (allocation-heavy work runs fewer scavenges with more). */
+  readonly youngGenerationMb?: number;
+}
+
+export interface ScoreThreads {
+  /** Adds one message; per partition in offset order. Full frames go out at once. */
+  add(message: RawMessage): void;
+  /** Sends every partly filled frame. */
+  send(): void;
+  /**
+   * A barrier after every message added so far: `at` runs synchronously once all of them were handed
+   * to `records`, with each thread's cut reply when `ask` is given (rows, and dedupe memories when
+   * `state`), before any later record.
+   */
+  barrier<T>(ask: { readonly state: boolean } | null, at: (replies: readonly CutReply[]) => T): Promise<T>;
+  /** Null when more may be added now; else settles once it may (the threads caught up). */
+  room(): Promise<void> | null;
+  close(): Promise<void>;
+}
+
+/** One per core: the consuming thread's share (fetching, windowing, writing) is the smaller one. */
+export const defaultScoreThreads = (): number => availableParallelism();
+
+/** Partitions dealt round-robin over `n` score threads. */
+export function routePartitions(partitions: readonly number[], n: number): number[][] {
+  const shares: number[][] = Array.from({ length: n }, () => []);
+  for (const [i, p] of [...partitions].sort((a, b) => a - b).entries()) shares[i % n]!.push(p);
+  return shares;
+}
+
+interface Lane {
+  readonly worker: Worker;
+  readonly writer: FrameWriter;
+  readonly reader: ReturnType<typeof createScoredFrameReader>;
+  /** Frames and cuts sent and not answered yet, in order. */
+  readonly waiting: Entry[];
 }
 
 type Entry =
   | {
-      readonly kind: 'batch';
-      readonly partition: number;
-      readonly messages: readonly CoreMessage[];
-      result: ClassifiedMessage | null;
+      readonly kind: 'frame';
+      readonly lane: Lane;
+      answer: { frame: ScoredFrame; buffer: ArrayBuffer } | null;
     }
   | {
-      readonly kind: 'cut';
-      readonly state: boolean;
+      readonly kind: 'barrier';
       readonly replies: (CutReply | null)[];
       remaining: number;
-      readonly resolve: (cut: ProcessCut) => void;
+      readonly run: (replies: readonly CutReply[]) => void;
       readonly reject: (error: Error) => void;
-    }
-  | { readonly kind: 'advance'; readonly time: number }
-  | { readonly kind: 'flush' };
+    };
 
-export function createThreadedCore(options: ScoreThreadsOptions): ProcessCore {
-  const { engine } = options;
-  const partitions = [...engine.partitions].sort((a, b) => a - b);
-  const count = Math.max(1, Math.min(options.threads.count, partitions.length));
-  const maxInFlight = options.maxInFlight ?? 60_000;
-  const sliceSize = 2_048;
-  const owner = new Map(partitions.map((p, i) => [p, i % count] as const));
-  const window = createEngineWindow(engine, options.from);
+export function startScoreThreads(options: ScoreThreadsOptions): ScoreThreads {
+  const partitions = [...options.partitions].sort((a, b) => a - b);
+  const count = Math.max(1, Math.min(partitions.length, options.count ?? defaultScoreThreads()));
+  const framesAhead = options.framesAhead ?? 8;
+  const young = options.youngGenerationMb;
   const queue: Entry[] = [];
-  const waiting: Entry[][] = Array.from({ length: count }, () => []);
-  let inFlight = 0;
-  let pendingInputs = 0;
-  let roomWaiter: { promise: Promise<void>; resolve: () => void } | null = null;
   let failure: Error | null = null;
   let closing = false;
+  let roomWaiter: { promise: Promise<void>; resolve: () => void } | null = null;
 
   const fail = (error: Error): void => {
     if (failure !== null) return;
     failure = error;
-    for (const entry of queue) if (entry.kind === 'cut') entry.reject(error);
+    for (const entry of queue) if (entry.kind === 'barrier') entry.reject(error);
     roomWaiter?.resolve();
     options.onFailure(error);
   };
 
-  const workers: Worker[] = Array.from({ length: count }, (_, w) => {
-    const mine = partitions.filter((p) => owner.get(p) === w);
-    const data: ScoreWorkerData = {
-      topic: options.topic,
+  const shares = routePartitions(partitions, count);
+  const lanes: Lane[] = shares.map((mine, i) => {
+    const data: FrameScorerOptions = {
+      ...options.settings,
       partitions: mine,
-      scoring: options.threads.scoring,
-      ...(engine.normalize ? { normalize: engine.normalize } : {}),
-      ...(engine.dedupe ? { dedupe: engine.dedupe } : {}),
-      ...(engine.filter ? { filter: engine.filter } : {}),
-      ...(engine.weight ? { weight: engine.weight } : {}),
-      from: Object.fromEntries(
-        mine.flatMap((p) => {
-          const d = options.from?.dedupe[String(p)];
-          return d === undefined ? [] : [[String(p), d] as const];
-        }),
-      ),
+      ...(options.rows ? { rows: options.rows } : {}),
+      ...(options.from
+        ? {
+            from: Object.fromEntries(
+              mine.flatMap((p) => {
+                const d = options.from?.[String(p)];
+                return d === undefined ? [] : [[String(p), d] as const];
+              }),
+            ),
+          }
+        : {}),
     };
-    const young = options.threads.youngGenerationMb;
     const worker = startModuleWorker(import.meta.url, 'score-worker', {
       workerData: data,
       ...(young === undefined ? {} : { resourceLimits: { maxYoungGenerationSizeMb: young } }),
     });
-    worker.on('message', (message: FromScoreWorker) => onReply(w, message));
+    const lane: Lane = { worker, writer: new FrameWriter(), reader: createScoredFrameReader(), waiting: [] };
+    worker.on('message', (message: FromScoreWorker) => onReply(lane, i, message));
     worker.on('error', (error) => fail(error));
     worker.on('exit', (code) => {
-      if (!closing) fail(new Error(`score thread ${w} exited (code ${code})`));
+      if (!closing) fail(new Error(`score thread ${i} exited (code ${code})`));
     });
-    return worker;
+    return lane;
   });
+  const laneOf = new Map(shares.flatMap((mine, i) => mine.map((p) => [p, lanes[i]!] as const)));
 
-  function onReply(w: number, message: FromScoreWorker): void {
+  function onReply(lane: Lane, i: number, message: FromScoreWorker): void {
+    if (failure !== null) return;
     if (message.kind === 'error') {
       const error = new Error(`score thread: ${message.message}`);
       error.name = message.name;
@@ -117,137 +145,89 @@ export function createThreadedCore(options: ScoreThreadsOptions): ProcessCore {
       fail(error);
       return;
     }
-    const entry = waiting[w]!.shift();
-    if (entry?.kind === 'batch' && message.kind === 'classified') {
-      entry.result = message;
-    } else if (entry?.kind === 'cut' && message.kind === 'cut') {
-      entry.replies[w] = message;
+    const entry = lane.waiting.shift();
+    if (entry?.kind === 'frame' && message.kind === 'scored') {
+      entry.answer = message;
+    } else if (entry?.kind === 'barrier' && message.kind === 'cut') {
+      entry.replies[i] = message;
       entry.remaining--;
     } else {
-      fail(new Error(`score thread ${w} answered out of order`));
+      fail(new Error(`score thread ${i} answered out of order`));
       return;
     }
     pump();
   }
 
-  /** Applies every entry at the head of the queue that is complete, in push order. */
+  /** Hands on every answered entry at the head of the queue, in the order they were sent. */
   function pump(): void {
-    while (queue.length > 0 && failure === null) {
-      const head = queue[0]!;
-      if (head.kind === 'batch') {
-        if (head.result === null) return;
-        applyBatch(head.partition, head.messages, head.result);
-        inFlight -= head.messages.length;
-      } else if (head.kind === 'cut') {
-        if (head.remaining > 0) return;
-        head.resolve(takeCut(head.state, head.replies as CutReply[]));
-      } else if (head.kind === 'advance') {
-        window.advanceWatermark(head.time);
-      } else {
-        window.flushWindows();
+    try {
+      while (queue.length > 0 && failure === null) {
+        const head = queue[0]!;
+        if (head.kind === 'frame') {
+          if (head.answer === null) break;
+          head.lane.writer.recycle(head.answer.buffer);
+          head.lane.reader.read(head.answer.frame, options.records);
+          options.onFrame?.(head.answer.frame);
+        } else {
+          if (head.remaining > 0) break;
+          head.run(head.replies as CutReply[]);
+        }
+        queue.shift();
       }
-      queue.shift();
+    } catch (error) {
+      fail(error instanceof Error ? error : new Error(String(error)));
     }
-    if (roomWaiter !== null && inFlight < maxInFlight) {
+    if (roomWaiter !== null && hasRoom()) {
       roomWaiter.resolve();
       roomWaiter = null;
     }
   }
 
-  function applyBatch(partition: number, messages: readonly CoreMessage[], r: ClassifiedMessage): void {
-    let k = 0;
-    let s = 0;
-    let rejected = 0;
-    for (let i = 0; i < messages.length; i++) {
-      const m = messages[i]!;
-      const eventTime = r.eventTimes[i]!;
-      const outcome = r.outcomes[i];
-      if (outcome === 0) {
-        const id = r.strings[k++]!;
-        const authorId = r.strings[k++]!;
-        const n = r.symbolCounts[s]!;
-        const symbols = r.strings.slice(k, k + n);
-        k += n;
-        const tweet = windowTweet(id, eventTime, authorId, symbols, r.scores[s]!, r.weights[s]!);
-        s++;
-        const intake: IntakeRecord = {
-          partition,
-          offset: m.offset,
-          eventTime,
-          tweetId: id,
-          outcome: 'stored',
-          stage: '',
-          reason: '',
-        };
-        window.accept(intake, tweet, null);
-      } else if (outcome === 1) {
-        const tweetId = r.strings[k++]!;
-        const stage = r.strings[k++]!;
-        const reason = r.strings[k++]!;
-        window.accept(
-          { partition, offset: m.offset, eventTime, tweetId, outcome: 'dropped', stage, reason },
-          null,
-          null,
-        );
-      } else {
-        const drop: Dropped = r.rejections[rejected++]!.drop;
-        window.accept(
-          {
-            partition,
-            offset: m.offset,
-            eventTime,
-            tweetId: '',
-            outcome: 'rejected',
-            stage: drop.stage,
-            reason: drop.reason,
-          },
-          null,
-          { input: { partition, offset: m.offset, value: m.value, timestamp: m.timestamp }, drop },
-        );
-      }
-    }
-  }
+  const hasRoom = (): boolean => failure !== null || lanes.every((l) => l.waiting.length < framesAhead);
 
-  function takeCut(state: boolean, replies: readonly CutReply[]): ProcessCut {
-    const out = window.drain();
-    const encoded = {
-      tweets: replies.map((r) => r.tweets),
-      intake: replies.map((r) => r.intake),
-      tweetsJson: replies.flatMap((r) => r.tweetsJson),
-      intakeJson: replies.flatMap((r) => r.intakeJson),
-    };
-    if (!state) return { out, encoded, state: null };
-    const dedupe = Object.assign({}, ...replies.map((r) => r.dedupe ?? {}));
-    const sorted = Object.fromEntries(partitions.map((p) => [String(p), dedupe[String(p)]]));
-    return { out, encoded, state: withDedupe(window.snapshot(), sorted) };
-  }
-
-  const enqueue = (entry: Entry): void => {
+  const post = (lane: Lane, frame: Frame | null): void => {
+    if (frame === null) return;
+    const entry: Entry = { kind: 'frame', lane, answer: null };
     queue.push(entry);
-    if (entry.kind !== 'batch' && entry.kind !== 'cut') pump();
+    lane.waiting.push(entry);
+    lane.worker.postMessage({ kind: 'frame', frame } satisfies ToScoreWorker, [frame.buffer]);
   };
 
   return {
-    push(partition, messages) {
+    add(message) {
       if (failure !== null) throw failure;
-      const w = owner.get(partition);
-      if (w === undefined) {
-        throw new RangeError(`partition ${partition} is not one of ${partitions.join(',')}`);
+      const lane = laneOf.get(message.partition);
+      if (lane === undefined) {
+        throw new RangeError(`partition ${message.partition} is not one of ${partitions.join(',')}`);
       }
-      // In slices, so a thread starts on the first while the next is packed and results flow back early.
-      for (let at = 0; at < messages.length; at += sliceSize) {
-        const slice = messages.length <= sliceSize ? messages : messages.slice(at, at + sliceSize);
-        const entry: Entry = { kind: 'batch', partition, messages: slice, result: null };
-        enqueue(entry);
-        waiting[w]!.push(entry);
-        inFlight += slice.length;
-        pendingInputs += slice.length;
-        const packed = packBatch(partition, slice);
-        workers[w]!.postMessage(packed, [packed.bytes.buffer, packed.ends.buffer, packed.timestamps.buffer]);
-      }
+      post(lane, lane.writer.add(message));
+    },
+    send() {
+      for (const lane of lanes) post(lane, lane.writer.take());
+    },
+    barrier(ask, at) {
+      if (failure !== null) return Promise.reject(failure);
+      for (const lane of lanes) post(lane, lane.writer.take());
+      return new Promise((resolve, reject) => {
+        const entry: Entry = {
+          kind: 'barrier',
+          replies: lanes.map(() => null),
+          remaining: ask === null ? 0 : lanes.length,
+          run: (replies) => resolve(at(replies)),
+          reject,
+        };
+        queue.push(entry);
+        if (ask !== null) {
+          for (const lane of lanes) {
+            lane.waiting.push(entry);
+            lane.worker.postMessage({ kind: 'cut', state: ask.state } satisfies ToScoreWorker);
+          }
+        }
+        pump();
+      });
     },
     room() {
-      if (failure !== null || inFlight < maxInFlight) return null;
+      if (hasRoom()) return null;
       if (roomWaiter === null) {
         let resolve!: () => void;
         const promise = new Promise<void>((r) => {
@@ -257,39 +237,9 @@ export function createThreadedCore(options: ScoreThreadsOptions): ProcessCore {
       }
       return roomWaiter.promise;
     },
-    cut(state) {
-      if (failure !== null) return Promise.reject(failure);
-      pendingInputs = 0;
-      return new Promise<ProcessCut>((resolve, reject) => {
-        const entry: Entry = {
-          kind: 'cut',
-          state,
-          replies: workers.map(() => null),
-          remaining: count,
-          resolve,
-          reject,
-        };
-        enqueue(entry);
-        workers.forEach((worker, w) => {
-          waiting[w]!.push(entry);
-          worker.postMessage({ kind: 'cut', state });
-        });
-      });
-    },
-    advanceWatermark: (time) => enqueue({ kind: 'advance', time }),
-    flushWindows: () => enqueue({ kind: 'flush' }),
-    get pendingInputs() {
-      return pendingInputs;
-    },
-    get pendingOutput() {
-      return window.pendingOutput;
-    },
-    get latestEventTime() {
-      return window.latestEventTime;
-    },
     async close() {
       closing = true;
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all(lanes.map((lane) => lane.worker.terminate()));
     },
   };
 }

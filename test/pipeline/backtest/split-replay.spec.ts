@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createStrategy } from '../../../operators/index.js';
-import { type Frame, FrameWriter } from '../../../pipeline/backtest/replay-frames.js';
-import { routePartitions } from '../../../pipeline/backtest/replay-thread.js';
-import { createReplayWindow } from '../../../pipeline/backtest/replay-window.js';
-import { createFrameScorer } from '../../../pipeline/backtest/score-frames.js';
-import { createScoredFrameReader, type ScoredFrame } from '../../../pipeline/backtest/scored-frames.js';
 import { scorerSettingsFrom } from '../../../pipeline/backtest/scorer-settings.js';
 import { engineOptionsFrom, loadConfig } from '../../../pipeline/config.js';
-import { createEngine } from '../../../pipeline/process/engine.js';
+import { createEngine, createEngineWindow } from '../../../pipeline/process/engine.js';
+import { createFrameScorer } from '../../../pipeline/process/frame-scorer.js';
+import { type Frame, FrameWriter } from '../../../pipeline/process/raw-frames.js';
+import { routePartitions } from '../../../pipeline/process/score-threads.js';
+import { createScoredFrameReader, type ScoredFrame } from '../../../pipeline/process/scored-frames.js';
 import { generateEnvelopes } from '../../../pipeline/sources/synthetic.js';
 
 const HOUR = 3_600_000;
@@ -106,7 +105,7 @@ function throughScoreThreads(
         if (frames[i]) sequence.push({ share, frame: frames[i]! });
     }
   }
-  const window = createReplayWindow({
+  const window = createEngineWindow({
     partitions: PARTITIONS,
     strategy: createStrategy('threshold', PARAMS),
     window: engineOptionsFrom(config).window,
@@ -115,13 +114,14 @@ function throughScoreThreads(
   const counts = { consumed: 0, stored: 0, dropped: 0, rejected: 0 };
   for (const { share, frame } of sequence) {
     readers[share]!.read(frame, window);
-    counts.consumed += frame.read;
-    counts.stored += frame.stored;
-    counts.dropped += frame.dropped;
-    counts.rejected += frame.rejected;
+    counts.consumed += frame.tally.consumed;
+    counts.stored += frame.tally.stored;
+    counts.dropped += frame.tally.dropped;
+    counts.rejected += frame.tally.rejected;
   }
   window.flushWindows();
-  return { ...window.drain(), counts };
+  const out = window.drain();
+  return { buckets: out.buckets, decisions: out.decisions, late: out.late.length, counts };
 }
 
 describe('a replay split into score threads and a window thread', () => {

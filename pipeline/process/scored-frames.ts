@@ -1,13 +1,17 @@
 /**
- * What a score thread hands the window thread: per tweets.raw message either nothing, a watermark
- * advance of its partition, or the few fields of a stored tweet the window reads (event time, score,
- * weight, author, symbols), in columns of transferable typed arrays plus one array of author ids.
- * Symbol lists are interned per score thread: each frame carries only the lists that are new.
+ * What a score thread (score-worker.ts) hands the windowing thread, in `process` and in `backtest`:
+ * per tweets.raw message either nothing, a watermark advance of its partition, or the few fields of a
+ * stored tweet the window reads (event time, score, weight, author, symbols and, when asked, its id),
+ * in columns of transferable typed arrays plus arrays of strings. Symbol lists are interned per score
+ * thread: each frame carries only the lists that are new. What the messages became is counted
+ * (intake-tally.ts), not listed; rejections come whole, with their payload, for the DLQ.
  *
  * Consecutive non-stored messages of one partition collapse into one advance to their largest event
  * time: advancing one source twice closes exactly the buckets (in the same order) that one advance to
  * the larger time closes, so the window sees what the single engine sees.
  */
+import type { Rejection } from './engine.js';
+import { countInput, emptyTally, type IntakeTally } from './intake-tally.js';
 
 export const ADVANCE = 0;
 export const TWEET = 1;
@@ -24,13 +28,14 @@ export interface ScoredFrame {
   readonly symbolLists: Uint32Array;
   /** One per TWEET record, in order. */
   readonly authors: string[];
+  /** One per TWEET record when the writer keeps ids (a process names its late tweets), else empty. */
+  readonly ids: string[];
   /** Table entries added by this frame (their indices follow the previous frame's). */
   readonly newSymbolLists: string[][];
-  /** Messages this frame accounts for, by outcome. */
-  readonly read: number;
-  readonly stored: number;
-  readonly dropped: number;
-  readonly rejected: number;
+  /** What the messages this frame accounts for became. */
+  readonly tally: IntakeTally;
+  /** Their rejections, in order. */
+  readonly rejections: Rejection[];
   /** Largest Kafka timestamp among them (progress). */
   readonly maxTimestamp: number;
 }
@@ -40,6 +45,8 @@ export const transferablesOf = (f: ScoredFrame): ArrayBuffer[] =>
 
 /** Builds frames for up to `capacity` records; one writer per score thread. */
 export class ScoredFrameWriter {
+  /** `keepIds`: frames carry each stored tweet's id. */
+  constructor(private readonly keepIds = false) {}
   private readonly tableIndex = new Map<string, number>();
   private newLists: string[][] = [];
   private kinds!: Uint8Array;
@@ -49,8 +56,11 @@ export class ScoredFrameWriter {
   private weights!: Float64Array;
   private symbolLists!: Uint32Array;
   private authors: string[] = [];
+  private ids: string[] = [];
   private count = 0;
-  private counts = { read: 0, stored: 0, dropped: 0, rejected: 0, maxTimestamp: Number.NEGATIVE_INFINITY };
+  private tally = emptyTally();
+  private rejections: Rejection[] = [];
+  private maxTimestamp = Number.NEGATIVE_INFINITY;
 
   /** Starts a frame with room for `capacity` records. */
   begin(capacity: number): void {
@@ -61,15 +71,27 @@ export class ScoredFrameWriter {
     this.weights = new Float64Array(capacity);
     this.symbolLists = new Uint32Array(capacity);
     this.authors = [];
+    this.ids = [];
     this.newLists = [];
     this.count = 0;
-    this.counts = { read: 0, stored: 0, dropped: 0, rejected: 0, maxTimestamp: Number.NEGATIVE_INFINITY };
+    this.tally = emptyTally();
+    this.rejections = [];
+    this.maxTimestamp = Number.NEGATIVE_INFINITY;
   }
 
-  message(outcome: 'stored' | 'dropped' | 'rejected', timestamp: number): void {
-    this.counts.read++;
-    this.counts[outcome]++;
-    if (timestamp > this.counts.maxTimestamp) this.counts.maxTimestamp = timestamp;
+  /** Counts one message: its outcome, event time, Kafka timestamp and (unless stored) drop. */
+  message(
+    outcome: 'stored' | 'dropped' | 'rejected',
+    timestamp: number,
+    eventTime = timestamp,
+    drop: { readonly stage: string; readonly reason: string } = { stage: '', reason: '' },
+  ): void {
+    countInput(this.tally, outcome, eventTime, drop.stage, drop.reason);
+    if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
+  }
+
+  reject(rejection: Rejection): void {
+    this.rejections.push(rejection);
   }
 
   advance(partition: number, time: number): void {
@@ -79,14 +101,7 @@ export class ScoredFrameWriter {
     this.times[i] = time;
   }
 
-  tweet(
-    partition: number,
-    createdAt: number,
-    score: number,
-    weight: number,
-    authorId: string,
-    symbols: readonly string[],
-  ): void {
+  tweet(...[partition, createdAt, score, weight, authorId, symbols, id = '']: TweetRecord): void {
     const i = this.count++;
     this.kinds[i] = TWEET;
     this.partitions[i] = partition;
@@ -95,6 +110,7 @@ export class ScoredFrameWriter {
     this.weights[i] = weight;
     this.symbolLists[i] = this.intern(symbols);
     this.authors.push(authorId);
+    if (this.keepIds) this.ids.push(id);
   }
 
   end(): ScoredFrame {
@@ -107,8 +123,11 @@ export class ScoredFrameWriter {
       weights: this.weights,
       symbolLists: this.symbolLists,
       authors: this.authors,
+      ids: this.ids,
       newSymbolLists: this.newLists,
-      ...this.counts,
+      tally: this.tally,
+      rejections: this.rejections,
+      maxTimestamp: this.maxTimestamp,
     };
   }
 
@@ -129,16 +148,20 @@ export interface ScoredFrameReader {
   read(frame: ScoredFrame, each: ScoredRecordHandler): void;
 }
 
+/** A stored tweet as the window reads it; `id` only when the frames carry ids. */
+export type TweetRecord = [
+  partition: number,
+  createdAt: number,
+  score: number,
+  weight: number,
+  authorId: string,
+  symbols: readonly string[],
+  id?: string,
+];
+
 export interface ScoredRecordHandler {
   advance(partition: number, time: number): void;
-  tweet(
-    partition: number,
-    createdAt: number,
-    score: number,
-    weight: number,
-    authorId: string,
-    symbols: readonly string[],
-  ): void;
+  tweet(...record: TweetRecord): void;
 }
 
 export function createScoredFrameReader(): ScoredFrameReader {
@@ -147,6 +170,7 @@ export function createScoredFrameReader(): ScoredFrameReader {
     read(frame, each) {
       for (const list of frame.newSymbolLists) table.push(Object.freeze(list));
       let author = 0;
+      const ids = frame.ids;
       for (let i = 0; i < frame.count; i++) {
         if (frame.kinds[i] === ADVANCE) {
           each.advance(frame.partitions[i]!, frame.times[i]!);
@@ -159,9 +183,11 @@ export function createScoredFrameReader(): ScoredFrameReader {
           frame.times[i]!,
           frame.scores[i]!,
           frame.weights[i]!,
-          frame.authors[author++]!,
+          frame.authors[author]!,
           symbols,
+          ids[author] ?? '',
         );
+        author++;
       }
     },
   };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type Frame, FrameWriter } from '../../../pipeline/backtest/replay-frames.js';
-import { createFrameScorer } from '../../../pipeline/backtest/score-frames.js';
-import { createScoredFrameReader, type ScoredFrame } from '../../../pipeline/backtest/scored-frames.js';
 import { scorerSettingsFrom } from '../../../pipeline/backtest/scorer-settings.js';
 import { loadConfig } from '../../../pipeline/config.js';
+import { createFrameScorer } from '../../../pipeline/process/frame-scorer.js';
+import { type Frame, FrameWriter } from '../../../pipeline/process/raw-frames.js';
+import { createScoredFrameReader, type ScoredFrame } from '../../../pipeline/process/scored-frames.js';
 
 const T = Date.UTC(2026, 0, 5, 10);
 const MIN = 60_000;
@@ -70,7 +70,7 @@ describe('createFrameScorer', () => {
       ['advance', 0, T + 120 * MIN],
       ['tweet', 0, T + 30 * MIN],
     ]);
-    expect(scored).toMatchObject({ read: 4, stored: 2, dropped: 2, rejected: 0 });
+    expect(scored.tally).toMatchObject({ consumed: 4, stored: 2, dropped: 2, rejected: 0 });
   });
 
   it('ends a frame with the held advance of every partition, rejections at their Kafka timestamp', () => {
@@ -87,7 +87,9 @@ describe('createFrameScorer', () => {
       ['advance', 0, T + 5 * MIN],
       ['advance', 1, T + 9 * MIN],
     ]);
-    expect(scored).toMatchObject({ read: 3, stored: 1, dropped: 0, rejected: 2, maxTimestamp: T + 9 * MIN });
+    expect(scored.tally).toMatchObject({ consumed: 3, stored: 1, dropped: 0, rejected: 2 });
+    expect(scored.maxTimestamp).toBe(T + 9 * MIN);
+    expect(scored.rejections.map((r) => r.drop.stage)).toEqual(['normalize', 'normalize']);
   });
 
   it('keeps dedupe memory per partition, as the engine does', () => {
@@ -99,7 +101,7 @@ describe('createFrameScorer', () => {
       ]),
     );
 
-    expect(scored).toMatchObject({ stored: 2, dropped: 1 });
+    expect(scored.tally).toMatchObject({ stored: 2, dropped: 1 });
   });
 
   it('refuses a partition it does not score', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type Frame, FrameWriter, readFrame } from '../../../pipeline/backtest/replay-frames.js';
-import type { ReplayMessage } from '../../../pipeline/backtest/replay-topic.js';
+import type { RawMessage } from '../../../pipeline/process/raw-frames.js';
+import { type Frame, FrameWriter, readFrame } from '../../../pipeline/process/raw-frames.js';
 
-const message = (i: number, value: string | null): ReplayMessage => ({
+const message = (i: number, value: string | null): RawMessage => ({
   partition: i % 3,
   offset: String(1_000_000_000 + i),
   value: value === null ? null : Buffer.from(value),

@@ -1,26 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { createStrategy } from '../../../operators/index.js';
-import { createReplayWindow } from '../../../pipeline/backtest/replay-window.js';
+import { createEngineWindow } from '../../../pipeline/process/engine.js';
 
 const T = Date.UTC(2026, 0, 5, 10);
 const MIN = 60_000;
 const windowOf = () =>
-  createReplayWindow({
+  createEngineWindow({
     partitions: [0, 1],
     strategy: createStrategy('threshold', { lookback: '2', threshold: '0.05', minCount: '1' }),
     window: { maxOutOfOrdernessMs: 5 * MIN, allowedLatenessMs: 5 * MIN },
   });
 
-describe('createReplayWindow', () => {
+describe('createEngineWindow fed scored records (score threads)', () => {
   it('drops a tweet whose bucket its own partition closed, even while another partition lags', () => {
     const w = windowOf();
-    w.tweet(0, T + 30 * MIN, 0.5, 1, 'a', ['BTC']);
-    w.tweet(0, T + 80 * MIN, 0.5, 1, 'b', ['BTC']);
-    w.tweet(0, T + 40 * MIN, 0.5, 1, 'c', ['BTC']);
+    w.tweet(0, T + 30 * MIN, 0.5, 1, 'a', ['BTC'], 't1');
+    w.tweet(0, T + 80 * MIN, 0.5, 1, 'b', ['BTC'], 't2');
+    w.tweet(0, T + 40 * MIN, 0.5, 1, 'c', ['BTC'], 't3');
     w.flushWindows();
     const out = w.drain();
 
-    expect(out.late).toBe(1);
+    expect(out.late.map((d) => d.tweetId)).toEqual(['t3']);
     expect(out.buckets.map((b) => [b.start, b.count])).toEqual([
       [T, 1],
       [T + 60 * MIN, 1],
@@ -29,10 +29,10 @@ describe('createReplayWindow', () => {
 
   it('lets an advance of a partition close its buckets for it, and for all once every partition passed', () => {
     const w = windowOf();
-    w.tweet(0, T + 30 * MIN, 0.5, 1, 'a', ['BTC']);
+    w.tweet(0, T + 30 * MIN, 0.5, 1, 'a', ['BTC'], 't4');
     w.advance(0, T + 80 * MIN);
-    w.tweet(0, T + 40 * MIN, 0.5, 1, 'c', ['BTC']);
-    expect(w.drain()).toMatchObject({ buckets: [], late: 1 });
+    w.tweet(0, T + 40 * MIN, 0.5, 1, 'c', ['BTC'], 't5');
+    expect(w.drain()).toMatchObject({ buckets: [], late: [{ tweetId: 't5', reason: 'late' }] });
 
     w.advance(1, T + 80 * MIN);
     const out = w.drain();
@@ -45,8 +45,8 @@ describe('createReplayWindow', () => {
 
   it('windows a tweet into each of its symbols with its score, weight and author', () => {
     const w = windowOf();
-    w.tweet(1, T + 1 * MIN, 0.5, 2, 'a', ['BTC', 'ETH']);
-    w.tweet(1, T + 2 * MIN, -0.25, 1, 'a', ['ETH']);
+    w.tweet(1, T + 1 * MIN, 0.5, 2, 'a', ['BTC', 'ETH'], 't6');
+    w.tweet(1, T + 2 * MIN, -0.25, 1, 'a', ['ETH'], 't7');
     w.flushWindows();
     const [btc, eth] = w.drain().buckets;
 

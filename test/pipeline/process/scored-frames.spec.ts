@@ -4,7 +4,7 @@ import {
   type ScoredFrame,
   ScoredFrameWriter,
   transferablesOf,
-} from '../../../pipeline/backtest/scored-frames.js';
+} from '../../../pipeline/process/scored-frames.js';
 
 type Seen = (string | number | readonly string[])[];
 
@@ -59,16 +59,45 @@ describe('scored frames', () => {
     ]);
   });
 
-  it('count the messages they account for by outcome, and the latest Kafka timestamp', () => {
+  it('count the messages they account for by outcome and reason, the latest event time and Kafka timestamp', () => {
     const writer = new ScoredFrameWriter();
     writer.begin(1);
-    writer.message('stored', 30);
-    writer.message('dropped', 50);
-    writer.message('rejected', 10);
-    writer.message('stored', 40);
+    writer.message('stored', 30, 35);
+    writer.message('dropped', 50, 20, { stage: 'dedupe', reason: 'duplicate' });
+    writer.message('rejected', 10, 10, { stage: 'normalize', reason: 'invalid_json' });
+    writer.message('stored', 40, 45);
+    writer.message('dropped', 20, 20, { stage: 'dedupe', reason: 'duplicate' });
     const frame = writer.end();
 
-    expect(frame).toMatchObject({ read: 4, stored: 2, dropped: 1, rejected: 1, maxTimestamp: 50 });
+    expect(frame.maxTimestamp).toBe(50);
+    expect(frame.tally).toEqual({
+      consumed: 5,
+      stored: 2,
+      dropped: 2,
+      rejected: 1,
+      reasons: new Map([
+        ['dropped\tdedupe\tduplicate', 2],
+        ['rejected\tnormalize\tinvalid_json', 1],
+      ]),
+      latestEventTime: 45,
+    });
+  });
+
+  it('carry stored tweet ids only when asked', () => {
+    const withIds = new ScoredFrameWriter(true);
+    withIds.begin(1);
+    withIds.tweet(0, 1, 0, 1, 'a', ['BTC'], 't1');
+    const without = new ScoredFrameWriter();
+    without.begin(1);
+    without.tweet(0, 1, 0, 1, 'a', ['BTC'], 't1');
+
+    const ids: string[] = [];
+    createScoredFrameReader().read(withIds.end(), {
+      advance: () => undefined,
+      tweet: (...args) => ids.push(args[6] ?? ''),
+    });
+    expect(ids).toEqual(['t1']);
+    expect(without.end().ids).toEqual([]);
   });
 
   it('keep every column in its own transferable buffer', () => {

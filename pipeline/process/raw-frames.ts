@@ -1,9 +1,16 @@
 /**
- * Messages packed into one transferable buffer, so a replay worker hands thousands of them to the
- * engine's thread with one postMessage and no copy. Per message: partition u32, value length i32
- * (-1 = null), offset f64, timestamp f64, then the value bytes.
+ * tweets.raw messages packed into one transferable buffer, so the consuming thread hands thousands of
+ * them to a score thread with one postMessage and no copy, and gets the buffer back to fill again.
+ * Per message: partition u32, value length i32 (-1 = null), offset f64, timestamp f64, then the value
+ * bytes.
  */
-import type { ReplayMessage } from './replay-topic.js';
+
+export interface RawMessage {
+  readonly partition: number;
+  readonly offset: string;
+  readonly value: Uint8Array | null;
+  readonly timestamp: number;
+}
 
 const HEADER = 24;
 
@@ -33,7 +40,7 @@ export class FrameWriter {
   }
 
   /** Adds a message; returns a full frame to send first when this one did not fit. */
-  add(message: ReplayMessage): Frame | null {
+  add(message: RawMessage): Frame | null {
     const length = message.value === null ? 0 : message.value.length;
     let full: Frame | null = null;
     if (this.used + HEADER + length > this.buffer.byteLength) {
