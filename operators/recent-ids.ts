@@ -140,8 +140,9 @@ export class RecentIds {
     return -1;
   }
 
+  // The low bits of the key: `&` takes a number modulo 2^32 (keys are integers below 2^53), no float division.
   private home(key: number): number {
-    return (key % 4294967296) & this.mask;
+    return key & this.mask;
   }
 
   private evictTail(): void {
