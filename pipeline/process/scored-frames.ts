@@ -84,9 +84,9 @@ export class ScoredFrameWriter {
     outcome: 'stored' | 'dropped' | 'rejected',
     timestamp: number,
     eventTime = timestamp,
-    drop: { readonly stage: string; readonly reason: string } = { stage: '', reason: '' },
+    drop?: { readonly stage: string; readonly reason: string },
   ): void {
-    countInput(this.tally, outcome, eventTime, drop.stage, drop.reason);
+    countInput(this.tally, outcome, eventTime, drop?.stage ?? '', drop?.reason ?? '');
     if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
   }
 
@@ -101,7 +101,15 @@ export class ScoredFrameWriter {
     this.times[i] = time;
   }
 
-  tweet(...[partition, createdAt, score, weight, authorId, symbols, id = '']: TweetRecord): void {
+  readonly tweet: ScoredRecordHandler['tweet'] = (
+    partition,
+    createdAt,
+    score,
+    weight,
+    authorId,
+    symbols,
+    id = '',
+  ) => {
     const i = this.count++;
     this.kinds[i] = TWEET;
     this.partitions[i] = partition;
@@ -111,7 +119,7 @@ export class ScoredFrameWriter {
     this.symbolLists[i] = this.intern(symbols);
     this.authors.push(authorId);
     if (this.keepIds) this.ids.push(id);
-  }
+  };
 
   end(): ScoredFrame {
     return {
