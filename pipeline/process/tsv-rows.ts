@@ -7,6 +7,7 @@
  * caller sends that row as JSON instead.
  */
 import type { ScoredTweet } from '../../operators/index.js';
+import { tsvQuoted, tsvString } from '../../sinks/clickhouse/tsv.js';
 import type { IntakeRecord } from './engine.js';
 
 export const TWEET_COLUMNS = [
@@ -40,24 +41,12 @@ export const INTAKE_COLUMNS = [
   'reason',
 ] as const;
 
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-const ESCAPED = /[\\\t\n\r]/g;
-const NEEDS_QUOTE_ESCAPE = /[\\'\t\n\r]/;
-const QUOTE_ESCAPED = /[\\'\t\n\r]/g;
 const LONE_SURROGATE = /\p{Cs}/u;
-const ESCAPES: Readonly<Record<string, string>> = {
-  '\\': '\\\\',
-  '\t': '\\t',
-  '\n': '\\n',
-  '\r': '\\r',
-  "'": "\\'",
-};
-const escapeChar = (c: string): string => ESCAPES[c] ?? c;
 
 /** A TSV field; null when JSON would carry it differently (lone surrogate). */
 function field(s: string): string | null {
   if (LONE_SURROGATE.test(s)) return null;
-  return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPED, escapeChar) : s;
+  return tsvString(s);
 }
 
 /** An Array(String) field: ['a','b'] with each element quoted. */
@@ -67,7 +56,7 @@ function stringArray(items: readonly string[]): string | null {
     const s = items[i]!;
     if (LONE_SURROGATE.test(s)) return null;
     if (i > 0) out += ',';
-    out += `'${NEEDS_QUOTE_ESCAPE.test(s) ? s.replace(QUOTE_ESCAPED, escapeChar) : s}'`;
+    out += tsvQuoted(s);
   }
   return `${out}]`;
 }

@@ -7,6 +7,7 @@ import { RejectedError } from '../errors.js';
 import { toClickHouseError } from './client.js';
 import { insertTsv } from './insert.js';
 import { quoteString } from './sql.js';
+import { tsvString } from './tsv.js';
 
 export interface Checkpoint<State> {
   readonly seq: number;
@@ -64,11 +65,11 @@ export async function saveCheckpoint<State>(
   checkpoint: Omit<Checkpoint<State>, 'savedAt'>,
 ): Promise<number> {
   const head = [
-    tsvField(key.groupId),
-    tsvField(key.topic),
+    tsvString(key.groupId),
+    tsvString(key.topic),
     String(checkpoint.seq),
     String(Math.floor(Date.now() / 1000)),
-    tsvField(JSON.stringify(checkpoint.offsets)),
+    tsvString(JSON.stringify(checkpoint.offsets)),
   ].join('\t');
   let length = 0;
   await insertTsv(
@@ -80,26 +81,13 @@ export async function saveCheckpoint<State>(
       length = 0;
       for (const piece of jsonPieces(checkpoint.state, 4)) {
         length += piece.length;
-        yield tsvField(piece);
+        yield tsvString(piece);
       }
       yield '\n';
     },
     { url: key.url },
   );
   return length;
-}
-
-const TSV_ESCAPES: Readonly<Record<string, string>> = {
-  '\\': '\\\\',
-  '\t': '\\t',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\0': '\\0',
-};
-
-/** A String value in a TabSeparated row. */
-function tsvField(s: string): string {
-  return s.replace(/[\\\t\n\r\0]/g, (c) => TSV_ESCAPES[c]!);
 }
 
 /** Elements per piece of a long array: pieces stay small strings that die young. */
