@@ -300,7 +300,7 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     const saved = Object.fromEntries([...offsets].map(([p, o]) => [String(p), o.toString()]));
     const length = await persistently(
       'saving a checkpoint',
-      () => saveCheckpoint(clickhouse, key, { seq, offsets: saved, state }),
+      () => saveCheckpoint(clickhouse, key, { seq, offsets: saved, state }, insert),
       retryCtx,
     );
     checkpointSpacingMs = Math.max(checkpointIntervalMs, (length / checkpointBytesPerSecond) * 1000);

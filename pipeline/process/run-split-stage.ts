@@ -150,7 +150,8 @@ export async function runSplitStage<Out, State>(
         const offsets = { [String(c.partition)]: c.offset.toString() };
         return persistently(
           'saving a checkpoint',
-          () => saveCheckpoint(clickhouse, keyOf(c.partition), { seq, offsets, state: c.state }),
+          () =>
+            saveCheckpoint(clickhouse, keyOf(c.partition), { seq, offsets, state: c.state }, { logger: log }),
           ctx,
         );
       }),

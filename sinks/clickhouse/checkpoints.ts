@@ -5,7 +5,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { RejectedError } from '../errors.js';
 import { toClickHouseError } from './client.js';
-import { insertTsv } from './insert.js';
+import { type InsertOptions, insertTsv } from './insert.js';
 import { quoteString } from './sql.js';
 import { tsvString } from './tsv.js';
 
@@ -58,11 +58,14 @@ const CHECKPOINT_COLUMNS = ['group_id', 'topic', 'seq', 'saved_at', 'offsets', '
  * Saves a checkpoint as one TabSeparated row whose state JSON is made piece by piece while the request
  * sends it: a state of a million dedupe ids (tens of MB) never exists as one string, let alone as the
  * JSON of a row holding that string and then the request body. Resolves with the length of that JSON.
+ * `insert` carries the caller's logger and retry timing, so a checkpoint that waits out an outage says
+ * so like every other insert.
  */
 export async function saveCheckpoint<State>(
   client: ClickHouseClient,
   key: CheckpointKey,
   checkpoint: Omit<Checkpoint<State>, 'savedAt'>,
+  insert: Omit<InsertOptions, 'url'> = {},
 ): Promise<number> {
   const head = [
     tsvString(key.groupId),
@@ -85,7 +88,7 @@ export async function saveCheckpoint<State>(
       }
       yield '\n';
     },
-    { url: key.url },
+    { ...insert, url: key.url },
   );
   return length;
 }

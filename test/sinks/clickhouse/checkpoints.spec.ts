@@ -1,5 +1,7 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { jsonPieces } from '../../../sinks/clickhouse/checkpoints.js';
+import { jsonPieces, saveCheckpoint } from '../../../sinks/clickhouse/checkpoints.js';
 
 const state = {
   version: 1,
@@ -32,5 +34,43 @@ describe('jsonPieces', () => {
     for (const value of [null, 3, 'x', [], {}, { a: undefined }]) {
       expect([...jsonPieces(value, 3)].join('')).toBe(JSON.stringify(value));
     }
+  });
+});
+
+describe('saveCheckpoint', () => {
+  it("retries a refused connection with the caller's logger and timing, and says so", async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const bodies: string[] = [];
+    let failures = 2;
+    const client = {
+      insert: async ({ values }: { values: AsyncIterable<Buffer | string> }) => {
+        let body = '';
+        for await (const chunk of values) body += chunk.toString();
+        bodies.push(body);
+        if (failures-- > 0) throw refused;
+        return {};
+      },
+    } as unknown as ClickHouseClient;
+    const logged: string[] = [];
+    const logger = {
+      warn: (_: unknown, message: string) => logged.push(message),
+      info: (_: unknown, message: string) => logged.push(message),
+    } as unknown as Logger;
+    const waits: number[] = [];
+    const length = await saveCheckpoint(
+      client,
+      { url: 'u', groupId: 'g', topic: 't' },
+      { seq: 3, offsets: { '0': '7' }, state: { version: 1 } },
+      { logger, initialDelayMs: 50, sleep: async (ms) => void waits.push(ms) },
+    );
+    expect(length).toBe(JSON.stringify({ version: 1 }).length);
+    expect(bodies).toHaveLength(3);
+    expect(new Set(bodies).size).toBe(1);
+    expect(waits).toEqual([50, 100]);
+    expect(logged).toEqual([
+      'ClickHouse insert failed; retrying',
+      'ClickHouse insert failed; retrying',
+      'ClickHouse insert succeeded after retry',
+    ]);
   });
 });
