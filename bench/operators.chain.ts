@@ -3,7 +3,9 @@
  * 1,000,000 synthetic X v2 envelopes (JSON strings, generated before timing), as RxJS operators;
  * baseline: the same work as a plain loop (bench/plain-chain.ts), measured in the same run.
  * Value: tweets per CPU-second of the RxJS chain (best of two rounds); ratio rxjs/plain; extras: wall-clock
- * rates, peak RSS (input included) and whether both implementations produced the same digest.
+ * rates, peak RSS (input included), whether both implementations produced the same digest, and the
+ * plain loop's CPU microseconds per envelope when stopped after each stage (parse, normalize, dedupe,
+ * filter, score, all) — what each stage costs, and what bounds the whole on this machine.
  * `CHAIN_COUNT` overrides the count for quick runs.
  */
 import { from } from 'rxjs';
@@ -19,7 +21,14 @@ import {
 } from '../operators/index.js';
 import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
 import { emit, note, ratioOf, rssMb, trackPeakRss } from './lib.js';
-import { type ChainDigest, type ChainSetup, digestItem, emptyDigest, runPlainChain } from './plain-chain.js';
+import {
+  type ChainDigest,
+  type ChainSetup,
+  type ChainStage,
+  digestItem,
+  emptyDigest,
+  runPlainChain,
+} from './plain-chain.js';
 
 const count = Number(process.env.CHAIN_COUNT ?? 1_000_000);
 const rss = trackPeakRss();
@@ -107,6 +116,15 @@ for (let round = 0; round < 2; round++) {
   rxDigest = rx.result;
 }
 
+// Where the time goes: CPU microseconds per envelope of the plain loop stopped after each stage,
+// best of two, so a reader can see what bounds the chain on this machine (JSON.parse alone, for one).
+const stages: ChainStage[] = ['parse', 'normalize', 'dedupe', 'filter', 'score', 'all'];
+const stageUs: Record<string, number> = {};
+for (const stage of stages) {
+  const rounds = [0, 1].map(() => timed(`plain up to ${stage}`, () => runPlainChain(payloads, setup, stage)));
+  stageUs[stage] = Math.round((Math.min(...rounds.map((r) => r.cpuSeconds)) / count) * 1e7) / 10;
+}
+
 const same = JSON.stringify(plainDigest) === JSON.stringify(rxDigest);
 if (!same) {
   note(`digests differ:\nplain ${JSON.stringify(plainDigest)}\nrxjs  ${JSON.stringify(rxDigest)}`);
@@ -134,4 +152,5 @@ emit({
   wall_tweets_per_s: best(runs.rxjsWall),
   wall_baseline: best(runs.plainWall),
   rounds: { rxjs: runs.rxjs.map(Math.round), plain: runs.plain.map(Math.round) },
+  cumulative_us_per_envelope: stageUs,
 });

@@ -69,7 +69,18 @@ export function digestItem(digest: ChainDigest, item: { readonly kind: string })
   }
 }
 
-export function runPlainChain(payloads: readonly string[], setup: ChainSetup): ChainDigest {
+/** How far runPlainChain goes: the stages up to and including this one. */
+export type ChainStage = 'parse' | 'normalize' | 'dedupe' | 'filter' | 'score' | 'all';
+
+/**
+ * The chain as a plain loop. `upTo` stops each input after that stage ('parse': JSON.parse alone), so
+ * the bench can say what each stage adds; stopped inputs leave only a count in the digest.
+ */
+export function runPlainChain(
+  payloads: readonly string[],
+  setup: ChainSetup,
+  upTo: ChainStage = 'all',
+): ChainDigest {
   const digest = emptyDigest();
   const dedupe = createDedupeState(setup.dedupe);
   const filter = createTweetFilter(setup.filter);
@@ -83,23 +94,32 @@ export function runPlainChain(payloads: readonly string[], setup: ChainSetup): C
   };
   for (const payload of payloads) {
     if ((++digest.inputs & 0xffff) === 0) setup.tick?.();
+    if (upTo === 'parse') {
+      digest.bucketTweets += JSON.parse(payload) === null ? 0 : 1;
+      continue;
+    }
     const tweet = normalizeEnvelope(payload);
     if (tweet.kind === 'dropped') {
       digestItem(digest, tweet);
       continue;
     }
+    if (upTo === 'normalize') continue;
     const unique = dedupe.step(tweet);
     if (unique.kind === 'dropped') {
       digestItem(digest, unique);
       continue;
     }
+    if (upTo === 'dedupe') continue;
     const kept = filter(unique);
     if (kept.kind === 'dropped') {
       digestItem(digest, kept);
       continue;
     }
-    emit(windows.step(scoreTweet(kept, setup.model)));
+    if (upTo === 'filter') continue;
+    const scored = scoreTweet(kept, setup.model);
+    if (upTo === 'score') continue;
+    emit(windows.step(scored));
   }
-  emit(windows.flush());
+  if (upTo === 'all') emit(windows.flush());
   return digest;
 }

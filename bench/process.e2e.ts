@@ -9,7 +9,8 @@
  * intake, JSON for the small tables), encoding included in its time.
  * Uses KAFKA_BROKERS / CLICKHOUSE_URL when set, else starts the local test servers.
  * BENCH_PROCESS_COUNT overrides the 1,000,000 envelopes (for a quick look); BENCH_PROCESS_THREADS the
- * score threads (default: the CLI's own default, one per core; 0 = everything on the consuming thread).
+ * score threads (default: the CLI's own default, one per core; 0 = everything on the consuming thread);
+ * BENCH_PROCESS_NODE_ARGS node flags for the process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -234,7 +235,8 @@ function runChild(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string; peakRssMb: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {
+    const nodeArgs = process.env.BENCH_PROCESS_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, binPath, ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
