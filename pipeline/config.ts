@@ -155,6 +155,12 @@ export const ConfigSchema = z
         requestTimeoutMs: positiveInt.default(30_000),
         /** Total time a client keeps retrying a dead broker before giving up with a clear error. */
         retryDeadlineMs: positiveInt.default(30_000),
+        /**
+         * Consumer group session: a member that stops heartbeating (killed, frozen) keeps its
+         * partitions this long before the group moves them, e.g. to its own restart. The broker
+         * accepts 6,000 to 300,000 by default.
+         */
+        sessionTimeoutMs: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
       })
       .strict()
       .prefault({}),
@@ -305,6 +311,11 @@ export const ENV_KEYS: readonly EnvKey[] = [
     name: 'KAFKA_RETRY_DEADLINE_MS',
     path: ['kafka', 'retryDeadlineMs'],
     description: 'how long to keep retrying an unreachable broker before failing',
+  },
+  {
+    name: 'KAFKA_SESSION_TIMEOUT_MS',
+    path: ['kafka', 'sessionTimeoutMs'],
+    description: "how long a killed consumer's partitions wait before the group hands them on",
   },
   { name: 'TOPIC_TWEETS_RAW', path: ['topics', 'tweetsRaw'], description: 'raw tweets topic' },
   { name: 'TOPIC_TWEETS_DLQ', path: ['topics', 'tweetsDlq'], description: 'dead-letter topic' },

@@ -11,7 +11,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Decision } from '../../operators/index.js';
-import { type Checkpoint, loadCheckpoint, saveCheckpoint } from '../../sinks/clickhouse/checkpoints.js';
+import { loadCheckpoint, saveCheckpoint } from '../../sinks/clickhouse/checkpoints.js';
 import type { ClickHouseClient } from '../../sinks/clickhouse/client.js';
 import { insertRows, insertTsv } from '../../sinks/clickhouse/insert.js';
 import { RejectedError } from '../../sinks/errors.js';
@@ -188,13 +188,21 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
   }
   const partitions = partitionOffsets.map((p) => p.partition).sort((a, b) => a - b);
 
-  const checkpoint: Checkpoint<EngineSnapshot> | null = await loadCheckpoint(clickhouse, key);
-  if (checkpoint !== null && checkpoint.state.version !== 1) {
-    throw new RejectedError(
-      'clickhouse',
-      `checkpoint of ${groupId} has unknown version ${checkpoint.state.version}`,
-    );
-  }
+  const checkpoint = await loadCheckpoint<EngineSnapshot>(clickhouse, key)
+    .then((loaded) => {
+      if (loaded !== null && loaded.state.version !== 1) {
+        throw new RejectedError(
+          'clickhouse',
+          `checkpoint of ${groupId} has unknown version ${loaded.state.version}`,
+        );
+      }
+      return loaded;
+    })
+    .catch(async (error: unknown) => {
+      // The admin's open connections would keep the process alive after the error was reported.
+      await admin.disconnect().catch(() => undefined);
+      throw error;
+    });
   const engineOptions = { ...options.engine, partitions };
   const threads = options.scoreThreads;
   const engine: ProcessCore =
@@ -373,6 +381,7 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     topics: [topic],
     logger: log,
     commitMode: 'manual',
+    sessionTimeoutMs: kafkaConfig.sessionTimeoutMs,
     maxBytesPerPartition: options.fetchBytesPerPartition ?? DEFAULT_FETCH_BYTES,
     onAssignment(assigned) {
       const missing = partitions.filter((p) => !assigned.includes(p));
