@@ -108,8 +108,14 @@ export function createHourlyWindows(options?: WindowOptions, from?: WindowSnapsh
   const restored =
     from === undefined ? [] : keys.map((k) => from.watermarks[k]).filter((w) => typeof w === 'number');
   const fromSnapshot = restored.length > 0 ? Math.min(...restored) : Number.NEGATIVE_INFINITY;
+  // A source the snapshot names without a watermark had no input yet (e.g. a partition another group
+  // member held): no bucket closed on its account, so it starts with none. Only a source the snapshot
+  // does not name at all (one added since) starts at the others' minimum.
   const sourceMarks = new Map(
-    keys.map((k) => [k, Math.max(o.initialWatermark, from?.watermarks[k] ?? fromSnapshot)]),
+    keys.map((k) => {
+      const saved = from?.watermarks[k];
+      return [k, saved === null ? o.initialWatermark : Math.max(o.initialWatermark, saved ?? fromSnapshot)];
+    }),
   );
   let watermark = Math.min(...sourceMarks.values());
   // Tweets for buckets closed before this run started drop as closed_before_resume, not late.

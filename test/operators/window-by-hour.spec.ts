@@ -377,6 +377,22 @@ describe('createHourlyWindows snapshots', () => {
     );
   });
 
+  it('resumes a source that had no input yet without a watermark: its earlier tweets still count', () => {
+    // Source 1 was held elsewhere (another group member) when the snapshot was taken.
+    const options = { maxOutOfOrdernessMs: 0, allowedLatenessMs: 0, sources: [0, 1] };
+    const first = createHourlyWindows(options);
+    first.step(at(10), 0);
+    first.step(at(130), 0);
+    const snapshot = JSON.parse(JSON.stringify(first.snapshot()));
+    expect(snapshot.watermarks['1']).toBeNull();
+    const resumed = createHourlyWindows(options, snapshot);
+    expect(resumed.step(at(20), 1)).toEqual([]);
+    expect([...resumed.step(at(140), 1), ...resumed.flush()]).toMatchObject([
+      { start: T0, count: 2 },
+      { start: T0 + 2 * HOUR, count: 2 },
+    ]);
+  });
+
   it('drops tweets for buckets closed before the snapshot as closed_before_resume', () => {
     const first = createHourlyWindows({ maxOutOfOrdernessMs: 0, allowedLatenessMs: 0 });
     first.step(at(10));
