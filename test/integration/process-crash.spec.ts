@@ -35,7 +35,7 @@ function startProcess(world: ProcessWorld): {
     {
       // A killed member holds its partitions for the session timeout: 6 s (the broker's least) rather
       // than 30 s, so each restart gets to work soon and the kills land while there is work left.
-      env: { ...process.env, ...world.env, KAFKA_SESSION_TIMEOUT_MS: '6000', LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...world.env, KAFKA_SESSION_TIMEOUT_MS: '6000', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
@@ -95,23 +95,28 @@ describe('process killed at random points', () => {
     expect(await uninterrupted.exited, uninterrupted.stderr()).toBe(0);
     process.stderr.write(`[crash test] uninterrupted run: ${Date.now() - started} ms\n`);
 
-    // Four kills, each once this run has added a tenth of the input to what earlier runs left (the
-    // first after 15%): every run gets some way before it dies, and a kill never lands before its run
-    // did anything. A run that finishes first just exits.
-    for (let kill = 0; kill < 4; kill++) {
+    // Four kills while a run is at work: once it joined the group (a restart first waits out the
+    // killed member's session), after shares of the uninterrupted run's time. The delays choose where
+    // to kill; they wait for nothing. The kills land mid-fetch, mid-flush or mid-checkpoint on a slow
+    // machine as on a fast one, sometimes while a dead member still holds some partitions; the log
+    // line says where.
+    const uninterruptedMs = Date.now() - started;
+    for (const [kill, share] of [0.25, 0.4, 0.3, 0.45].entries()) {
       const run = startProcess(crashed);
-      const target = Math.max(Math.floor(COUNT * 0.15), (await intakeRows(crashed)) + COUNT / 10);
       await waitFor(
         async () =>
-          (await intakeRows(crashed)) >= target || (await Promise.race([run.exited, null])) !== null,
-        {
-          timeoutMs: 90_000,
-          what: `intake rows >= ${target}`,
-        },
+          run.stderr().includes('joined the consumer group') ||
+          (await Promise.race([run.exited, null])) !== null,
+        { timeoutMs: 90_000, intervalMs: 20, what: 'the restarted process in the group' },
       );
+      const at = Math.round(uninterruptedMs * share);
+      await new Promise((resolve) => setTimeout(resolve, at));
+      const before = await Promise.race([run.exited, 'running']);
       run.child.kill('SIGKILL');
       await run.exited;
-      process.stderr.write(`[crash test] kill ${kill + 1}: ${await intakeRows(crashed)} inputs in intake\n`);
+      process.stderr.write(
+        `[crash test] kill ${kill + 1}, ${at} ms after joining (${before === 'running' ? 'running' : `had exited ${before}`}): ${await intakeRows(crashed)} inputs in intake\n`,
+      );
     }
     const last = startProcess(crashed);
     expect(await last.exited, last.stderr()).toBe(0);
