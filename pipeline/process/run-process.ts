@@ -173,6 +173,16 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
   const key = { url: chConfig.url, groupId, topic };
   const insert = { url: chConfig.url, logger: log };
 
+  // Read before the Kafka admin connects: a checkpoint that cannot be used ends the run with nothing
+  // open to keep the process alive.
+  const checkpoint = await loadCheckpoint<EngineSnapshot>(clickhouse, key);
+  if (checkpoint !== null && checkpoint.state.version !== 1) {
+    throw new RejectedError(
+      'clickhouse',
+      `checkpoint of ${groupId} has unknown version ${checkpoint.state.version}`,
+    );
+  }
+
   const admin = kafka.admin();
   let partitionOffsets: { partition: number; low: string; high: string }[];
   try {
@@ -188,21 +198,6 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
   }
   const partitions = partitionOffsets.map((p) => p.partition).sort((a, b) => a - b);
 
-  const checkpoint = await loadCheckpoint<EngineSnapshot>(clickhouse, key)
-    .then((loaded) => {
-      if (loaded !== null && loaded.state.version !== 1) {
-        throw new RejectedError(
-          'clickhouse',
-          `checkpoint of ${groupId} has unknown version ${loaded.state.version}`,
-        );
-      }
-      return loaded;
-    })
-    .catch(async (error: unknown) => {
-      // The admin's open connections would keep the process alive after the error was reported.
-      await admin.disconnect().catch(() => undefined);
-      throw error;
-    });
   const engineOptions = { ...options.engine, partitions };
   const threads = options.scoreThreads;
   const engine: ProcessCore =

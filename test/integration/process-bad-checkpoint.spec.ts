@@ -2,9 +2,9 @@
  * A checkpoint that cannot be read (a cut or hand-edited row, a version from the future) stops
  * `process` with one line naming it, and the process exits: nothing it opened keeps it alive.
  */
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_COLUMNS } from '../../sinks/clickhouse/checkpoints.js';
+import { insertTsv } from '../../sinks/clickhouse/insert.js';
 import { buildOnce, runCli } from '../support/cli.js';
 import { createProcessWorld, type ProcessWorld, syntheticMessages } from '../support/process-fixture.js';
 
@@ -26,11 +26,8 @@ afterAll(async () => {
 async function storeCheckpoint(group: string, seq: number, state: string): Promise<void> {
   const savedAt = String(Math.floor(Date.now() / 1000));
   const row = [group, world.config.topics.tweetsRaw, savedAt, '{}', state, String(seq)].join('\t');
-  await world.clickhouse.insert({
-    table: 'process_checkpoints',
-    columns: [...CHECKPOINT_COLUMNS],
-    values: Readable.from([`${row}\n`], { objectMode: false }),
-    format: 'TabSeparated',
+  await insertTsv(world.clickhouse, 'process_checkpoints', CHECKPOINT_COLUMNS, [`${row}\n`], {
+    url: world.config.clickhouse.url,
   });
 }
 
