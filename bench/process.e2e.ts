@@ -96,7 +96,11 @@ try {
   // (a) kafkajs consuming the topic, doing nothing, with the fetch size the process uses.
   const rawStarted = Date.now();
   let consumed = 0;
-  const raw = kafka.consumer({ groupId: `${id}-raw`, maxBytesPerPartition: DEFAULT_FETCH_BYTES });
+  const raw = kafka.consumer({
+    groupId: `${id}-raw`,
+    maxBytesPerPartition: DEFAULT_FETCH_BYTES,
+    maxBytes: DEFAULT_FETCH_BYTES,
+  });
   await raw.connect();
   await raw.subscribe({ topic: config.topics.tweetsRaw, fromBeginning: true });
   await new Promise<void>((resolve) => {

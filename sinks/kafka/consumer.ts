@@ -45,6 +45,13 @@ export interface BatchConsumerOptions {
   readonly sessionTimeoutMs?: number;
   readonly maxBytesPerPartition?: number;
   /**
+   * Bytes (compressed) one fetch may return over all partitions (kafkajs default: 10 MiB). kafkajs
+   * decompresses a whole fetch before handing out any of it, so this bounds the memory a fetch takes
+   * whatever the number of partitions. The broker fills a fetch in request order, and kafkajs shuffles
+   * the partitions of every request, so none is left behind for long.
+   */
+  readonly maxBytes?: number;
+  /**
    * Longest the broker holds a fetch while there is nothing new (kafkajs waits 5 s). Stopping waits
    * for the fetch in flight, so this bounds how long a drained consumer takes to stop.
    */
@@ -98,6 +105,7 @@ export function consumerConfig(options: BatchConsumerOptions): ConsumerConfig {
     sessionTimeout: sessionTimeoutMs,
     heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)),
     maxBytesPerPartition,
+    ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
     maxWaitTimeInMs: maxWaitMs,
     allowAutoTopicCreation: false,
     // Rides out a broker restart (minutes), then gives up with a clear error.

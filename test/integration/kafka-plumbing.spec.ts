@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../sinks/errors.js';
 import { createKafka } from '../../sinks/kafka/client.js';
@@ -128,4 +128,74 @@ describe('Kafka plumbing against a real broker', () => {
     expect((error as Error).message).toContain('127.0.0.1:1');
     expect(Date.now() - started).toBeLessThan(10_000);
   });
+
+  it('consumes every partition whole with a fetch budget smaller than their record batches', async () => {
+    // kafkajs decompresses whole fetches, so `process` bounds them (256 KiB by default). The broker
+    // returns a batch bigger than the budget only when its partition comes first in the fetch; kafkajs
+    // shuffles the partitions of every fetch, so each one comes first often enough.
+    const budget = 32 * 1024;
+    const topic = `t-${randomUUID()}`;
+    await ensureTopics(kafka, [{ name: topic, partitions: 3, replicationFactor: 1, retentionHours: -1 }], {
+      brokers,
+    });
+    const plain = await createProducer(kafka, { brokers, compression: 'none' });
+    try {
+      for (let round = 0; round < 4; round++) {
+        for (const partition of [0, 1, 2]) {
+          // One incompressible record batch per send; partition 2's are ten times the budget.
+          const size = partition === 2 ? 16 * 1024 : 1024;
+          const batch = Array.from({ length: 20 }, (_, i) => ({
+            key: `${round}-${i}`,
+            value: randomBytes(size),
+            partition,
+          }));
+          await plain.send(topic, batch);
+        }
+      }
+    } finally {
+      await plain.close();
+    }
+    const consumer = await createBatchConsumer(kafka, {
+      brokers,
+      groupId: `g-${randomUUID()}`,
+      topics: [topic],
+      maxBytes: budget,
+      maxBytesPerPartition: budget,
+      maxWaitMs: 200,
+    });
+    const offsets = new Map<number, string[]>([0, 1, 2].map((p) => [p, []]));
+    const all = deferred<void>();
+    let count = 0;
+    await consumer.run(async (batch) => {
+      offsets.get(batch.partition)!.push(...batch.messages.map((m) => m.offset));
+      count += batch.messages.length;
+      if (count >= 240) all.resolve();
+    });
+    await waitForDeferred(
+      { promise: Promise.race([all.promise, consumer.done]) },
+      30_000,
+      () => `consumed ${count} of 240`,
+    );
+    await consumer.stop();
+    for (const partition of [0, 1, 2]) {
+      expect(offsets.get(partition)).toEqual(Array.from({ length: 80 }, (_, i) => String(i)));
+    }
+  });
 });
+
+/** Waits for `d`, failing with what `progress` says when the deadline passes first. */
+async function waitForDeferred(
+  d: { promise: Promise<void> },
+  ms: number,
+  progress: () => string,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`deadline of ${ms} ms passed: ${progress()}`)), ms);
+  });
+  try {
+    await Promise.race([d.promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -56,7 +56,7 @@ function run(w: ProcessWorld, extra: Partial<ProcessOptions> = {}, hooks: Partia
       exitWhenIdle: true,
       flushIntervalMs: 200,
       checkpointIntervalMs: 300,
-      fetchBytesPerPartition: 64 * 1024,
+      fetchBytes: 64 * 1024,
       ...extra,
     },
   );
@@ -143,7 +143,7 @@ describe('process with score threads on real Kafka and ClickHouse', () => {
         ...threads,
         signal: controller.signal,
         flushInputs: 50,
-        fetchBytesPerPartition: 8 * 1024,
+        fetchBytes: 8 * 1024,
         checkpointIntervalMs: 0,
       },
       { onCommitted: () => controller.abort() },

@@ -20,4 +20,9 @@ describe('consumerConfig', () => {
       allowAutoTopicCreation: false,
     });
   });
+
+  it('bounds a whole fetch only when asked (kafkajs then keeps its 10 MiB)', () => {
+    expect(consumerConfig(base).maxBytes).toBeUndefined();
+    expect(consumerConfig({ ...base, maxBytes: 256 * 1024 }).maxBytes).toBe(256 * 1024);
+  });
 });
