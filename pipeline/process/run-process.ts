@@ -83,14 +83,7 @@ export interface ProcessOptions {
    * and writing (same rows, same checkpoints). Absent or count 0: all in this thread.
    */
   readonly scoreThreads?: ScoreThreadsOption;
-  /**
-   * Compressed bytes one fetch may return, per partition and over all of them (default
-   * DEFAULT_FETCH_BYTES). kafkajs decompresses a whole fetch before handing out any of it, and gzip'd
-   * payloads can expand a hundred times and more, so this is what bounds the memory a fetch takes,
-   * whatever the number of partitions. The broker still returns a record batch bigger than this when
-   * its partition comes first in a fetch, and kafkajs shuffles the partitions of every fetch, so a
-   * partition of big batches is read too, only in fewer fetches.
-   */
+  /** Compressed bytes one fetch may return, per partition and in all (default: DEFAULT_FETCH_BYTES of the consumer). */
   readonly fetchBytes?: number;
   readonly signal?: AbortSignal;
 }
@@ -114,14 +107,6 @@ export function idleWatermark({
   if (latestEventTime === null) return null;
   return Math.min(now, latestEventTime + idleFor) - bound;
 }
-
-/**
- * Fetch size: see ProcessOptions.fetchBytes. Against 1 MiB per partition and no total: the fuzzed
- * tweets.raw of the reliability suite (30,000 payloads, 5% of them 100-400 KB of one letter) peaked at
- * 600-626 MB RSS instead of 931 (one fetch had decompressed to 130 MB per partition), and process.e2e
- * ran no slower (28.4k and 28.7k tweets/s against 23.3k, same machine and hour).
- */
-export const DEFAULT_FETCH_BYTES = 256 * 1024;
 
 /** A DLQ message's value: the consumed bytes themselves, not a copy. */
 function payloadBuffer(value: Uint8Array | string | null): Buffer | null {
@@ -382,8 +367,9 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     logger: log,
     commitMode: 'manual',
     sessionTimeoutMs: kafkaConfig.sessionTimeoutMs,
-    maxBytesPerPartition: options.fetchBytes ?? DEFAULT_FETCH_BYTES,
-    maxBytes: options.fetchBytes ?? DEFAULT_FETCH_BYTES,
+    ...(options.fetchBytes === undefined
+      ? {}
+      : { maxBytesPerPartition: options.fetchBytes, maxBytes: options.fetchBytes }),
     onAssignment(assigned) {
       const missing = partitions.filter((p) => !assigned.includes(p));
       if (missing.length > 0) {

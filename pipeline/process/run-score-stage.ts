@@ -144,6 +144,7 @@ export async function runScoreStage(
     },
     {
       brokers: kafkaConfig.brokers,
+      sessionTimeoutMs: kafkaConfig.sessionTimeoutMs,
       clickhouseUrl: chConfig.url,
       ...pick(options),
     },

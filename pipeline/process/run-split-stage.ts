@@ -47,6 +47,8 @@ export interface SplitStage<Out, State> {
 
 export interface SplitRunOptions {
   readonly brokers: readonly string[];
+  /** The consumer group session (KAFKA_SESSION_TIMEOUT_MS): how soon a dead member's partitions move. */
+  readonly sessionTimeoutMs?: number;
   readonly clickhouseUrl: string;
   /** Stop once every partition of the topic is consumed and committed by the group, then `finish`. */
   readonly exitWhenIdle?: boolean;
@@ -206,6 +208,7 @@ export async function runSplitStage<Out, State>(
     topics: [topic],
     logger: log,
     commitMode: 'manual',
+    ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sessionTimeoutMs }),
     onAssignment(assigned) {
       owned = new Set(assigned);
       for (const p of [...works.keys()]) {

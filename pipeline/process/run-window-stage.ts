@@ -123,7 +123,12 @@ export async function runWindowStage(
         deps.onFlush?.({ intake: [], scored: [], rejected: [], ...out });
       },
     },
-    { brokers: kafkaConfig.brokers, clickhouseUrl: chConfig.url, ...pick(options) },
+    {
+      brokers: kafkaConfig.brokers,
+      sessionTimeoutMs: kafkaConfig.sessionTimeoutMs,
+      clickhouseUrl: chConfig.url,
+      ...pick(options),
+    },
   );
   return { ...summary, ...totals };
 }

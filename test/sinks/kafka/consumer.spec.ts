@@ -21,8 +21,8 @@ describe('consumerConfig', () => {
     });
   });
 
-  it('bounds a whole fetch only when asked (kafkajs then keeps its 10 MiB)', () => {
-    expect(consumerConfig(base).maxBytes).toBeUndefined();
-    expect(consumerConfig({ ...base, maxBytes: 256 * 1024 }).maxBytes).toBe(256 * 1024);
+  it('bounds every fetch to 256 KiB in all by default (kafkajs would take 10 MiB)', () => {
+    expect(consumerConfig(base)).toMatchObject({ maxBytes: 256 * 1024, maxBytesPerPartition: 256 * 1024 });
+    expect(consumerConfig({ ...base, maxBytes: 1 << 20 }).maxBytes).toBe(1 << 20);
   });
 });
