@@ -9,9 +9,12 @@
  */
 export interface RecentIdsSnapshot {
   readonly latest: number | null;
-  /** 53-bit id hashes, oldest first. */
-  readonly keys: readonly number[];
-  readonly times: readonly number[];
+  /**
+   * 53-bit id hashes, oldest first. snapshot() gives arrays; a typed array holds them as well (score
+   * threads hand snapshots over that way, without a copy).
+   */
+  readonly keys: ArrayLike<number>;
+  readonly times: ArrayLike<number>;
 }
 
 const EMPTY = 0;
@@ -112,9 +115,7 @@ export class RecentIds {
 
   /** Adds a snapshot's ids back in their order (to a fresh set); the bounds of this set apply. */
   restore(snapshot: RecentIdsSnapshot): void {
-    snapshot.keys.forEach((key, i) => {
-      this.addKey(key, snapshot.times[i] ?? 0);
-    });
+    for (let i = 0; i < snapshot.keys.length; i++) this.addKey(snapshot.keys[i]!, snapshot.times[i] ?? 0);
     if (snapshot.latest !== null) this.advance(snapshot.latest);
   }
 

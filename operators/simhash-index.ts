@@ -18,9 +18,10 @@ export interface SimHashIndexOptions {
 
 export interface SimHashIndexSnapshot {
   readonly latest: number | null;
-  readonly his: readonly number[];
-  readonly los: readonly number[];
-  readonly times: readonly number[];
+  /** Arrays from snapshot(); typed arrays hold them as well (see RecentIdsSnapshot). */
+  readonly his: ArrayLike<number>;
+  readonly los: ArrayLike<number>;
+  readonly times: ArrayLike<number>;
   readonly ids: readonly string[];
 }
 

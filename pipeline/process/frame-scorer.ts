@@ -149,9 +149,41 @@ export function createFrameScorer(options: FrameScorerOptions): FrameScorer {
       tweetsJson = [];
       intakeJson = [];
       const dedupe = state
-        ? Object.fromEntries([...states].map(([p, s]) => [String(p), s.dedupe.snapshot()] as const))
+        ? Object.fromEntries([...states].map(([p, s]) => [String(p), packed(s.dedupe.snapshot())] as const))
         : null;
       return { rows, dedupe };
     },
   };
+}
+
+/**
+ * A dedupe memory with its number columns in typed arrays, which the cut reply transfers to the
+ * consuming thread instead of copying (dedupeBuffers). A structured clone of the arrays took about
+ * four times their JSON in the receiving heap (900k tweets: 43 MB on the wire, ~100 MB of heap), at
+ * every checkpoint; the checkpoint writes typed arrays as the same JSON arrays (jsonPieces).
+ */
+function packed(snapshot: DedupeSnapshot): DedupeSnapshot {
+  const { ids, texts } = snapshot;
+  return {
+    ...snapshot,
+    ids: { ...ids, keys: Float64Array.from(ids.keys), times: Float64Array.from(ids.times) },
+    texts: {
+      ...texts,
+      his: Uint32Array.from(texts.his),
+      los: Uint32Array.from(texts.los),
+      times: Float64Array.from(texts.times),
+    },
+  };
+}
+
+/** The buffers of a cut's packed dedupe memories, to transfer with the reply. */
+export function dedupeBuffers(dedupe: Readonly<Record<string, DedupeSnapshot>> | null): ArrayBuffer[] {
+  if (dedupe === null) return [];
+  const out: ArrayBuffer[] = [];
+  for (const { ids, texts } of Object.values(dedupe)) {
+    for (const column of [ids.keys, ids.times, texts.his, texts.los, texts.times]) {
+      if (ArrayBuffer.isView(column)) out.push(column.buffer as ArrayBuffer);
+    }
+  }
+  return out;
 }

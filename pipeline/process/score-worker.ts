@@ -6,7 +6,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DedupeSnapshot } from '../../operators/index.js';
-import { createFrameScorer, type FrameScorerOptions, type ThreadRows } from './frame-scorer.js';
+import {
+  createFrameScorer,
+  dedupeBuffers,
+  type FrameScorerOptions,
+  type ThreadRows,
+} from './frame-scorer.js';
 import type { Frame } from './raw-frames.js';
 import { type ScoredFrame, transferablesOf } from './scored-frames.js';
 
@@ -34,7 +39,8 @@ port.on('message', (message: ToScoreWorker) => {
       const reply: FromScoreWorker = { kind: 'scored', frame, buffer: message.frame.buffer };
       port.postMessage(reply, [...transferablesOf(frame), message.frame.buffer]);
     } else {
-      port.postMessage({ kind: 'cut', ...scorer.cut(message.state) } satisfies FromScoreWorker);
+      const cut = scorer.cut(message.state);
+      port.postMessage({ kind: 'cut', ...cut } satisfies FromScoreWorker, dedupeBuffers(cut.dedupe));
     }
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));

@@ -117,14 +117,29 @@ export async function saveCheckpoint<State>(
 /** Elements per piece of a long array: pieces stay small strings that die young. */
 const ARRAY_PIECE = 2_048;
 
+/** Typed arrays written as the JSON arrays of their numbers (JSON.stringify writes them as objects). */
+const viewsAsArrays = (_key: string, value: unknown): unknown =>
+  ArrayBuffer.isView(value) && !(value instanceof DataView) ? Array.from(value as Float64Array) : value;
+
 /**
  * JSON.stringify(value), in pieces: plain objects down to `depth` levels are written key by key, long
- * arrays a few thousand elements at a time, the values below whole.
+ * arrays a few thousand elements at a time, the values below whole. Typed arrays are written as
+ * arrays of their numbers, at any depth (score threads hand dedupe memories over in them).
  */
 export function* jsonPieces(value: unknown, depth: number): Generator<string> {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const view = value as Float64Array;
+    if (view.length === 0) yield '[]';
+    for (let at = 0; at < view.length; at += ARRAY_PIECE) {
+      const json = JSON.stringify(Array.from(view.subarray(at, at + ARRAY_PIECE)));
+      yield `${at === 0 ? '[' : ','}${json.slice(1, -1)}`;
+    }
+    if (view.length > 0) yield ']';
+    return;
+  }
   if (Array.isArray(value) && value.length > ARRAY_PIECE) {
     for (let at = 0; at < value.length; at += ARRAY_PIECE) {
-      const json = JSON.stringify(value.slice(at, at + ARRAY_PIECE));
+      const json = JSON.stringify(value.slice(at, at + ARRAY_PIECE), viewsAsArrays);
       yield `${at === 0 ? '[' : ','}${json.slice(1, -1)}`;
     }
     yield ']';
@@ -137,7 +152,7 @@ export function* jsonPieces(value: unknown, depth: number): Generator<string> {
     Array.isArray(value) ||
     typeof (value as { toJSON?: unknown }).toJSON === 'function'
   ) {
-    yield JSON.stringify(value) ?? 'null';
+    yield JSON.stringify(value, viewsAsArrays) ?? 'null';
     return;
   }
   let separator = '{';

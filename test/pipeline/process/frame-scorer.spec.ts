@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scorerSettingsFrom } from '../../../pipeline/backtest/scorer-settings.js';
 import { loadConfig } from '../../../pipeline/config.js';
-import { createFrameScorer } from '../../../pipeline/process/frame-scorer.js';
+import { createFrameScorer, dedupeBuffers } from '../../../pipeline/process/frame-scorer.js';
 import { type Frame, FrameWriter } from '../../../pipeline/process/raw-frames.js';
 import { createScoredFrameReader, type ScoredFrame } from '../../../pipeline/process/scored-frames.js';
 
@@ -108,5 +108,28 @@ describe('createFrameScorer', () => {
     expect(() => scorerFor([0]).score(frameOf([{ partition: 2, value: null, timestamp: T }]))).toThrow(
       RangeError,
     );
+  });
+
+  it('hands its dedupe memories over in typed arrays to transfer, holding what snapshot() holds', () => {
+    const scorer = scorerFor([0, 1]);
+    scorer.score(
+      frameOf([
+        { partition: 0, value: envelope('1', T), timestamp: T },
+        {
+          partition: 1,
+          value: envelope('2', T + MIN, '$BTC pumping hard, bulls are back in town'),
+          timestamp: T,
+        },
+      ]),
+    );
+    const { dedupe } = scorer.cut(true);
+    const ids = dedupe?.['0']?.ids;
+    expect(ids?.keys).toBeInstanceOf(Float64Array);
+    expect(ids?.keys).toHaveLength(1);
+    expect(dedupe?.['1']?.texts.his).toBeInstanceOf(Uint32Array);
+    expect(dedupe?.['1']?.texts.ids).toEqual(['2']);
+    // Five number columns per partition, each its own buffer.
+    expect(new Set(dedupeBuffers(dedupe)).size).toBe(10);
+    expect(dedupeBuffers(null)).toEqual([]);
   });
 });

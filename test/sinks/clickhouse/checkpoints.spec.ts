@@ -30,6 +30,28 @@ describe('jsonPieces', () => {
     );
   });
 
+  it('writes typed arrays as the arrays of their numbers, at any depth and in pieces when long', () => {
+    const keys = Array.from({ length: 5_000 }, (_, i) => i * 1.5 + 2 ** 52);
+    const packed = {
+      dedupe: {
+        '0': {
+          ids: { latest: 1, keys: Float64Array.from(keys), times: new Float64Array(0) },
+          texts: { his: Uint32Array.from([0, 2 ** 32 - 1, 7]), ids: ['a'] },
+        },
+      },
+    };
+    const plain = {
+      dedupe: {
+        '0': { ids: { latest: 1, keys, times: [] }, texts: { his: [0, 2 ** 32 - 1, 7], ids: ['a'] } },
+      },
+    };
+    for (const depth of [0, 1, 3, 4, 10]) {
+      expect([...jsonPieces(packed, depth)].join('')).toBe(JSON.stringify(plain));
+    }
+    const pieces = [...jsonPieces(packed, 4)];
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(JSON.stringify(keys).length / 2);
+  });
+
   it('writes scalars and empty objects as JSON.stringify does', () => {
     for (const value of [null, 3, 'x', [], {}, { a: undefined }]) {
       expect([...jsonPieces(value, 3)].join('')).toBe(JSON.stringify(value));
