@@ -158,9 +158,9 @@ export function createFrameScorer(options: FrameScorerOptions): FrameScorer {
 
 /**
  * A dedupe memory with its number columns in typed arrays, which the cut reply transfers to the
- * consuming thread instead of copying (dedupeBuffers). A structured clone of the arrays took about
- * four times their JSON in the receiving heap (900k tweets: 43 MB on the wire, ~100 MB of heap), at
- * every checkpoint; the checkpoint writes typed arrays as the same JSON arrays (jsonPieces).
+ * consuming thread instead of copying (dedupeBuffers). A structured clone of the memories after 900k
+ * tweets was 43 MB serialized and ~100 MB in the receiving heap, at every checkpoint; the checkpoint
+ * writes typed arrays as the same JSON arrays (jsonPieces).
  */
 function packed(snapshot: DedupeSnapshot): DedupeSnapshot {
   const { ids, texts } = snapshot;
