@@ -5,6 +5,7 @@ import { createKafka } from '../../sinks/kafka/client.js';
 import { type ConsumedMessage, createBatchConsumer } from '../../sinks/kafka/consumer.js';
 import { createProducer, type TopicProducer } from '../../sinks/kafka/producer.js';
 import { ensureTopics } from '../../sinks/kafka/topics.js';
+import { waitFor } from '../support/servers.js';
 
 const brokersEnv = process.env.KAFKA_BROKERS;
 if (!brokersEnv)
@@ -164,38 +165,19 @@ describe('Kafka plumbing against a real broker', () => {
       maxWaitMs: 200,
     });
     const offsets = new Map<number, string[]>([0, 1, 2].map((p) => [p, []]));
-    const all = deferred<void>();
     let count = 0;
     await consumer.run(async (batch) => {
       offsets.get(batch.partition)!.push(...batch.messages.map((m) => m.offset));
       count += batch.messages.length;
-      if (count >= 240) all.resolve();
     });
-    await waitForDeferred(
-      { promise: Promise.race([all.promise, consumer.done]) },
-      30_000,
-      () => `consumed ${count} of 240`,
-    );
+    // A handler that threw stops the consumer: consumer.done rejects with it at once.
+    await Promise.race([
+      waitFor(() => count >= 240, { timeoutMs: 30_000, what: 'all 240 messages consumed' }),
+      consumer.done,
+    ]);
     await consumer.stop();
     for (const partition of [0, 1, 2]) {
       expect(offsets.get(partition)).toEqual(Array.from({ length: 80 }, (_, i) => String(i)));
     }
   });
 });
-
-/** Waits for `d`, failing with what `progress` says when the deadline passes first. */
-async function waitForDeferred(
-  d: { promise: Promise<void> },
-  ms: number,
-  progress: () => string,
-): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`deadline of ${ms} ms passed: ${progress()}`)), ms);
-  });
-  try {
-    await Promise.race([d.promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
