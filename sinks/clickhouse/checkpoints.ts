@@ -117,9 +117,12 @@ export async function saveCheckpoint<State>(
 /** Elements per piece of a long array: pieces stay small strings that die young. */
 const ARRAY_PIECE = 2_048;
 
+const isNumberView = (value: unknown): value is Float64Array =>
+  ArrayBuffer.isView(value) && !(value instanceof DataView);
+
 /** Typed arrays written as the JSON arrays of their numbers (JSON.stringify writes them as objects). */
 const viewsAsArrays = (_key: string, value: unknown): unknown =>
-  ArrayBuffer.isView(value) && !(value instanceof DataView) ? Array.from(value as Float64Array) : value;
+  isNumberView(value) ? Array.from(value) : value;
 
 /**
  * JSON.stringify(value), in pieces: plain objects down to `depth` levels are written key by key, long
@@ -127,22 +130,15 @@ const viewsAsArrays = (_key: string, value: unknown): unknown =>
  * arrays of their numbers, at any depth (score threads hand dedupe memories over in them).
  */
 export function* jsonPieces(value: unknown, depth: number): Generator<string> {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    const view = value as Float64Array;
-    if (view.length === 0) yield '[]';
-    for (let at = 0; at < view.length; at += ARRAY_PIECE) {
-      const json = JSON.stringify(Array.from(view.subarray(at, at + ARRAY_PIECE)));
+  if (isNumberView(value) || (Array.isArray(value) && value.length > ARRAY_PIECE)) {
+    const list = value as ArrayLike<unknown>;
+    if (list.length === 0) yield '[]';
+    for (let at = 0; at < list.length; at += ARRAY_PIECE) {
+      // Array.prototype.slice gives a plain array for a typed one too.
+      const json = JSON.stringify(Array.prototype.slice.call(list, at, at + ARRAY_PIECE), viewsAsArrays);
       yield `${at === 0 ? '[' : ','}${json.slice(1, -1)}`;
     }
-    if (view.length > 0) yield ']';
-    return;
-  }
-  if (Array.isArray(value) && value.length > ARRAY_PIECE) {
-    for (let at = 0; at < value.length; at += ARRAY_PIECE) {
-      const json = JSON.stringify(value.slice(at, at + ARRAY_PIECE), viewsAsArrays);
-      yield `${at === 0 ? '[' : ','}${json.slice(1, -1)}`;
-    }
-    yield ']';
+    if (list.length > 0) yield ']';
     return;
   }
   if (
