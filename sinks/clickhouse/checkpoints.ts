@@ -44,7 +44,7 @@ export async function loadCheckpoint<State>(
     return {
       seq: Number(row.seq),
       offsets: JSON.parse(row.offsets) as Record<string, string>,
-      state: JSON.parse(row.state) as State,
+      state: reviveNumbers(JSON.parse(row.state)) as State,
       savedAt: Number(row.saved_at) * 1000,
     };
   } catch (error) {
@@ -79,7 +79,7 @@ export function* checkpointRowPieces<State>(
     '',
   ].join('\t');
   let length = 0;
-  for (const piece of jsonPieces(checkpoint.state, 4)) {
+  for (const piece of jsonPieces(checkpoint.state, 4, 'binary')) {
     length += piece.length;
     yield tsvString(piece);
   }
@@ -128,10 +128,24 @@ const viewsAsArrays = (_key: string, value: unknown): unknown =>
  * JSON.stringify(value), in pieces: plain objects down to `depth` levels are written key by key, long
  * arrays a few thousand elements at a time, the values below whole. Typed arrays are written as
  * arrays of their numbers, at any depth (score threads hand dedupe memories over in them).
+ *
+ * With `numbers: 'binary'`, a long array of finite numbers (plain or typed) is written instead as
+ * {"$f64":"<base64 of its float64s, little-endian>"}, which {@link reviveNumbers} turns back into the
+ * same array. Checkpoints write their dedupe memories so: a million ids and times as decimal JSON cost
+ * the consuming thread seconds per checkpoint (about 18 bytes a number); as base64, 10.7 bytes a number
+ * and no number formatting at all.
  */
-export function* jsonPieces(value: unknown, depth: number): Generator<string> {
+export function* jsonPieces(
+  value: unknown,
+  depth: number,
+  numbers: 'json' | 'binary' = 'json',
+): Generator<string> {
   if (isNumberView(value) || (Array.isArray(value) && value.length > ARRAY_PIECE)) {
     const list = value as ArrayLike<unknown>;
+    if (numbers === 'binary' && list.length > ARRAY_PIECE && allFinite(list)) {
+      yield* binaryPieces(list as ArrayLike<number>);
+      return;
+    }
     if (list.length === 0) yield '[]';
     for (let at = 0; at < list.length; at += ARRAY_PIECE) {
       // Array.prototype.slice gives a plain array for a typed one too.
@@ -156,7 +170,61 @@ export function* jsonPieces(value: unknown, depth: number): Generator<string> {
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
     yield `${separator}${JSON.stringify(name)}:`;
     separator = ',';
-    yield* jsonPieces(v, depth - 1);
+    yield* jsonPieces(v, depth - 1, numbers);
   }
   yield separator === '{' ? '{}' : '}';
+}
+
+const BINARY_KEY = '$f64';
+/** Numbers per binary piece: a multiple of 3, so that the pieces' base64 joins into one (64 KiB each). */
+const BINARY_PIECE = 6_144;
+
+function allFinite(list: ArrayLike<unknown>): boolean {
+  for (let i = 0; i < list.length; i++) {
+    // JSON writes NaN and the infinities as null; such arrays keep the JSON form.
+    if (typeof list[i] !== 'number' || !Number.isFinite(list[i])) return false;
+  }
+  return true;
+}
+
+function* binaryPieces(list: ArrayLike<number>): Generator<string> {
+  const bytes = new ArrayBuffer(BINARY_PIECE * 8);
+  const view = new DataView(bytes);
+  yield `{"${BINARY_KEY}":"`;
+  for (let at = 0; at < list.length; at += BINARY_PIECE) {
+    const n = Math.min(BINARY_PIECE, list.length - at);
+    for (let i = 0; i < n; i++) view.setFloat64(i * 8, list[at + i] as number, true);
+    yield Buffer.from(bytes, 0, n * 8).toString('base64');
+  }
+  yield '"}';
+}
+
+/**
+ * A parsed checkpoint state with every {"$f64": ...} of jsonPieces(…, 'binary') back as the plain
+ * array of numbers it was written from; anything else as it is (older checkpoints hold the arrays
+ * as JSON). Throws on a binary field whose length is not whole numbers.
+ */
+export function reviveNumbers(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (typeof value[i] === 'object') value[i] = reviveNumbers(value[i]);
+    }
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  const encoded = record[BINARY_KEY];
+  if (keys.length === 1 && typeof encoded === 'string') return decodeNumbers(encoded);
+  for (const key of keys) record[key] = reviveNumbers(record[key]);
+  return record;
+}
+
+function decodeNumbers(base64: string): number[] {
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length % 8 !== 0) throw new Error(`a binary number array of ${bytes.length} bytes is cut short`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const out = new Array<number>(bytes.length / 8);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8, true);
+  return out;
 }

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { jsonPieces, saveCheckpoint } from '../../../sinks/clickhouse/checkpoints.js';
+import { jsonPieces, reviveNumbers, saveCheckpoint } from '../../../sinks/clickhouse/checkpoints.js';
 
 const state = {
   version: 1,
@@ -56,6 +56,58 @@ describe('jsonPieces', () => {
     for (const value of [null, 3, 'x', [], {}, { a: undefined }]) {
       expect([...jsonPieces(value, 3)].join('')).toBe(JSON.stringify(value));
     }
+  });
+});
+
+describe("jsonPieces(…, 'binary') and reviveNumbers", () => {
+  const long = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
+  const keys = long(20_000, (i) => i * 1.5 + 2 ** 52);
+  const his = long(3_000, (i) => (i * 2_654_435_761) >>> 0);
+  const state = {
+    dedupe: {
+      '0': {
+        ids: { latest: 1, keys: Float64Array.from(keys), times: long(5_000, (i) => 1.7e12 + i) },
+        texts: { his: Uint32Array.from(his), los: new Uint32Array(3), ids: long(3_000, String) },
+      },
+    },
+    mixed: { nan: long(2_049, (i) => (i === 7 ? Number.NaN : -i)), ints: long(2_100, (i) => i - 50) },
+    short: Float64Array.from([0.1, 2 ** 53 - 1]),
+  };
+  const asJson = () => JSON.parse([...jsonPieces(state, 4)].join('')) as unknown;
+  const written = () => [...jsonPieces(state, 4, 'binary')].join('');
+
+  it('reads back exactly what the JSON form reads back, at any depth', () => {
+    for (const depth of [0, 1, 2, 4, 10]) {
+      const text = [...jsonPieces(state, depth, 'binary')].join('');
+      expect(reviveNumbers(JSON.parse(text))).toEqual(asJson());
+    }
+  });
+
+  it('writes long arrays of finite numbers as base64 float64s, in pieces, and nothing else', () => {
+    const text = written();
+    // keys, times, his, and the array of integers; not the one holding NaN, not the short ones, not strings.
+    expect(text.match(/"\$f64":/g)).toHaveLength(4);
+    expect(text).toContain('"los":[0,0,0]');
+    expect(text).toContain('"short":[0.1,9007199254740991]');
+    expect(text).toContain('"ids":["0","1"');
+    expect(text).toContain(',null,');
+    expect(text.length).toBeLessThan(JSON.stringify(asJson()).length * 0.75);
+    const pieces = [...jsonPieces(state, 4, 'binary')];
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThanOrEqual(65_536);
+  });
+
+  it('keeps full float64 precision, and leaves states written as JSON as they are', () => {
+    const odd = { xs: long(3_000, (i) => (i === 0 ? 2 ** 53 : Math.PI * i * 1e-300)) };
+    const back = reviveNumbers(JSON.parse([...jsonPieces(odd, 2, 'binary')].join(''))) as typeof odd;
+    expect(back.xs).toEqual(odd.xs);
+    expect(Array.isArray(back.xs)).toBe(true);
+    const old = asJson();
+    expect(reviveNumbers(structuredClone(old))).toEqual(old);
+  });
+
+  it('refuses a binary array cut short', () => {
+    // 12 bytes: a float64 and a half.
+    expect(() => reviveNumbers({ a: [{ $f64: Buffer.alloc(12).toString('base64') }] })).toThrow(/cut short/);
   });
 });
 
