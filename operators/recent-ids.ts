@@ -106,8 +106,10 @@ export class RecentIds {
     const times: number[] = [];
     for (let seq = this.tail; seq < this.head; seq++) {
       const slot = seq % this.capacity;
-      if (this.find(this.ringKeys[slot]!) !== seq) continue;
-      keys.push(this.ringKeys[slot]!);
+      const key = this.ringKeys[slot]!;
+      // EMPTY: the id was added again later (see addKey); its newer arrival is the one that counts.
+      if (key === EMPTY) continue;
+      keys.push(key);
       times.push(this.ringTimes[slot]!);
     }
     return { latest: Number.isFinite(this.latest) ? this.latest : null, keys, times };
@@ -129,6 +131,12 @@ export class RecentIds {
     let i = this.home(key);
     while (t[2 * i] !== EMPTY && t[2 * i] !== key) i = (i + 1) & this.mask;
     if (t[2 * i] === EMPTY) this.count++;
+    else {
+      // Added again (after its time ran out): the earlier arrival in the ring no longer stands for
+      // the id. Marked there, so that snapshot() and evictTail() need no lookup to tell.
+      const earlier = t[2 * i + 1]!;
+      if (earlier >= this.tail) this.ringKeys[earlier % this.capacity] = EMPTY;
+    }
     t[2 * i] = key;
     t[2 * i + 1] = seq;
   }
@@ -149,6 +157,7 @@ export class RecentIds {
   private evictTail(): void {
     const seq = this.tail++;
     const key = this.ringKeys[seq % this.capacity]!;
+    if (key === EMPTY) return;
     const t = this.table;
     let i = this.home(key);
     while (t[2 * i] !== EMPTY && t[2 * i] !== key) i = (i + 1) & this.mask;

@@ -32,6 +32,11 @@ class Model {
     this.times.set(seq, time);
     this.last.set(id, seq);
   }
+  /** The held ids in arrival order, each at its latest arrival: what snapshot() must list. */
+  snapshot() {
+    const held = this.ring.filter((r) => this.last.get(r.id) === r.seq);
+    return { keys: held.map((r) => idHash(r.id)), times: held.map((r) => r.time) };
+  }
   private evict() {
     const { id, seq } = this.ring.shift()!;
     if (this.last.get(id) === seq) this.last.delete(id);
@@ -78,6 +83,8 @@ describe('RecentIds', () => {
             expect(ids.size).toBeLessThanOrEqual(capacity);
             for (let id = 0; id <= 40; id++) expect(ids.has(String(id))).toBe(model.has(String(id)));
           }
+          const { keys, times } = ids.snapshot();
+          expect({ keys, times }).toEqual(model.snapshot());
         },
       ),
       { numRuns: 200 },
