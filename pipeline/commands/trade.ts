@@ -176,6 +176,7 @@ export function createTradeCommand(): Command {
           logger,
           groupId: flags.group,
           fromBeginning: flags.fromBeginning === true,
+          sessionTimeoutMs: config.kafka.sessionTimeoutMs,
         });
         const stop = (): void => void run.stop();
         process.once('SIGINT', stop);

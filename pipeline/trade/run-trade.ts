@@ -31,6 +31,8 @@ export interface RunTradeOptions {
   readonly groupId?: string;
   /** A new group starts at the oldest signal instead of the newest (stale ones are refused by age). */
   readonly fromBeginning?: boolean;
+  /** How long the group waits for a silent member before giving its partitions away (KAFKA_SESSION_TIMEOUT_MS). */
+  readonly sessionTimeoutMs?: number;
   readonly retryAttempts?: number;
   readonly retryDelayMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -53,6 +55,7 @@ export async function runTrade(options: RunTradeOptions): Promise<TradeRun> {
     groupId: options.groupId ?? 'sentiflow-trade',
     topics: [options.topic],
     fromBeginning: options.fromBeginning ?? false,
+    ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sessionTimeoutMs }),
     logger,
   });
 
