@@ -237,6 +237,11 @@ export const ConfigSchema = z
          * partition of tweets.raw is used. Default: one per core.
          */
         scoreThreads: z.coerce.number().int().min(0).max(64).default(availableParallelism()),
+        /**
+         * Checkpoint bytes written per second at most: a checkpoint holds every dedupe memory, so as
+         * those fill, checkpoints are spaced out (never closer than --checkpoint-interval).
+         */
+        checkpointBytesPerSecond: z.coerce.number().int().min(1_000).max(1_000_000_000).default(1_000_000),
       })
       .strict()
       .prefault({}),
@@ -414,6 +419,11 @@ export const ENV_KEYS: readonly EnvKey[] = [
     name: 'PROCESS_SCORE_THREADS',
     path: ['process', 'scoreThreads'],
     description: 'process: scoring threads besides the main one, 0 = one thread (default: one per core)',
+  },
+  {
+    name: 'PROCESS_CHECKPOINT_BYTES_PER_S',
+    path: ['process', 'checkpointBytesPerSecond'],
+    description: 'process: checkpoint bytes written per second at most, which spaces checkpoints out as state grows',
   },
   { name: 'METRICS_HOST', path: ['metrics', 'host'], description: 'metrics/health HTTP bind address' },
   { name: 'METRICS_PORT', path: ['metrics', 'port'], description: 'metrics/health HTTP port, 0 = off' },

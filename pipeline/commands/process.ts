@@ -179,6 +179,7 @@ export function createProcessCommand(): Command {
         scoreThreads: { count: config.process.scoreThreads, scoring: engine.scoringOptions },
         exitWhenIdle: flags.exitWhenIdle === true,
         checkpointIntervalMs: millis(flags.checkpointInterval, '--checkpoint-interval'),
+        checkpointBytesPerSecond: config.process.checkpointBytesPerSecond,
         flushIntervalMs: millis(flags.flushInterval, '--flush-interval'),
         signal: controller.signal,
       };

@@ -279,6 +279,15 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     totals.rejected += tally.rejected;
     totals.buckets += out.buckets.length;
     totals.decisions += out.decisions.length;
+    log.debug(
+      {
+        consumed: tally.consumed,
+        stored: tally.stored,
+        buckets: out.buckets.length,
+        decisions: out.decisions.length,
+      },
+      'flushed',
+    );
     deps.onFlush?.(out, tally);
   };
 
@@ -300,6 +309,7 @@ export async function runProcess(deps: ProcessDeps, options: ProcessOptions): Pr
     const commits = [...offsets].map(([partition, o]) => ({ topic, partition, offset: o.toString() }));
     await persistently('committing offsets', () => consumer.commit(commits), retryCtx);
     totals.checkpoints++;
+    log.debug({ seq, offsets: saved, stateBytes: length }, 'checkpoint committed');
     deps.onCommitted?.(offsets);
   };
 

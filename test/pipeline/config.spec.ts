@@ -48,8 +48,10 @@ describe('loadConfig', () => {
         CLICKHOUSE_URL: 'http://ch:8123',
         CLICKHOUSE_PASSWORD: 's3cret',
         LOG_LEVEL: 'debug',
+        PROCESS_CHECKPOINT_BYTES_PER_S: '250000',
       },
     });
+    expect(config.process.checkpointBytesPerSecond).toBe(250_000);
     expect(config.kafka.brokers).toEqual(['a:1', 'b:2']);
     expect(config.topics.partitions).toBe(6);
     expect(config.clickhouse.url).toBe('http://ch:8123');
