@@ -10,7 +10,7 @@ import {
 import { waitFor } from '../support/servers.js';
 
 const START = Date.UTC(2026, 1, 2, 0, 0, 0);
-const COUNT = 24_000;
+const COUNT = 100_000;
 let clean: ProcessWorld;
 let crashed: ProcessWorld;
 
@@ -28,14 +28,22 @@ function startProcess(world: ProcessWorld): {
       '--group',
       'crash-it',
       '--checkpoint-interval',
-      '300',
+      '200',
       '--flush-interval',
       '100',
     ],
     {
       // A killed member holds its partitions for the session timeout: 6 s (the broker's least) rather
       // than 30 s, so each restart gets to work soon and the kills land while there is work left.
-      env: { ...process.env, ...world.env, KAFKA_SESSION_TIMEOUT_MS: '6000', LOG_LEVEL: 'info' },
+      // Debug: each committed checkpoint is a log line, which is where the kills are placed.
+      // Checkpoints at every --checkpoint-interval, however big the state: a run gets further at each.
+      env: {
+        ...process.env,
+        ...world.env,
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+        LOG_LEVEL: 'debug',
+        PROCESS_CHECKPOINT_BYTES_PER_S: '1000000000',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
@@ -45,6 +53,11 @@ function startProcess(world: ProcessWorld): {
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited, stderr: () => stderr };
+}
+
+/** How many times a run logged `msg` so far (debug: each flush, each committed checkpoint). */
+function logged(stderr: string, msg: string): number {
+  return stderr.split(`"msg":"${msg}"`).length - 1;
 }
 
 async function intakeRows(world: ProcessWorld): Promise<number> {
@@ -78,10 +91,14 @@ beforeAll(async () => {
     ...syntheticMessages({ seed: 11, count: COUNT, startTime: START, tweetsPerSecond: 1 }),
     ...poisonMessages(START + 7_200_000),
   ];
-  await Promise.all([
-    clean.producer.send(clean.config.topics.tweetsRaw, messages),
-    crashed.producer.send(crashed.config.topics.tweetsRaw, messages),
-  ]);
+  // In slices: one send of them all is one request bigger than the producer's deadline allows here.
+  for (let at = 0; at < messages.length; at += 10_000) {
+    const slice = messages.slice(at, at + 10_000);
+    await Promise.all([
+      clean.producer.send(clean.config.topics.tweetsRaw, slice),
+      crashed.producer.send(crashed.config.topics.tweetsRaw, slice),
+    ]);
+  }
 }, 180_000);
 
 afterAll(async () => {
@@ -95,28 +112,37 @@ describe('process killed at random points', () => {
     expect(await uninterrupted.exited, uninterrupted.stderr()).toBe(0);
     process.stderr.write(`[crash test] uninterrupted run: ${Date.now() - started} ms\n`);
 
-    // Four kills while a run is at work: once it joined the group (a restart first waits out the
-    // killed member's session), after shares of the uninterrupted run's time. The delays choose where
-    // to kill; they wait for nothing. The kills land mid-fetch, mid-flush or mid-checkpoint on a slow
-    // machine as on a fast one, sometimes while a dead member still holds some partitions; the log
-    // line says where.
-    const uninterruptedMs = Date.now() - started;
-    for (const [kill, share] of [0.25, 0.4, 0.3, 0.45].entries()) {
+    // Four kills while a run is at work, placed by what the run has done rather than by time (a fast
+    // run used to finish before a timed kill came): after its n-th flush, plus a delay that moves the
+    // kill from just after a flush into the fetches, flushes and checkpoint writes that follow. A run
+    // gets further only at its checkpoints, so the later kills find some work done and some left.
+    // Each kill must find the run at work.
+    const flushes = logged(uninterrupted.stderr(), 'flushed');
+    const checkpoints = logged(uninterrupted.stderr(), 'checkpoint committed');
+    process.stderr.write(`[crash test] uninterrupted run: ${flushes} flushes, ${checkpoints} checkpoints\n`);
+    const kills: readonly (readonly [flushes: number, delayMs: number])[] = [
+      [2, 0],
+      [4, 40],
+      [3, 100],
+      [2, 15],
+    ];
+    // The four runs get at most 11 flushes' worth further: the last one still has work.
+    expect(flushes, 'flushes of the uninterrupted run').toBeGreaterThanOrEqual(14);
+    for (const [kill, [after, delayMs]] of kills.entries()) {
       const run = startProcess(crashed);
       await waitFor(
         async () =>
-          run.stderr().includes('joined the consumer group') ||
-          (await Promise.race([run.exited, null])) !== null,
-        { timeoutMs: 90_000, intervalMs: 20, what: 'the restarted process in the group' },
+          logged(run.stderr(), 'flushed') >= after || (await Promise.race([run.exited, null])) !== null,
+        { timeoutMs: 90_000, intervalMs: 10, what: `flush ${after} of the restarted process` },
       );
-      const at = Math.round(uninterruptedMs * share);
-      await new Promise((resolve) => setTimeout(resolve, at));
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
       const before = await Promise.race([run.exited, 'running']);
       run.child.kill('SIGKILL');
       await run.exited;
       process.stderr.write(
-        `[crash test] kill ${kill + 1}, ${at} ms after joining (${before === 'running' ? 'running' : `had exited ${before}`}): ${await intakeRows(crashed)} inputs in intake\n`,
+        `[crash test] kill ${kill + 1}, ${delayMs} ms after flush ${after}, ${logged(run.stderr(), 'checkpoint committed')} checkpoints in: ${await intakeRows(crashed)} inputs in intake\n`,
       );
+      expect(before, `kill ${kill + 1} found the run at work`).toBe('running');
     }
     const last = startProcess(crashed);
     expect(await last.exited, last.stderr()).toBe(0);
