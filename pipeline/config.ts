@@ -423,7 +423,8 @@ export const ENV_KEYS: readonly EnvKey[] = [
   {
     name: 'PROCESS_CHECKPOINT_BYTES_PER_S',
     path: ['process', 'checkpointBytesPerSecond'],
-    description: 'process: checkpoint bytes written per second at most, which spaces checkpoints out as state grows',
+    description:
+      'process: checkpoint bytes written per second at most, which spaces checkpoints out as state grows',
   },
   { name: 'METRICS_HOST', path: ['metrics', 'host'], description: 'metrics/health HTTP bind address' },
   { name: 'METRICS_PORT', path: ['metrics', 'port'], description: 'metrics/health HTTP port, 0 = off' },
