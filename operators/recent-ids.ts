@@ -161,7 +161,8 @@ export class RecentIds {
     const t = this.table;
     let i = this.home(key);
     while (t[2 * i] !== EMPTY && t[2 * i] !== key) i = (i + 1) & this.mask;
-    // Only forget the id if it was not added again later (a re-add after its time ran out).
+    // An arrival superseded by a re-add was marked EMPTY (addKey) and returned above, so the id is
+    // here with this seq; checked all the same, as deleting another slot would break probe chains.
     if (t[2 * i] !== key || t[2 * i + 1] !== seq) return;
     this.count--;
     // Backward-shift deletion keeps every probe chain unbroken without tombstones.

@@ -160,7 +160,7 @@ export function createFrameScorer(options: FrameScorerOptions): FrameScorer {
  * A dedupe memory with its number columns in typed arrays, which the cut reply transfers to the
  * consuming thread instead of copying (dedupeBuffers). A structured clone of the memories after 900k
  * tweets was 43 MB serialized and ~100 MB in the receiving heap, at every checkpoint; the checkpoint
- * writes typed arrays as the same JSON arrays (jsonPieces).
+ * writes typed and plain number arrays alike (jsonPieces), so the stored state does not depend on it.
  */
 function packed(snapshot: DedupeSnapshot): DedupeSnapshot {
   const { ids, texts } = snapshot;

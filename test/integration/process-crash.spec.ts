@@ -35,7 +35,7 @@ function startProcess(world: ProcessWorld): {
     {
       // A killed member holds its partitions for the session timeout: 6 s (the broker's least) rather
       // than 30 s, so each restart gets to work soon and the kills land while there is work left.
-      // Debug: each committed checkpoint is a log line, which is where the kills are placed.
+      // Debug: each flush is a log line, which is where the kills are placed (and each committed checkpoint).
       // Checkpoints at every --checkpoint-interval, however big the state: a run gets further at each.
       env: {
         ...process.env,
