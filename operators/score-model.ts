@@ -20,6 +20,7 @@ import {
 } from './lexicon/modifiers.js';
 import { VADER_LEXICON_TSV } from './lexicon/vader-lexicon.js';
 import { createTokens, type Tokens } from './score-tokens.js';
+import { createWordTable, type WordTable } from './word-table.js';
 
 export interface ScoringOptions {
   /** Include the crypto lexicon, market emoji and price-move rule on top of the general lexicon (default true). */
@@ -76,6 +77,8 @@ export interface ScoringModel {
   readonly tokenizer: { tokenize(text: string): string[] | null };
   /** Every word any list above knows, with all it knows about it (derived from the lists above). */
   readonly lexicon: ReadonlyMap<string, WordInfo>;
+  /** The lexicon's ASCII words again, probed by the tokenizer with a span of the text (word-table.ts). */
+  readonly wordTable: WordTable<WordInfo>;
   /**
    * Token arrays each scoreText call fills and reads before it returns (calls are synchronous, so two never
    * share them at once): they are allocated once instead of per text. The only part of the model that changes.
@@ -166,6 +169,7 @@ export function createScoringModel(options: ScoringOptions = {}): ScoringModel {
     conventionalCaps,
     adjectiveIntensifiers,
     lexicon,
+    wordTable: createWordTable(lexicon),
     tokens: createTokens(),
     priceMoves: crypto,
     negationScalar: options.negationScalar ?? -0.74,

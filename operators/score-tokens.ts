@@ -7,6 +7,7 @@
  */
 import { scanToken, type TokenSpan } from './scan-tokens.js';
 import type { ScoringModel, WordInfo } from './score-model.js';
+import { FOLD_HASH_SEED, foldHashStep } from './word-table.js';
 
 /** Token flag: written in capitals (and not an acronym that is always capitalised). */
 export const CAPS = 1;
@@ -24,13 +25,75 @@ function collapseStretched(word: string, model: ScoringModel): string {
   return model.words.has(one) || model.boosters.has(one) ? one : two;
 }
 
-/** False when every character is ASCII and not A-Z: then toLowerCase returns the same text (and it has no ’). */
-function mayHaveCase(token: string): boolean {
-  for (let i = 0; i < token.length; i++) {
-    const c = token.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || c >= 128) return true;
+/** What lookUpWord found for a word: its lookup key (lowercased, ’ as '), lexicon entry, and shape. */
+interface FoundWord {
+  key: string;
+  info: WordInfo | undefined;
+  /** Written in capitals: some A-Z and no a-z. */
+  caps: boolean;
+  /** Has a run of three equal characters (after lowercasing): may be a stretched word. */
+  stretched: boolean;
+}
+
+const FOUND: FoundWord = { key: '', info: undefined, caps: false, stretched: false };
+
+/**
+ * Looks the word text[from, end) up by its lowercased form. An ASCII word (’ allowed) is hashed and
+ * probed in place (model.wordTable) and copied out only when the lexicon does not know it; any other
+ * word is lowercased and looked up in the Map. Returns one shared object, valid until the next call.
+ */
+function lookUpWord(text: string, from: number, end: number, model: ScoringModel): FoundWord {
+  let h = FOLD_HASH_SEED;
+  let upper = false;
+  let lower = false;
+  let stretched = false;
+  let apostrophe = false;
+  let prev1 = -1;
+  let prev2 = -1;
+  let i = from;
+  for (; i < end; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) {
+      upper = true;
+      c |= 0x20;
+    } else if (c >= 97 && c <= 122) lower = true;
+    else if (c >= 128) {
+      if (c !== 0x2019) break;
+      apostrophe = true;
+      c = 39;
+    }
+    if (c === prev1 && c === prev2) stretched = true;
+    prev2 = prev1;
+    prev1 = c;
+    h = foldHashStep(h, c);
   }
-  return false;
+  const found = FOUND;
+  if (i === end) {
+    const table = model.wordTable;
+    const e = table.find(text, from, end, h);
+    if (e >= 0) {
+      found.key = table.words[e]!;
+      found.info = table.values[e];
+    } else {
+      let key = text.slice(from, end);
+      if (upper) key = key.toLowerCase();
+      if (apostrophe) key = key.replaceAll('’', "'");
+      found.key = key;
+      found.info = undefined;
+    }
+    found.caps = upper && !lower;
+    found.stretched = stretched;
+    return found;
+  }
+  // Beyond ASCII: toLowerCase knows the cases of every script (and costs ~90 ns on such a string).
+  const surface = text.slice(from, end);
+  let key = surface.toLowerCase();
+  if (key.includes('’')) key = key.replaceAll('’', "'");
+  found.key = key;
+  found.info = model.lexicon.get(key);
+  found.caps = capsOf(surface);
+  found.stretched = true; // collapseStretched checks for itself
+  return found;
 }
 
 function capsOf(token: string): boolean {
@@ -107,23 +170,21 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
     const c0 = text.charCodeAt(span.start);
     // URLs, mentions and cashtags carry no sentiment: skipped before their text is copied out.
     if (span.url || ((c0 === 64 || c0 === 36) && span.end - span.start > 1)) continue;
-    const m = text.slice(span.start, span.end);
+    const start = span.start;
+    const end = span.end;
     const prefixed = c0 === 35 || c0 === 36 || c0 === 64; // # $ @
-    const isWord = prefixed ? m.length > 1 : isAlnumStart(c0);
-    if (isWord) {
-      if (c0 === 64 || c0 === 36) continue; // mentions and cashtags carry no sentiment
-      if (c0 === 104 && (m.startsWith('http://') || m.startsWith('https://'))) continue;
-      const surface = prefixed ? m.slice(1) : m;
-      if (surface.length < 2) continue;
-      let key = surface;
-      // toLowerCase costs ~90 ns on a two-byte string (any text with an emoji): only call it when it may change something.
-      if (mayHaveCase(surface)) {
-        key = surface.toLowerCase();
-        if (key.includes('’')) key = key.replaceAll('’', "'");
-      }
-      let info = lexicon.get(key);
+    if (prefixed ? end - start > 1 : isAlnumStart(c0)) {
+      // A word (mentions and cashtags left above): its surface is the token without the # of a hashtag.
+      const from = prefixed ? start + 1 : start;
+      if (end - from < 2) continue;
+      const found = lookUpWord(text, from, end, model);
+      let key = found.key;
+      let info = found.info;
       // Unknown as a word, booster or phrase start: maybe a stretched word ("goooood").
-      if (info === undefined || (info.value === undefined && !info.isBooster && info.phrases === undefined)) {
+      if (
+        found.stretched &&
+        (info === undefined || (info.value === undefined && !info.isBooster && info.phrases === undefined))
+      ) {
         const collapsed = collapseStretched(key, model);
         if (collapsed !== key) {
           key = collapsed;
@@ -131,7 +192,7 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
         }
       }
       let flags = 0;
-      if (!prefixed && capsOf(surface) && !info?.conventionalCaps) {
+      if (!prefixed && found.caps && !info?.conventionalCaps) {
         flags = CAPS;
         t.capsWords++;
       }
@@ -142,6 +203,7 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
       pushToken(t, key, info?.value ?? 0, flags, clause, info ?? null);
       continue;
     }
+    const m = text.slice(start, end);
     let emoticon = model.emoticons.get(m);
     if (emoticon === undefined) {
       const trimmed = trimPunctuation(m);
