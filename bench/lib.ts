@@ -9,8 +9,11 @@ export interface BenchResult {
   readonly [extra: string]: unknown;
 }
 
+/** Writes one result line; `node` says which runtime measured it (BENCH_NODE can pick another). */
 export function emit(result: BenchResult): void {
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  const { bench, value, unit, baseline, ratio, ...extra } = result;
+  const line = { bench, value, unit, baseline, ratio, node: process.version, ...extra };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
 /** Ratio rounded for reading; null when either side is missing. */
