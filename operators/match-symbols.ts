@@ -1,4 +1,5 @@
 import type { SymbolCode } from './types.js';
+import { createWordTable, FOLD_HASH_SEED, foldHashStep, type WordTable } from './word-table.js';
 
 /** What makes a tweet count for a symbol: `$TAG` cashtags, `#tag` hashtags, plain keywords. */
 export interface SymbolTerms {
@@ -23,21 +24,8 @@ export const DEFAULT_SYMBOL_MAP: SymbolMap = {
 export interface SymbolMatcher {
   readonly symbols: readonly SymbolCode[];
   readonly terms: ReadonlyMap<string, readonly SymbolCode[]>;
-  /**
-   * 1 at termSlot(hash of each term): a word whose slot is 0 is no term, so most words of a text are
-   * passed over without being copied out and looked up (never written after construction).
-   */
-  readonly termSlots: Uint8Array;
-}
-
-const FNV_OFFSET = 0x811c9dc5;
-
-function fnvStep(h: number, c: number): number {
-  return Math.imul(h ^ c, 0x01000193);
-}
-
-function termSlot(h: number): number {
-  return ((h >>> 16) ^ h) & 0xffff;
+  /** The terms again, probed with a word of the text in place: no word is copied out to be looked up. */
+  readonly table: WordTable<readonly SymbolCode[]>;
 }
 
 const TERM = /^[a-z0-9_]+$/;
@@ -63,13 +51,7 @@ export function createSymbolMatcher(map: SymbolMap = DEFAULT_SYMBOL_MAP): Symbol
       }
     }
   }
-  const termSlots = new Uint8Array(65536);
-  for (const term of terms.keys()) {
-    let h = FNV_OFFSET;
-    for (let i = 0; i < term.length; i++) h = fnvStep(h, term.charCodeAt(i));
-    termSlots[termSlot(h)] = 1;
-  }
-  return { symbols: Object.keys(map).sort(), terms, termSlots };
+  return { symbols: Object.keys(map).sort(), terms, table: createWordTable(terms) };
 }
 
 export interface SymbolMatch {
@@ -83,12 +65,18 @@ function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
 }
 
+// The word at `other` is the same as the `length` characters at `start` (and ends there).
+function sameWord(s: string, other: number, start: number, length: number): boolean {
+  for (let k = 0; k < length; k++) if (s.charCodeAt(other + k) !== s.charCodeAt(start + k)) return false;
+  return !isWordChar(s.charCodeAt(other + length));
+}
+
 /**
  * Finds the symbols a text talks about, on word boundaries and ignoring case: `$BTC`, `#Bitcoin`
  * and `bitcoin` all count; "method" does not count for "eth".
  *
  * Example: matchSymbols('$btc and #ethereum!', createSymbolMatcher()) -> { symbols: ['BTC','ETH'], cashtags: 1 }
- * Cost: O(text length); a word is copied out only when its hash matches a term's (or it is a cashtag).
+ * Cost: O(text length); no word is copied out.
  */
 export function matchSymbols(text: string, matcher: SymbolMatcher): SymbolMatch {
   return matchLowerCase(text.toLowerCase(), matcher);
@@ -98,7 +86,8 @@ export function matchSymbols(text: string, matcher: SymbolMatcher): SymbolMatch 
 export function matchLowerCase(s: string, matcher: SymbolMatcher): SymbolMatch {
   // Built from a one-element literal: push on an empty array reserves room for 17 (usually one symbol).
   let found: SymbolCode[] | null = null;
-  let cashtags: string[] | null = null;
+  // Where each distinct cashtag starts (its end is the next non-word character).
+  let cashtags: number[] | null = null;
   const n = s.length;
   let i = 0;
   while (i < n) {
@@ -110,25 +99,22 @@ export function matchLowerCase(s: string, matcher: SymbolMatcher): SymbolMatch {
     // A token starts here: optional $ or # then word characters; the preceding char is a non-word.
     const start = i;
     const sigil = c === 36 || c === 35;
-    let h = fnvStep(FNV_OFFSET, c);
+    let h = foldHashStep(FOLD_HASH_SEED, c);
     i++;
-    for (let d = s.charCodeAt(i); i < n && isWordChar(d); d = s.charCodeAt(++i)) h = fnvStep(h, d);
+    for (let d = s.charCodeAt(i); i < n && isWordChar(d); d = s.charCodeAt(++i)) h = foldHashStep(h, d);
     const bodyStart = sigil ? start + 1 : start;
     if (i === bodyStart) continue;
     if (start > 0 && isWordChar(s.charCodeAt(start - 1))) continue;
     const second = s.charCodeAt(start + 1);
-    const cashtag = c === 36 && !(second >= 48 && second <= 57);
-    if (!cashtag && matcher.termSlots[termSlot(h)] === 0) continue;
-    const token = s.slice(start, i);
-    if (cashtag) {
+    if (c === 36 && !(second >= 48 && second <= 57)) {
       cashtags ??= [];
-      if (!cashtags.includes(token)) cashtags.push(token);
+      if (!cashtags.some((other) => sameWord(s, other, start, i - start))) cashtags.push(start);
     }
-    const hits = matcher.terms.get(token);
-    if (hits === undefined) continue;
-    for (const h of hits) {
-      if (found === null) found = [h];
-      else if (!found.includes(h)) found.push(h);
+    const term = matcher.table.find(s, start, i, h);
+    if (term < 0) continue;
+    for (const symbol of matcher.table.values[term]!) {
+      if (found === null) found = [symbol];
+      else if (!found.includes(symbol)) found.push(symbol);
     }
   }
   if (found === null) return { symbols: [], cashtags: cashtags === null ? 0 : cashtags.length };

@@ -6,7 +6,7 @@
  *
  * (test/operators/scan-tokens.spec.ts checks this on arbitrary Unicode text), but reports each token as
  * a span of the text instead of a new string in a new array, so the scorer slices only what it reads.
- * Cost: O(length of text), no allocation; a 64 KB class table for the BMP built once at load.
+ * Cost: O(length of text), no allocation; 64 KB class tables for the BMP and plane 1 built once at load.
  */
 
 const OTHER = 0;
@@ -25,6 +25,13 @@ const BMP_CLASSES = (() => {
   return classes;
 })();
 const ASTRAL_WORD = /^[\p{L}\p{N}]$/u;
+// The same for plane 1 (emoji live there): WORD or OTHER per code point from U+10000.
+const PLANE1_CLASSES = (() => {
+  const classes = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++)
+    classes[c] = ASTRAL_WORD.test(String.fromCodePoint(0x10000 + c)) ? WORD : OTHER;
+  return classes;
+})();
 
 /** Class of the code point starting at i (a valid surrogate pair is one astral code point; \s has none). */
 function classAt(text: string, i: number): number {
@@ -32,6 +39,7 @@ function classAt(text: string, i: number): number {
   if (c < 0xd800 || c > 0xdbff) return BMP_CLASSES[c]!;
   const cp = text.codePointAt(i)!;
   if (cp <= 0xffff) return OTHER; // lone high surrogate
+  if (cp <= 0x1ffff) return PLANE1_CLASSES[cp - 0x10000]!;
   return ASTRAL_WORD.test(String.fromCodePoint(cp)) ? WORD : OTHER;
 }
 
