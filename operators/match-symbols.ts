@@ -1,5 +1,5 @@
 import type { SymbolCode } from './types.js';
-import { createWordTable, FOLD_HASH_SEED, foldHashStep, type WordTable } from './word-table.js';
+import { createWordTable, FOLD_HASH_SEED, type WordTable } from './word-table.js';
 
 /** What makes a tweet count for a symbol: `$TAG` cashtags, `#tag` hashtags, plain keywords. */
 export interface SymbolTerms {
@@ -26,6 +26,23 @@ export interface SymbolMatcher {
   readonly terms: ReadonlyMap<string, readonly SymbolCode[]>;
   /** The terms again, probed with a word of the text in place: no word is copied out to be looked up. */
   readonly table: WordTable<readonly SymbolCode[]>;
+  /**
+   * 1 at termSlot(hash of each term): a word whose slot is 0 is no term, so most words of a text are
+   * passed over with one read instead of a probe of the table (never written after construction).
+   */
+  readonly termSlots: Uint8Array;
+}
+
+// word-table.ts's foldHashStep, kept local: it runs per character, and a call into another module
+// goes through an export getter when the code runs under tsx.
+const SEED = FOLD_HASH_SEED;
+
+function fnvStep(h: number, c: number): number {
+  return Math.imul(h ^ c, 0x01000193);
+}
+
+function termSlot(h: number): number {
+  return ((h >>> 16) ^ h) & 0xffff;
 }
 
 const TERM = /^[a-z0-9_]+$/;
@@ -51,7 +68,13 @@ export function createSymbolMatcher(map: SymbolMap = DEFAULT_SYMBOL_MAP): Symbol
       }
     }
   }
-  return { symbols: Object.keys(map).sort(), terms, table: createWordTable(terms) };
+  const termSlots = new Uint8Array(65536);
+  for (const term of terms.keys()) {
+    let h = SEED;
+    for (let i = 0; i < term.length; i++) h = fnvStep(h, term.charCodeAt(i));
+    termSlots[termSlot(h)] = 1;
+  }
+  return { symbols: Object.keys(map).sort(), terms, table: createWordTable(terms), termSlots };
 }
 
 export interface SymbolMatch {
@@ -99,17 +122,20 @@ export function matchLowerCase(s: string, matcher: SymbolMatcher): SymbolMatch {
     // A token starts here: optional $ or # then word characters; the preceding char is a non-word.
     const start = i;
     const sigil = c === 36 || c === 35;
-    let h = foldHashStep(FOLD_HASH_SEED, c);
+    let h = fnvStep(SEED, c);
     i++;
-    for (let d = s.charCodeAt(i); i < n && isWordChar(d); d = s.charCodeAt(++i)) h = foldHashStep(h, d);
+    for (let d = s.charCodeAt(i); i < n && isWordChar(d); d = s.charCodeAt(++i)) h = fnvStep(h, d);
     const bodyStart = sigil ? start + 1 : start;
     if (i === bodyStart) continue;
     if (start > 0 && isWordChar(s.charCodeAt(start - 1))) continue;
     const second = s.charCodeAt(start + 1);
     if (c === 36 && !(second >= 48 && second <= 57)) {
       cashtags ??= [];
-      if (!cashtags.some((other) => sameWord(s, other, start, i - start))) cashtags.push(start);
+      let seen = false;
+      for (let k = 0; k < cashtags.length && !seen; k++) seen = sameWord(s, cashtags[k]!, start, i - start);
+      if (!seen) cashtags.push(start);
     }
+    if (matcher.termSlots[termSlot(h)] === 0) continue;
     const term = matcher.table.find(s, start, i, h);
     if (term < 0) continue;
     for (const symbol of matcher.table.values[term]!) {

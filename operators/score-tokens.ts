@@ -7,7 +7,9 @@
  */
 import { scanToken, type TokenSpan } from './scan-tokens.js';
 import type { ScoringModel, WordInfo } from './score-model.js';
-import { FOLD_HASH_SEED, foldHashStep } from './word-table.js';
+import { FOLD_HASH_SEED } from './word-table.js';
+
+const SEED = FOLD_HASH_SEED;
 
 /** Token flag: written in capitals (and not an acronym that is always capitalised). */
 export const CAPS = 1;
@@ -43,7 +45,7 @@ const FOUND: FoundWord = { key: '', info: undefined, caps: false, stretched: fal
  * word is lowercased and looked up in the Map. Returns one shared object, valid until the next call.
  */
 function lookUpWord(text: string, from: number, end: number, model: ScoringModel): FoundWord {
-  let h = FOLD_HASH_SEED;
+  let h = SEED;
   let upper = false;
   let lower = false;
   let stretched = false;
@@ -65,7 +67,7 @@ function lookUpWord(text: string, from: number, end: number, model: ScoringModel
     if (c === prev1 && c === prev2) stretched = true;
     prev2 = prev1;
     prev1 = c;
-    h = foldHashStep(h, c);
+    h = Math.imul(h ^ c, 0x01000193); // word-table.ts's foldHashStep, inlined (it runs per character)
   }
   const found = FOUND;
   if (i === end) {
