@@ -63,6 +63,8 @@ export interface ScoringModel {
   readonly words: ReadonlyMap<string, number>;
   readonly phrases: ReadonlyMap<string, readonly Phrase[]>;
   readonly emoticons: ReadonlyMap<string, number>;
+  /** The first UTF-16 unit of every emoticon (-1 for an empty one): a token starting otherwise is none. */
+  readonly emoticonStarts: ReadonlySet<number>;
   readonly emoji: ReadonlyMap<number, number>;
   readonly boosters: ReadonlyMap<string, number>;
   readonly negators: ReadonlySet<string>;
@@ -162,6 +164,7 @@ export function createScoringModel(options: ScoringOptions = {}): ScoringModel {
     words,
     phrases: phraseList,
     emoticons,
+    emoticonStarts: new Set([...emoticons.keys()].map((k) => (k === '' ? -1 : k.charCodeAt(0)))),
     emoji,
     boosters,
     negators,

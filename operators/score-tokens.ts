@@ -205,22 +205,30 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
       pushToken(t, key, info?.value ?? 0, flags, clause, info ?? null);
       continue;
     }
-    const m = text.slice(start, end);
-    let emoticon = model.emoticons.get(m);
-    if (emoticon === undefined) {
-      const trimmed = trimPunctuation(m);
-      if (trimmed !== m) emoticon = model.emoticons.get(trimmed);
-    }
-    if (emoticon !== undefined) {
-      pushToken(t, m, emoticon, 0, clause, lexicon.get(m) ?? null);
-      countPunctuation(m, t);
-      continue;
+    // Punctuation, symbols, emoji: an emoticon as it stands or with . , ! ? trimmed off its ends
+    // (looked up only when one starts with its first character), else emoji and emphasis one by one.
+    let inner = start;
+    while (inner < end && isEdgePunctuation(text.charCodeAt(inner))) inner++;
+    const starts = model.emoticonStarts;
+    if (starts.has(c0) || starts.has(inner < end ? text.charCodeAt(inner) : -1)) {
+      const m = text.slice(start, end);
+      let emoticon = model.emoticons.get(m);
+      if (emoticon === undefined) {
+        const trimmed = trimPunctuation(m);
+        if (trimmed !== m) emoticon = model.emoticons.get(trimmed);
+      }
+      if (emoticon !== undefined) {
+        pushToken(t, m, emoticon, 0, clause, lexicon.get(m) ?? null);
+        countPunctuation(m, t);
+        continue;
+      }
     }
     let previous = -1;
     let repeats = 0;
-    // By code point, as a string iterator would (a lone surrogate is one step of its own).
-    for (let i = 0; i < m.length; ) {
-      const cp = m.codePointAt(i)!;
+    // By code point, as a string iterator over the token would (a lone surrogate is one step of its own).
+    for (let i = start; i < end; ) {
+      let cp = text.codePointAt(i)!;
+      if (cp > 0xffff && i + 1 === end) cp = text.charCodeAt(i); // a pair the token ends inside of
       const width = cp > 0xffff ? 2 : 1;
       i += width;
       if (cp === 33) t.exclamations++;
@@ -235,7 +243,7 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
       repeats = cp === previous ? repeats + 1 : 0;
       previous = cp;
       if (repeats === 0) {
-        const ch = m.slice(i - width, i);
+        const ch = text.slice(i - width, i);
         pushToken(t, ch, value, 0, clause, lexicon.get(ch) ?? null);
       } else if (repeats <= 3) t.values[t.count - 1]! += value * 0.3;
     }

@@ -115,3 +115,27 @@ describe('tokenize looks words up as lowercase text', () => {
 function isWordStart(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && c < 0x2000);
 }
+
+describe('tokenize finds emoticons', () => {
+  it('finds every emoticon of the lexicon that stands as a token, bare or between . , ! ?', () => {
+    let checked = 0;
+    for (const [emoticon, value] of model.emoticons) {
+      // "$:" and "@:" read as a cashtag and a mention, skipped like all of those.
+      if (/^[@$]./u.test(emoticon)) continue;
+      for (const token of [emoticon, `${emoticon}!!`, `..${emoticon}`, `?!${emoticon}`]) {
+        const text = `so ${token} ok`;
+        if (!scanTokens(text).includes(token)) continue;
+        // As a whole, else with its ends' . , ! ? trimmed off (which may cut into the emoticon).
+        const expected =
+          model.emoticons.get(token) ?? model.emoticons.get(token.replace(/^[.,!?]+|[.,!?]+$/g, ''));
+        if (expected === undefined) continue;
+        const t = tokenize(text, model);
+        const at = t.keys.slice(0, t.count).indexOf(token);
+        expect(at, `${token} in ${text}`).toBeGreaterThanOrEqual(0);
+        expect(t.values[at]).toBe(expected);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(model.emoticons.size);
+  });
+});
