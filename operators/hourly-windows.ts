@@ -1,3 +1,5 @@
+import { KeySet } from './key-set.js';
+import { idHash } from './recent-ids.js';
 import { dropped } from './tally-drops.js';
 import type { Bucket, Dropped, ScoredTweet } from './types.js';
 
@@ -22,7 +24,11 @@ export interface WindowOptions {
    * `closed_before_resume` rather than `late`.
    */
   readonly initialWatermark?: number;
-  /** Distinct authors are exact up to this many per bucket; beyond, new ids are counted without being stored. */
+  /**
+   * Distinct authors are counted exactly up to this many per bucket (as 53-bit hashes of their ids: two
+   * authors count as one with probability below 1e-6 at 100,000); beyond, new ids are counted without
+   * being stored.
+   */
   readonly maxAuthorsPerBucket?: number;
   /**
    * Input sources (e.g. Kafka partitions) with a watermark each; buckets close at their minimum,
@@ -52,7 +58,7 @@ interface Accumulator {
   positive: number;
   negative: number;
   neutral: number;
-  authors: Set<string>;
+  authors: KeySet;
   extraAuthors: number;
   first: number;
   last: number;
@@ -93,7 +99,10 @@ export interface OpenBucketSnapshot {
   readonly positive: number;
   readonly negative: number;
   readonly neutral: number;
-  readonly authors: readonly string[];
+  /** Distinct authors as idHash keys (what snapshot() writes). */
+  readonly authorKeys?: ArrayLike<number>;
+  /** Distinct authors as ids, as snapshots written before authorKeys have them (read, not written). */
+  readonly authors?: readonly string[];
   readonly extraAuthors: number;
   readonly first: number;
   readonly last: number;
@@ -129,7 +138,23 @@ export function createHourlyWindows(options?: WindowOptions, from?: WindowSnapsh
       symbols = new Map();
       byStart.set(b.start, symbols);
     }
-    symbols.set(b.symbol, { ...b, authors: new Set(b.authors) });
+    const authors = new KeySet();
+    if (b.authorKeys !== undefined)
+      for (let i = 0; i < b.authorKeys.length; i++) authors.add(b.authorKeys[i]!);
+    for (const id of b.authors ?? []) authors.add(idHash(id));
+    symbols.set(b.symbol, {
+      count: b.count,
+      score: b.score,
+      weight: b.weight,
+      weighted: b.weighted,
+      positive: b.positive,
+      negative: b.negative,
+      neutral: b.neutral,
+      authors,
+      extraAuthors: b.extraAuthors,
+      first: b.first,
+      last: b.last,
+    });
     open++;
     nextClose = Math.min(nextClose, b.start + HOUR_MS + o.allowedLatenessMs);
   }
@@ -185,6 +210,7 @@ export function createHourlyWindows(options?: WindowOptions, from?: WindowSnapsh
     const weight = Math.round(tweet.weight * MICRO);
     const weighted = Math.round(tweet.score * tweet.weight * MICRO);
     const sign = tweet.score > o.neutralBand ? 1 : tweet.score < -o.neutralBand ? -1 : 0;
+    const author = idHash(tweet.authorId);
     for (const symbol of tweet.symbols) {
       let acc = symbols.get(symbol);
       if (acc === undefined) {
@@ -200,8 +226,8 @@ export function createHourlyWindows(options?: WindowOptions, from?: WindowSnapsh
       else if (sign < 0) acc.negative++;
       else acc.neutral++;
       // Below the cap an add of a known author is a no-op: one probe of the set instead of two.
-      if (acc.authors.size < o.maxAuthorsPerBucket) acc.authors.add(tweet.authorId);
-      else if (!acc.authors.has(tweet.authorId)) acc.extraAuthors++;
+      if (acc.authors.size < o.maxAuthorsPerBucket) acc.authors.add(author);
+      else if (!acc.authors.has(author)) acc.extraAuthors++;
       if (tweet.createdAt < acc.first) acc.first = tweet.createdAt;
       if (tweet.createdAt > acc.last) acc.last = tweet.createdAt;
     }
@@ -226,7 +252,10 @@ export function createHourlyWindows(options?: WindowOptions, from?: WindowSnapsh
       version: 1,
       watermarks: Object.fromEntries([...sourceMarks].map(([k, w]) => [k, Number.isFinite(w) ? w : null])),
       buckets: [...byStart].flatMap(([start, symbols]) =>
-        [...symbols].map(([symbol, a]) => ({ ...a, symbol, start, authors: [...a.authors] })),
+        [...symbols].map(([symbol, a]) => {
+          const { authors, ...sums } = a;
+          return { ...sums, symbol, start, authorKeys: authors.keys() };
+        }),
       ),
     }),
     get watermark() {
@@ -247,7 +276,7 @@ function newAccumulator(time: number): Accumulator {
     positive: 0,
     negative: 0,
     neutral: 0,
-    authors: new Set(),
+    authors: new KeySet(),
     extraAuthors: 0,
     first: time,
     last: time,

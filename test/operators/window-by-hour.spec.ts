@@ -400,4 +400,20 @@ describe('createHourlyWindows snapshots', () => {
     const resumed = createHourlyWindows({ maxOutOfOrdernessMs: 0, allowedLatenessMs: 0 }, first.snapshot());
     expect(resumed.step(at(20))).toMatchObject([{ reason: 'closed_before_resume' }]);
   });
+
+  it('resumes from a snapshot that holds its authors as ids (the form written before authorKeys)', () => {
+    const options = { maxOutOfOrdernessMs: 0, allowedLatenessMs: 0 };
+    const tweets = ['a', 'b', 'c', 'a'].map((authorId, i) => at(i + 1, { authorId }));
+    const first = createHourlyWindows(options);
+    for (const t of tweets.slice(0, 3)) first.step(t);
+    const { buckets, ...rest } = first.snapshot();
+    const older = {
+      ...rest,
+      buckets: buckets.map(({ authorKeys, ...b }) => ({ ...b, authors: ['a', 'b', 'c'] })),
+    };
+    const resumed = createHourlyWindows(options, JSON.parse(JSON.stringify(older)));
+    resumed.step(tweets[3]!);
+    resumed.step(at(5, { authorId: 'd' }));
+    expect(resumed.flush()).toMatchObject([{ count: 5, distinctAuthors: 4 }]);
+  });
 });

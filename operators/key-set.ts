@@ -1,0 +1,56 @@
+/**
+ * A growable set of numeric keys (53-bit id hashes from recent-ids.ts idHash, never 0), for counting
+ * distinct authors per bucket: a probe reads one slot of a flat array, where a Set of id strings
+ * also reads the string it compares with, a cache miss of its own on a stream this size.
+ */
+const EMPTY = 0;
+
+export class KeySet {
+  private slots = new Float64Array(16);
+  private mask = 15;
+  private count = 0;
+
+  /** Keys held. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds `key` (a non-zero integer below 2^53); false when it was there already. */
+  add(key: number): boolean {
+    let i = key & this.mask;
+    for (let k = this.slots[i]!; k !== EMPTY; k = this.slots[i]!) {
+      if (k === key) return false;
+      i = (i + 1) & this.mask;
+    }
+    this.slots[i] = key;
+    if (++this.count * 2 > this.slots.length) this.grow();
+    return true;
+  }
+
+  has(key: number): boolean {
+    for (let i = key & this.mask; this.slots[i] !== EMPTY; i = (i + 1) & this.mask) {
+      if (this.slots[i] === key) return true;
+    }
+    return false;
+  }
+
+  /** The keys, in table order (deterministic for the same adds in the same order). */
+  keys(): number[] {
+    const out: number[] = [];
+    for (const k of this.slots) if (k !== EMPTY) out.push(k);
+    return out;
+  }
+
+  // Doubles the table and re-inserts every key (load stays at most one half).
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Float64Array(old.length * 2);
+    this.mask = this.slots.length - 1;
+    for (const key of old) {
+      if (key === EMPTY) continue;
+      let i = key & this.mask;
+      while (this.slots[i] !== EMPTY) i = (i + 1) & this.mask;
+      this.slots[i] = key;
+    }
+  }
+}
