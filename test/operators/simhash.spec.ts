@@ -173,4 +173,64 @@ describe('SimHashIndex against a brute-force model', () => {
       ),
     );
   });
+
+  it('remembers the last perBucket entries of each band bucket: a full bucket drops its oldest', () => {
+    // A capacity of 16 gives the smallest table, 16 buckets per band, here of two entries each.
+    const perBucket = 2;
+    const capacity = 16;
+    // Copies of a few texts with a bit or two changed, all in the same bucket of every band (the low
+    // four bits of each 16-bit band are 0), so buckets overflow and matches hang on what they keep.
+    const nibbles = 0xfff0fff0;
+    const bases = Array.from({ length: 6 }, (_, i) => ({
+      hi: (Math.imul(i + 1, 0x9e3779b1) & nibbles) >>> 0,
+      lo: (Math.imul(i + 7, 0x85ebca6b) & nibbles) >>> 0,
+    }));
+    const arbHash = fc
+      .tuple(
+        fc.constantFrom(...bases),
+        fc.array(
+          fc.integer({ min: 0, max: 63 }).filter((bit) => bit % 16 >= 4),
+          { maxLength: 2 },
+        ),
+      )
+      .map(([base, flips]) => {
+        let { hi, lo } = base;
+        for (const bit of flips) {
+          if (bit < 32) lo ^= 1 << bit;
+          else hi ^= 1 << (bit - 32);
+        }
+        return { hi: hi >>> 0, lo: lo >>> 0, tokens: 10 };
+      });
+    const bandBucket = (h: { hi: number; lo: number }, band: number): number => {
+      const half = band < 2 ? h.lo : h.hi;
+      return band * 16 + ((band % 2 === 0 ? half & 0xffff : half >>> 16) & 15);
+    };
+    fc.assert(
+      fc.property(fc.array(arbHash, { maxLength: 150 }), (hashes) => {
+        const index = new SimHashIndex({ capacity, horizonMs: 1e9, maxDistance: 3, perBucket });
+        const buckets = new Map<number, { hash: (typeof hashes)[number]; id: string; seq: number }[]>();
+        let inserted = 0;
+        hashes.forEach((hash, i) => {
+          // Held: in one of its band buckets' last two entries and among the ring's last 16.
+          const candidates = [0, 1, 2, 3].flatMap((band) =>
+            (buckets.get(bandBucket(hash, band)) ?? []).filter(
+              (e) => e.seq >= inserted - capacity && hammingDistance(e.hash, hash) <= 3,
+            ),
+          );
+          const found = index.findOrInsert(hash, 0, String(i));
+          if (candidates.length === 0) {
+            expect(found).toBeNull();
+            for (let band = 0; band < 4; band++) {
+              const list = buckets.get(bandBucket(hash, band)) ?? [];
+              list.push({ hash, id: String(i), seq: inserted });
+              if (list.length > perBucket) list.shift();
+              buckets.set(bandBucket(hash, band), list);
+            }
+            inserted++;
+          } else expect(candidates.map((e) => e.id)).toContain(found);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
