@@ -39,12 +39,26 @@ interface FoundWord {
 
 const FOUND: FoundWord = { key: '', info: undefined, caps: false, stretched: false };
 
+/** What a scan of an ASCII word saw: where it ends, its folded hash and its letters' case. */
+interface WordShape {
+  end: number;
+  hash: number;
+  upper: boolean;
+  lower: boolean;
+  stretched: boolean;
+  apostrophe: boolean;
+}
+
+const SHAPE: WordShape = { end: 0, hash: 0, upper: false, lower: false, stretched: false, apostrophe: false };
+
 /**
- * Looks the word text[from, end) up by its lowercased form. An ASCII word (’ allowed) is hashed and
- * probed in place (model.wordTable) and copied out only when the lexicon does not know it; any other
- * word is lowercased and looked up in the Map. Returns one shared object, valid until the next call.
+ * Scans the word of letters and digits that starts at p and, within `limit`, hashes it as it goes
+ * (A-Z folded, ’ as ', word-table.ts's foldHashStep inlined). With `limit` = the text's length the
+ * word ends like scan-tokens.ts's wordEnd: at its last letter or digit, inner _ ' ’ - allowed. Fills
+ * the shared SHAPE; false when it meets a character beyond ASCII other than ’ (maybe a letter: the
+ * general scanner decides).
  */
-function lookUpWord(text: string, from: number, end: number, model: ScoringModel): FoundWord {
+function scanAsciiWord(text: string, p: number, limit: number): boolean {
   let h = SEED;
   let upper = false;
   let lower = false;
@@ -52,42 +66,48 @@ function lookUpWord(text: string, from: number, end: number, model: ScoringModel
   let apostrophe = false;
   let prev1 = -1;
   let prev2 = -1;
-  let i = from;
-  for (; i < end; i++) {
+  const shape = SHAPE;
+  shape.end = p;
+  for (let i = p; i < limit; i++) {
     let c = text.charCodeAt(i);
-    if (c >= 65 && c <= 90) {
+    let inner = false;
+    if (c >= 97 && c <= 122) lower = true;
+    else if (c >= 65 && c <= 90) {
       upper = true;
       c |= 0x20;
-    } else if (c >= 97 && c <= 122) lower = true;
-    else if (c >= 128) {
-      if (c !== 0x2019) break;
+    } else if (c >= 48 && c <= 57) {
+      // a digit
+    } else if (c === 95 || c === 39 || c === 45) inner = true;
+    else if (c === 0x2019) {
+      inner = true;
       apostrophe = true;
       c = 39;
-    }
+    } else if (c >= 128) return false;
+    else break;
     if (c === prev1 && c === prev2) stretched = true;
     prev2 = prev1;
     prev1 = c;
-    h = Math.imul(h ^ c, 0x01000193); // word-table.ts's foldHashStep, inlined (it runs per character)
+    h = Math.imul(h ^ c, 0x01000193);
+    if (inner) continue;
+    shape.end = i + 1;
+    shape.hash = h;
+    shape.stretched = stretched;
+    shape.apostrophe = apostrophe;
   }
-  const found = FOUND;
-  if (i === end) {
-    const table = model.wordTable;
-    const e = table.find(text, from, end, h);
-    if (e >= 0) {
-      found.key = table.words[e]!;
-      found.info = table.values[e];
-    } else {
-      let key = text.slice(from, end);
-      if (upper) key = key.toLowerCase();
-      if (apostrophe) key = key.replaceAll('’', "'");
-      found.key = key;
-      found.info = undefined;
-    }
-    found.caps = upper && !lower;
-    found.stretched = stretched;
-    return found;
-  }
+  shape.upper = upper;
+  shape.lower = lower;
+  return true;
+}
+
+/**
+ * Looks the word text[from, end) up by its lowercased form. An ASCII word (’ allowed) is hashed and
+ * probed in place (model.wordTable) and copied out only when the lexicon does not know it; any other
+ * word is lowercased and looked up in the Map. Returns one shared object, valid until the next call.
+ */
+function lookUpWord(text: string, from: number, end: number, model: ScoringModel): FoundWord {
+  if (scanAsciiWord(text, from, end) && SHAPE.end === end) return lookUpShape(text, from, end, model);
   // Beyond ASCII: toLowerCase knows the cases of every script (and costs ~90 ns on such a string).
+  const found = FOUND;
   const surface = text.slice(from, end);
   let key = surface.toLowerCase();
   if (key.includes('’')) key = key.replaceAll('’', "'");
@@ -95,6 +115,27 @@ function lookUpWord(text: string, from: number, end: number, model: ScoringModel
   found.info = model.lexicon.get(key);
   found.caps = capsOf(surface);
   found.stretched = true; // collapseStretched checks for itself
+  return found;
+}
+
+/** lookUpWord for the ASCII word text[from, end) that scanAsciiWord just described in SHAPE. */
+function lookUpShape(text: string, from: number, end: number, model: ScoringModel): FoundWord {
+  const found = FOUND;
+  const shape = SHAPE;
+  const table = model.wordTable;
+  const e = table.find(text, from, end, shape.hash);
+  if (e >= 0) {
+    found.key = table.words[e]!;
+    found.info = table.values[e];
+  } else {
+    let key = text.slice(from, end);
+    if (shape.upper) key = key.toLowerCase();
+    if (shape.apostrophe) key = key.replaceAll('’', "'");
+    found.key = key;
+    found.info = undefined;
+  }
+  found.caps = shape.upper && !shape.lower;
+  found.stretched = shape.stretched;
   return found;
 }
 
@@ -158,6 +199,41 @@ export function createTokens(): Tokens {
   };
 }
 
+/** Adds a word token (its lexicon entry, caps flag, clause) and returns the clause after it. */
+function addWord(
+  t: Tokens,
+  found: FoundWord,
+  prefixed: boolean,
+  clause: number,
+  model: ScoringModel,
+): number {
+  let key = found.key;
+  let info = found.info;
+  // Unknown as a word, booster or phrase start: maybe a stretched word ("goooood").
+  if (
+    found.stretched &&
+    (info === undefined || (info.value === undefined && !info.isBooster && info.phrases === undefined))
+  ) {
+    const collapsed = collapseStretched(key, model);
+    if (collapsed !== key) {
+      key = collapsed;
+      info = model.lexicon.get(key);
+    }
+  }
+  let flags = 0;
+  if (!prefixed && found.caps && !info?.conventionalCaps) {
+    flags = CAPS;
+    t.capsWords++;
+  }
+  let at = clause;
+  if (info?.contrast) {
+    if (t.contrastAt < 0) t.contrastAt = t.count;
+    at++;
+  }
+  pushToken(t, key, info?.value ?? 0, flags, at, info ?? null);
+  return at;
+}
+
 /** Tokenizes `text` into `t` (reset first; a fresh one by default) and returns it. */
 export function tokenize(text: string, model: ScoringModel, t: Tokens = createTokens()): Tokens {
   t.count = 0;
@@ -168,7 +244,23 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
   const lexicon = model.lexicon;
   let clause = 0;
   const span: TokenSpan = { start: 0, end: 0, url: false };
-  for (let from = 0; scanToken(text, from, span); from = span.end) {
+  const n = text.length;
+  for (let from = 0; ; ) {
+    // Most tokens are plain ASCII words after a space: scanned, hashed and looked up in one pass.
+    let p = from;
+    while (p < n && text.charCodeAt(p) === 32) p++;
+    const first = p < n ? text.charCodeAt(p) : -1;
+    if (
+      ((first >= 97 && first <= 122) || (first >= 65 && first <= 90) || (first >= 48 && first <= 57)) &&
+      !(first === 104 && (text.startsWith('http://', p) || text.startsWith('https://', p))) &&
+      scanAsciiWord(text, p, n)
+    ) {
+      from = SHAPE.end;
+      if (from - p >= 2) clause = addWord(t, lookUpShape(text, p, from, model), false, clause, model);
+      continue;
+    }
+    if (!scanToken(text, p, span)) break;
+    from = span.end;
     const c0 = text.charCodeAt(span.start);
     // URLs, mentions and cashtags carry no sentiment: skipped before their text is copied out.
     if (span.url || ((c0 === 64 || c0 === 36) && span.end - span.start > 1)) continue;
@@ -177,32 +269,9 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
     const prefixed = c0 === 35 || c0 === 36 || c0 === 64; // # $ @
     if (prefixed ? end - start > 1 : isAlnumStart(c0)) {
       // A word (mentions and cashtags left above): its surface is the token without the # of a hashtag.
-      const from = prefixed ? start + 1 : start;
-      if (end - from < 2) continue;
-      const found = lookUpWord(text, from, end, model);
-      let key = found.key;
-      let info = found.info;
-      // Unknown as a word, booster or phrase start: maybe a stretched word ("goooood").
-      if (
-        found.stretched &&
-        (info === undefined || (info.value === undefined && !info.isBooster && info.phrases === undefined))
-      ) {
-        const collapsed = collapseStretched(key, model);
-        if (collapsed !== key) {
-          key = collapsed;
-          info = lexicon.get(key);
-        }
-      }
-      let flags = 0;
-      if (!prefixed && found.caps && !info?.conventionalCaps) {
-        flags = CAPS;
-        t.capsWords++;
-      }
-      if (info?.contrast) {
-        if (t.contrastAt < 0) t.contrastAt = t.count;
-        clause++;
-      }
-      pushToken(t, key, info?.value ?? 0, flags, clause, info ?? null);
+      const surface = prefixed ? start + 1 : start;
+      if (end - surface >= 2)
+        clause = addWord(t, lookUpWord(text, surface, end, model), prefixed, clause, model);
       continue;
     }
     // Punctuation, symbols, emoji: an emoticon as it stands or with . , ! ? trimmed off its ends

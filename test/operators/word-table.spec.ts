@@ -139,3 +139,38 @@ describe('tokenize finds emoticons', () => {
     expect(checked).toBeGreaterThan(model.emoticons.size);
   });
 });
+
+describe('tokenize reads plain ASCII words in one pass', () => {
+  // Only words after a plain space (or at the start) take the one-pass path: with tabs for spaces
+  // every token goes through the general scanner, which must give the very same tokens.
+  const piece = fc.oneof(
+    variant,
+    fc.stringMatching(/^[A-Za-z0-9_'’-]{1,10}$/),
+    fc.constantFrom('GOOOOD', 'sooo', 'hodl!!', 'http://x.co/a', 'https://t.co/b', 'http', 'café', 'naïve'),
+    fc.constantFrom('😀', '🚀🚀', ':)', '...', '#Moon', '$BTC', '@bob', "don't", 'don’t', 'x’é', 'ab-', '--'),
+  );
+  const text = fc
+    .array(fc.tuple(piece, fc.constantFrom(' ', '  ', '', '\n', ', ')), { maxLength: 14 })
+    .map((parts) => parts.map(([p, s]) => p + s).join(''));
+
+  it('gives the tokens the general scanner gives', () => {
+    const fields = (t: ReturnType<typeof tokenize>) => ({
+      keys: t.keys.slice(0, t.count),
+      values: t.values.slice(0, t.count),
+      flags: t.flags.slice(0, t.count),
+      clauses: t.clauses.slice(0, t.count),
+      infos: t.infos.slice(0, t.count),
+      exclamations: t.exclamations,
+      questions: t.questions,
+      capsWords: t.capsWords,
+      contrastAt: t.contrastAt,
+    });
+    fc.assert(
+      fc.property(text, (s) => {
+        const general = fields(tokenize(`\t${s.replaceAll(' ', '\t')}`, model));
+        expect(fields(tokenize(s, model))).toEqual(general);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
