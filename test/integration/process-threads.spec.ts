@@ -70,9 +70,9 @@ const threads = { scoreThreads: { count: 2, scoring: {} } } as const;
  */
 function withSortedAuthors(state: string): unknown {
   const parsed = JSON.parse(state) as {
-    window: { buckets: { symbol: string; start: number; authors: string[] }[] };
+    window: { buckets: { symbol: string; start: number; authorKeys: number[] }[] };
   };
-  for (const b of parsed.window.buckets) b.authors.sort();
+  for (const b of parsed.window.buckets) b.authorKeys.sort((x, y) => x - y);
   parsed.window.buckets.sort((a, b) => a.symbol.localeCompare(b.symbol) || a.start - b.start);
   return parsed;
 }
