@@ -17,21 +17,15 @@ export class KeySet {
 
   /** Adds `key` (a non-zero integer below 2^53); false when it was there already. */
   add(key: number): boolean {
-    let i = key & this.mask;
-    for (let k = this.slots[i]!; k !== EMPTY; k = this.slots[i]!) {
-      if (k === key) return false;
-      i = (i + 1) & this.mask;
-    }
+    const i = this.slotOf(key);
+    if (this.slots[i] === key) return false;
     this.slots[i] = key;
     if (++this.count * 2 > this.slots.length) this.grow();
     return true;
   }
 
   has(key: number): boolean {
-    for (let i = key & this.mask; this.slots[i] !== EMPTY; i = (i + 1) & this.mask) {
-      if (this.slots[i] === key) return true;
-    }
-    return false;
+    return this.slots[this.slotOf(key)] === key;
   }
 
   /** The keys, in table order (deterministic for the same adds in the same order). */
@@ -41,16 +35,18 @@ export class KeySet {
     return out;
   }
 
+  // The slot holding `key`, else the empty slot where it would go (linear probing from its low bits).
+  private slotOf(key: number): number {
+    let i = key & this.mask;
+    while (this.slots[i] !== EMPTY && this.slots[i] !== key) i = (i + 1) & this.mask;
+    return i;
+  }
+
   // Doubles the table and re-inserts every key (load stays at most one half).
   private grow(): void {
     const old = this.slots;
     this.slots = new Float64Array(old.length * 2);
     this.mask = this.slots.length - 1;
-    for (const key of old) {
-      if (key === EMPTY) continue;
-      let i = key & this.mask;
-      while (this.slots[i] !== EMPTY) i = (i + 1) & this.mask;
-      this.slots[i] = key;
-    }
+    for (const key of old) if (key !== EMPTY) this.slots[this.slotOf(key)] = key;
   }
 }
