@@ -133,30 +133,19 @@ export function createHourlyWindows(options?: WindowOptions, from?: WindowSnapsh
   let open = 0;
   const byStart = new Map<number, Map<string, Accumulator>>();
   for (const b of from?.buckets ?? []) {
-    let symbols = byStart.get(b.start);
+    // The reverse of snapshot(): the sums as they are, the authors back into a KeySet.
+    const { symbol, start, authorKeys, authors: ids, ...sums } = b;
+    let symbols = byStart.get(start);
     if (symbols === undefined) {
       symbols = new Map();
-      byStart.set(b.start, symbols);
+      byStart.set(start, symbols);
     }
     const authors = new KeySet();
-    if (b.authorKeys !== undefined)
-      for (let i = 0; i < b.authorKeys.length; i++) authors.add(b.authorKeys[i]!);
-    for (const id of b.authors ?? []) authors.add(idHash(id));
-    symbols.set(b.symbol, {
-      count: b.count,
-      score: b.score,
-      weight: b.weight,
-      weighted: b.weighted,
-      positive: b.positive,
-      negative: b.negative,
-      neutral: b.neutral,
-      authors,
-      extraAuthors: b.extraAuthors,
-      first: b.first,
-      last: b.last,
-    });
+    if (authorKeys !== undefined) for (let i = 0; i < authorKeys.length; i++) authors.add(authorKeys[i]!);
+    for (const id of ids ?? []) authors.add(idHash(id));
+    symbols.set(symbol, { ...sums, authors });
     open++;
-    nextClose = Math.min(nextClose, b.start + HOUR_MS + o.allowedLatenessMs);
+    nextClose = Math.min(nextClose, start + HOUR_MS + o.allowedLatenessMs);
   }
 
   const closeUpTo = (limit: number): Bucket[] => {
