@@ -6,7 +6,7 @@
  *
  * (test/operators/scan-tokens.spec.ts checks this on arbitrary Unicode text), but reports each token as
  * a span of the text instead of a new string in a new array, so the scorer slices only what it reads.
- * Cost: O(length of text), no allocation; 64 KB class tables for the BMP and plane 1 built once at load.
+ * Cost: O(length of text), no allocation; class tables for the BMP (64 KB) and the emoji block built once at load.
  */
 
 const OTHER = 0;
@@ -25,11 +25,12 @@ const BMP_CLASSES = (() => {
   return classes;
 })();
 const ASTRAL_WORD = /^[\p{L}\p{N}]$/u;
-// The same for plane 1 (emoji live there): WORD or OTHER per code point from U+10000.
-const PLANE1_CLASSES = (() => {
-  const classes = new Uint8Array(0x10000);
-  for (let c = 0; c < 0x10000; c++)
-    classes[c] = ASTRAL_WORD.test(String.fromCodePoint(0x10000 + c)) ? WORD : OTHER;
+// The same for U+1F000-U+1FFFF, where the emoji are (WORD or OTHER): 4K regex tests at load, not 64K.
+const EMOJI_BLOCK = 0x1f000;
+const EMOJI_CLASSES = (() => {
+  const classes = new Uint8Array(0x1000);
+  for (let c = 0; c < 0x1000; c++)
+    classes[c] = ASTRAL_WORD.test(String.fromCodePoint(EMOJI_BLOCK + c)) ? WORD : OTHER;
   return classes;
 })();
 
@@ -39,7 +40,7 @@ function classAt(text: string, i: number): number {
   if (c < 0xd800 || c > 0xdbff) return BMP_CLASSES[c]!;
   const cp = text.codePointAt(i)!;
   if (cp <= 0xffff) return OTHER; // lone high surrogate
-  if (cp <= 0x1ffff) return PLANE1_CLASSES[cp - 0x10000]!;
+  if (cp >= EMOJI_BLOCK && cp <= 0x1ffff) return EMOJI_CLASSES[cp - EMOJI_BLOCK]!;
   return ASTRAL_WORD.test(String.fromCodePoint(cp)) ? WORD : OTHER;
 }
 
