@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../scripts/services/paths.js';
+
+// The bench reads its envelopes from a child process; this runs it small and checks its one line.
+describe('operators.dedupe_memory', () => {
+  it('consumes every envelope the generator child writes and reports one result line', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--expose-gc', join(repoRoot, 'bench', 'operators.dedupe_memory.ts')],
+      { cwd: repoRoot, env: { ...process.env, DEDUPE_COUNT: '30000' }, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const result = JSON.parse(lines[0]!);
+    expect(result).toMatchObject({ bench: 'operators.dedupe_memory', unit: 'MB', envelopes: 30_000 });
+    expect(result.kept).toBeGreaterThan(10_000);
+    expect(result.kept).toBeLessThan(30_000);
+    expect(result.value).toBeGreaterThan(0);
+    expect(result.heap_at_end_mb).toBeGreaterThan(0);
+  });
+});
