@@ -2,7 +2,7 @@
  * operators.chain: the full chain normalize -> dedupe -> filter -> score -> window -> signal over
  * 1,000,000 synthetic X v2 envelopes (JSON strings, generated before timing), as RxJS operators;
  * baseline: the same work as a plain loop (bench/plain-chain.ts), measured in the same run.
- * Value: tweets per CPU-second of the RxJS chain (best of two rounds); ratio rxjs/plain; extras: wall-clock
+ * Value: tweets per CPU-second of the RxJS chain (best of three rounds); ratio rxjs/plain; extras: wall-clock
  * rates, peak RSS (input included), whether both implementations produced the same digest, and the
  * plain loop's CPU microseconds per envelope when stopped after each stage (parse, normalize, dedupe,
  * filter, score, all) — what each stage costs, and what bounds the whole on this machine.
@@ -105,7 +105,9 @@ const runs = {
 };
 let plainDigest: ChainDigest | null = null;
 let rxDigest: ChainDigest | null = null;
-for (let round = 0; round < 2; round++) {
+// Three rounds: the first is a warm-up in effect (in 8 of 8 recorded runs the plain loop's first round
+// was 3-30 % slower than its second), so two left one steady-state round per implementation.
+for (let round = 0; round < 3; round++) {
   const plain = timed(`plain round ${round + 1}`, () => runPlainChain(payloads, setup));
   const rx = timed(`rxjs round ${round + 1}`, () => runRxChain(payloads, setup));
   runs.plain.push(count / plain.cpuSeconds);
