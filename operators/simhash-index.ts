@@ -68,6 +68,8 @@ export class SimHashIndex {
   private readonly ids: (string | null)[];
   private readonly entries: Int32Array;
   private readonly cursors: Uint16Array;
+  // findOrInsert's bucket offsets, then the words it read ahead (kept so the reads stay in the code).
+  private readonly bases = new Int32Array(2 * BANDS);
   private head = 0;
   private tail = 0;
   private latest = Number.NEGATIVE_INFINITY;
@@ -109,9 +111,18 @@ export class SimHashIndex {
     const hi = hash.hi | 0;
     const lo = hash.lo | 0;
     const headTag = this.head % TAG_MOD;
+    // The four buckets lie megabytes apart, a cache miss each. Reading a word of every one before
+    // scanning any puts the four misses in flight together instead of one after another: 0.2 µs of
+    // dedupe's ~2 µs per envelope (A/B over 1M envelopes; the bases alone, without reads, gain nothing).
+    const bases = this.bases;
+    for (let band = 0; band < BANDS; band++) {
+      const base = this.bucketOf(hash, band) * this.perBucket * 2;
+      bases[band] = base;
+      bases[BANDS + band] = this.entries[base + 1]!;
+    }
     for (let band = 0; band < BANDS; band++) {
       const other = band < 2 ? hi : lo;
-      const base = this.bucketOf(hash, band) * this.perBucket * 2;
+      const base = bases[band]!;
       const end = base + this.perBucket * 2;
       for (let k = base; k < end; k += 2) {
         if (bits(this.entries[k]! ^ other) > this.maxDistance) continue;
