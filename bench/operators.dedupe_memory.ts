@@ -19,6 +19,10 @@ import { createDedupeState, DEFAULT_DEDUPE_OPTIONS, normalizeEnvelope } from '..
 import { emit, note } from './lib.js';
 
 const count = Number(process.env.DEDUPE_COUNT ?? 5_000_000);
+if (!Number.isInteger(count) || count < 1) {
+  note(`DEDUPE_COUNT must be a whole number >= 1, not ${JSON.stringify(process.env.DEDUPE_COUNT)}`);
+  process.exit(2);
+}
 const half = Math.floor(count / 2);
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -58,7 +62,8 @@ for await (const line of createInterface({ input: generator.stdout, crlfDelay: N
 }
 const [code] = await exited;
 if (code !== 0 || i !== count) {
-  throw new Error(`the envelope generator exited with ${code} after ${i} of ${count} envelopes`);
+  note(`failed: the envelope generator exited with ${code} after ${i} of ${count} envelopes`);
+  process.exit(1);
 }
 peaks[1] = Math.max(peaks[1]!, mb(process.memoryUsage().rss));
 const heapAtEnd = liveHeapMb();
