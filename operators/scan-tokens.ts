@@ -59,6 +59,11 @@ export interface TokenSpan {
   url: boolean;
 }
 
+/** The length of the `http://` or `https://` that starts at p, else 0. */
+export function urlPrefixAt(text: string, p: number): number {
+  return text.startsWith('http://', p) ? 7 : text.startsWith('https://', p) ? 8 : 0;
+}
+
 /**
  * Finds the first token at or after `from`, writes it into `span` and returns true; false when none is left.
  * Like the regex's global match: whitespace is skipped, then the first alternative that matches wins.
@@ -72,7 +77,7 @@ export function scanToken(text: string, from: number, span: TokenSpan): boolean 
   span.url = false;
   const c0 = text.charCodeAt(p);
   if (c0 === 104) {
-    const prefix = text.startsWith('http://', p) ? 7 : text.startsWith('https://', p) ? 8 : 0;
+    const prefix = urlPrefixAt(text, p);
     if (prefix > 0 && p + prefix < n && classAt(text, p + prefix) !== SPACE) {
       let j = p + prefix;
       while (j < n && classAt(text, j) !== SPACE) j += widthAt(text, j);

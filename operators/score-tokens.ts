@@ -5,7 +5,7 @@
  * clause boundaries (. , ; : ! ? and contrast words) that limit the reach of negation.
  * Mentions, cashtags, URLs and one-character words are skipped (VADER skips singletons too).
  */
-import { scanToken, type TokenSpan } from './scan-tokens.js';
+import { scanToken, type TokenSpan, urlPrefixAt } from './scan-tokens.js';
 import type { ScoringModel, WordInfo } from './score-model.js';
 import { FOLD_HASH_SEED } from './word-table.js';
 
@@ -251,8 +251,9 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
     while (p < n && text.charCodeAt(p) === 32) p++;
     const first = p < n ? text.charCodeAt(p) : -1;
     if (
-      ((first >= 97 && first <= 122) || (first >= 65 && first <= 90) || (first >= 48 && first <= 57)) &&
-      !(first === 104 && (text.startsWith('http://', p) || text.startsWith('https://', p))) &&
+      first < 128 &&
+      isAlnumStart(first) &&
+      !(first === 104 && urlPrefixAt(text, p) > 0) &&
       scanAsciiWord(text, p, n)
     ) {
       from = SHAPE.end;
@@ -320,8 +321,9 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
   return t;
 }
 
+// Lowercase first: most words start with one.
 function isAlnumStart(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && c < 0x2000);
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 0xc0 && c < 0x2000);
 }
 
 function isEdgePunctuation(c: number): boolean {
