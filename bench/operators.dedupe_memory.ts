@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createDedupeState, DEFAULT_DEDUPE_OPTIONS, normalizeEnvelope } from '../operators/index.js';
-import { emit, note } from './lib.js';
+import { emit, note, rssMb } from './lib.js';
 
 const count = Number(process.env.DEDUPE_COUNT ?? 5_000_000);
 if (!Number.isInteger(count) || count < 1) {
@@ -51,7 +51,7 @@ for await (const line of createInterface({ input: generator.stdout, crlfDelay: N
   // Sampled here rather than on a timer, which would wait behind the loop.
   if (i % 20_000 === 0) {
     const part = i <= half ? 0 : 1;
-    peaks[part] = Math.max(peaks[part]!, mb(process.memoryUsage().rss));
+    peaks[part] = Math.max(peaks[part]!, rssMb());
   }
   if (i === half) {
     heapAtHalf = liveHeapMb();
@@ -65,7 +65,7 @@ if (code !== 0 || i !== count) {
   note(`failed: the envelope generator exited with ${code} after ${i} of ${count} envelopes`);
   process.exit(1);
 }
-peaks[1] = Math.max(peaks[1]!, mb(process.memoryUsage().rss));
+peaks[1] = Math.max(peaks[1]!, rssMb());
 const heapAtEnd = liveHeapMb();
 const seconds = (performance.now() - started) / 1000;
 note(
