@@ -20,7 +20,7 @@ import type { Kafka } from 'kafkajs';
 import { pino } from 'pino';
 import { runBacktest } from '../pipeline/backtest/run-backtest.js';
 import { loadConfig } from '../pipeline/config.js';
-import { defaultScoreThreads } from '../pipeline/process/score-threads.js';
+import { defaultScoreThreads } from '../pipeline/runtime/threads/score-threads.js';
 import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
 import { provideServices } from '../scripts/services/provide.js';
 import { serviceEnv } from '../scripts/services/report.js';

@@ -4,6 +4,7 @@
  * loop without RxJS. Also used to check that both produce the same result.
  */
 import {
+  type Bucket,
   createDecider,
   createDedupeState,
   createHourlyWindows,
@@ -85,11 +86,11 @@ export function runPlainChain(
   const dedupe = createDedupeState(setup.dedupe);
   const filter = createTweetFilter(setup.filter);
   const windows = createHourlyWindows(setup.window);
-  const decide = createDecider(setup.decisions);
+  const decider = createDecider(setup.decisions);
   const emit = (items: readonly { readonly kind: string }[]): void => {
     for (const item of items) {
       digestItem(digest, item);
-      if (item.kind === 'bucket') digestItem(digest, decide(item as Parameters<typeof decide>[0]));
+      if (item.kind === 'bucket') digestItem(digest, decider.decide(item as Bucket));
     }
   };
   for (const payload of payloads) {

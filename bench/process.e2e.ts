@@ -14,11 +14,20 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createScoringModel, createStrategy } from '../operators/index.js';
+import { createScoringModel, createStrategy, type ScoredTweet } from '../operators/index.js';
 import { loadConfig } from '../pipeline/config.js';
-import { createEngine } from '../pipeline/process/engine.js';
-import { bucketRow, intakeRow, signalRow, tweetRows } from '../pipeline/process/rows.js';
-import { INTAKE_COLUMNS, intakeRowTsv, TWEET_COLUMNS, tweetRowsTsv } from '../pipeline/process/tsv-rows.js';
+import { scoreChain, windowChain } from '../pipeline/runtime/chain.js';
+import { Collector, intakeRecordOf } from '../pipeline/runtime/output/collector.js';
+import { bucketRow, intakeRow, signalRow, tweetRows } from '../pipeline/runtime/output/rows.js';
+import {
+  INTAKE_COLUMNS,
+  intakeRowTsv,
+  TWEET_COLUMNS,
+  tweetRowsTsv,
+} from '../pipeline/runtime/output/tsv-rows.js';
+import { createScoreTask } from '../pipeline/runtime/score-task.js';
+import type { IntakeRecord } from '../pipeline/runtime/tally.js';
+import { createWindowTask } from '../pipeline/runtime/window-task.js';
 import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
 import { topicSpecs } from '../pipeline/topics.js';
 import { provideServices } from '../scripts/services/provide.js';
@@ -117,16 +126,7 @@ try {
   note(`baseline (a) raw consume: ${consumeRate.toFixed(0)} msg/s`);
 
   // (b) the rows the process writes, inserted from memory into a scratch copy of the schema.
-  const engine = createEngine({
-    partitions: [...Array(PARTITIONS).keys()],
-    scoring: createScoringModel(),
-    strategy: createStrategy('zscore'),
-  });
-  memory.forEach((m, i) => {
-    engine.push({ partition: m.partition, offset: String(i), value: m.value, timestamp: m.timestamp });
-  });
-  engine.flushWindows();
-  let out: ReturnType<typeof engine.drain> | null = engine.drain();
+  let out: ReturnType<typeof chainOutput> | null = chainOutput(memory);
   memory.length = 0;
   const scratch = `${id}_mem`;
   const scratchClient = createClickHouse({ ...config.clickhouse, database: scratch });
@@ -266,4 +266,35 @@ function runChild(
       resolve({ code, stdout, stderr, peakRssMb: Math.round(peakKb / 102.4) / 10 });
     });
   });
+}
+
+/** What the chain makes of the messages, unencoded (baseline b encodes it in its timed part). */
+function chainOutput(messages: readonly { partition: number; value: string; timestamp: number }[]) {
+  const model = createScoringModel();
+  const partitions = [...Array(PARTITIONS).keys()];
+  const scorers = partitions.map((p) => createScoreTask(p, scoreChain, { model }));
+  const collector = new Collector({ topic: 'memory', rows: false });
+  const window = createWindowTask(
+    windowChain,
+    { sources: partitions, strategy: createStrategy('zscore') },
+    collector,
+  );
+  const scored: ScoredTweet[] = [];
+  const intake: IntakeRecord[] = [];
+  messages.forEach((m, i) => {
+    const r = scorers[m.partition]!.push({
+      partition: m.partition,
+      offset: String(i),
+      value: Buffer.from(m.value),
+      timestamp: m.timestamp,
+    });
+    intake.push(intakeRecordOf(r));
+    if (r.item.kind === 'scored') {
+      scored.push(r.item);
+      window.tweet(m.partition, r.item);
+    } else window.advance(m.partition, r.eventTime);
+  });
+  window.finish();
+  const { buckets, decisions } = collector.take();
+  return { scored, intake, buckets, decisions };
 }

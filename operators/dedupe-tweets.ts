@@ -95,14 +95,17 @@ export function createDedupeState(options?: DedupeOptions, from?: DedupeSnapshot
  *   input:  --a--a--r(a)--b--b'--|      (r(a) retweets a, b' is b copy-pasted by another account)
  *   output: --a--D--D-----b--D---|      (D = Dropped{stage:'dedupe'}: duplicate_id, retweet, near_duplicate)
  *
- * Example: `tweets$.pipe(dedupeTweets({ horizonMs: 6 * 3_600_000 }))`
+ * Example: `tweets$.pipe(dedupeTweets({ horizonMs: 6 * 3_600_000 }))`; a runtime that checkpoints
+ * passes its own `{ state }` (createDedupeState, maybe from a snapshot) and snapshots it between items.
  * Cost: O(text length) per tweet; memory fixed by maxIds (about 48 B each) and maxTexts (about
- * 40 B each with the id, plus 17 MB of band buckets), allocated per subscription.
+ * 40 B each with the id, plus 17 MB of band buckets), allocated per subscription unless `state` is given.
  */
-export function dedupeTweets(options?: DedupeOptions): OperatorFunction<Tweet | Dropped, Tweet | Dropped> {
+export function dedupeTweets(
+  options?: DedupeOptions | { readonly state: DedupeState },
+): OperatorFunction<Tweet | Dropped, Tweet | Dropped> {
   return (source: Observable<Tweet | Dropped>) =>
     defer(() => {
-      const state = createDedupeState(options);
+      const state = options !== undefined && 'state' in options ? options.state : createDedupeState(options);
       return source.pipe(map((item) => (item.kind === 'tweet' ? state.step(item) : item)));
     });
 }

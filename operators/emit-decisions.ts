@@ -7,10 +7,27 @@ export interface DecisionOptions {
   readonly strategy: Strategy;
   /** Name in decisions and ids; defaults to the strategy's name (set it to tell parameter sets apart). */
   readonly name?: string;
-  /** Positions held when this run starts (restored from the strategy's own earlier decisions). */
-  readonly initialPositions?: readonly Position[];
-  /** Closed buckets from before this run, oldest first, so history-based strategies resume warm. */
-  readonly initialHistory?: readonly Bucket[];
+  /** Where an earlier run stopped (its decider's snapshot()): positions held and closed buckets seen. */
+  readonly from?: DeciderSnapshot;
+}
+
+/** What a decider knows between buckets: JSON-serialisable, so a checkpoint can carry it. */
+export interface DeciderSnapshot {
+  /** Per symbol, its last `historySize` closed buckets, oldest first. */
+  readonly history: readonly Bucket[];
+  /** The strategy's own position per symbol (what it decided, not what filled). */
+  readonly positions: readonly Position[];
+}
+
+/** The plain decision core of {@link emitDecisions}: one instance per subscription or per task. */
+export interface Decider {
+  /**
+   * Decides on one closed bucket. Buckets of a symbol must come in increasing start order (the window
+   * guarantees it); a repeated or older bucket throws RangeError rather than deciding twice.
+   */
+  decide(bucket: Bucket): Decision;
+  /** Everything needed to resume exactly here (pass it back as `from`). */
+  snapshot(): DeciderSnapshot;
 }
 
 interface SymbolState {
@@ -20,12 +37,9 @@ interface SymbolState {
 
 const EPSILON = 1e-9;
 
-/**
- * The plain decision core of {@link emitDecisions}: one instance per subscription. Buckets of a
- * symbol must come in increasing start order (the window guarantees it); a repeated or older bucket
- * throws RangeError rather than deciding twice.
- */
-export function createDecider(options: DecisionOptions): (bucket: Bucket) => Decision {
+const flat = (symbol: string): Position => ({ symbol, exposure: 0, openedAt: null, lastTradeAt: null });
+
+export function createDecider(options: DecisionOptions): Decider {
   const { strategy } = options;
   const name = options.name ?? strategy.name;
   const keep = Math.max(1, strategy.historySize);
@@ -33,44 +47,46 @@ export function createDecider(options: DecisionOptions): (bucket: Bucket) => Dec
   const stateOf = (symbol: string): SymbolState => {
     let state = states.get(symbol);
     if (state === undefined) {
-      const position = options.initialPositions?.find((p) => p.symbol === symbol) ?? {
-        symbol,
-        exposure: 0,
-        openedAt: null,
-        lastTradeAt: null,
-      };
-      const history = (options.initialHistory ?? []).filter((b) => b.symbol === symbol).slice(-keep);
-      state = { history, position };
+      state = { history: [], position: flat(symbol) };
       states.set(symbol, state);
     }
     return state;
   };
-  return (bucket) => {
-    const state = stateOf(bucket.symbol);
-    const previous = state.history[state.history.length - 1];
-    // One decision per (strategy, symbol, bucket): a bucket at or before the last one is a wiring bug.
-    if (previous !== undefined && bucket.start <= previous.start) {
-      throw new RangeError(
-        `bucket ${bucket.symbol}@${bucket.start} is not after ${previous.start}: decided already`,
-      );
-    }
-    state.history.push(bucket);
-    if (state.history.length > keep) state.history.splice(0, state.history.length - keep);
-    const verdict = strategy.decide(state.history, state.position);
-    const size = verdict.action === 'HOLD' ? 0 : verdict.size;
-    state.position = nextPosition(state.position, verdict.action, size, bucket.start);
-    return {
-      kind: 'decision',
-      id: decisionId(name, bucket.symbol, bucket.start),
-      strategy: name,
-      symbol: bucket.symbol,
-      bucketStart: bucket.start,
-      decidedAt: bucket.start + HOUR_MS,
-      action: verdict.action,
-      size,
-      reason: verdict.reason,
-      inputs: verdict.inputs,
-    };
+  for (const b of options.from?.history ?? []) stateOf(b.symbol).history.push(b);
+  for (const state of states.values()) state.history.splice(0, Math.max(0, state.history.length - keep));
+  for (const p of options.from?.positions ?? []) stateOf(p.symbol).position = p;
+  return {
+    decide(bucket) {
+      const state = stateOf(bucket.symbol);
+      const previous = state.history[state.history.length - 1];
+      // One decision per (strategy, symbol, bucket): a bucket at or before the last one is a wiring bug.
+      if (previous !== undefined && bucket.start <= previous.start) {
+        throw new RangeError(
+          `bucket ${bucket.symbol}@${bucket.start} is not after ${previous.start}: decided already`,
+        );
+      }
+      state.history.push(bucket);
+      if (state.history.length > keep) state.history.splice(0, state.history.length - keep);
+      const verdict = strategy.decide(state.history, state.position);
+      const size = verdict.action === 'HOLD' ? 0 : verdict.size;
+      state.position = nextPosition(state.position, verdict.action, size, bucket.start);
+      return {
+        kind: 'decision',
+        id: decisionId(name, bucket.symbol, bucket.start),
+        strategy: name,
+        symbol: bucket.symbol,
+        bucketStart: bucket.start,
+        decidedAt: bucket.start + HOUR_MS,
+        action: verdict.action,
+        size,
+        reason: verdict.reason,
+        inputs: verdict.inputs,
+      };
+    },
+    snapshot: () => ({
+      history: [...states.values()].flatMap((s) => s.history),
+      positions: [...states.values()].map((s) => s.position),
+    }),
   };
 }
 
@@ -104,22 +120,23 @@ function isBucket(item: { readonly kind: string }): item is Bucket {
  *   input:  --B1--d--B2--|          (B = Bucket, d = anything else)
  *   output: --(B1 D1)--d--(B2 D2)--|
  *
- * Example: `buckets$.pipe(emitDecisions({ strategy: createStrategy('zscore', 'threshold=1.5') }))`
+ * Example: `buckets$.pipe(emitDecisions({ strategy: createStrategy('zscore', 'threshold=1.5') }))`; a
+ * runtime that checkpoints passes its own `{ decider }` (createDecider) and snapshots it between items.
  * Cost: O(historySize) per bucket; memory: symbols x historySize buckets.
  */
 export function emitDecisions(
-  options: DecisionOptions,
+  options: DecisionOptions | { readonly decider: Decider },
 ): <T extends { readonly kind: string }>(source: Observable<T>) => Observable<T | Decision> {
   return <T extends { readonly kind: string }>(source: Observable<T>) =>
     new Observable<T | Decision>((subscriber) => {
-      const decide = createDecider(options);
+      const decider = 'decider' in options ? options.decider : createDecider(options);
       return source.subscribe({
         next(item) {
           subscriber.next(item);
           if (!isBucket(item)) return;
           let decision: Decision;
           try {
-            decision = decide(item);
+            decision = decider.decide(item);
           } catch (error) {
             subscriber.error(error);
             return;

@@ -11,6 +11,16 @@ export interface WatermarkAdvance {
   readonly time: number;
 }
 
+/**
+ * An item of one of the window's sources (`WindowOptions.sources`, e.g. Kafka partitions): a tweet, or
+ * that source's watermark moving on (its dropped inputs still tell the time).
+ */
+export interface FromSource {
+  readonly kind: 'from-source';
+  readonly source: string | number;
+  readonly item: ScoredTweet | WatermarkAdvance;
+}
+
 export interface WindowOptions {
   /** How far behind the latest event time a tweet may still arrive in order (watermark lag). */
   readonly maxOutOfOrdernessMs?: number;
@@ -31,8 +41,10 @@ export interface WindowOptions {
    */
   readonly maxAuthorsPerBucket?: number;
   /**
-   * Input sources (e.g. Kafka partitions) with a watermark each; buckets close at their minimum,
-   * so the output does not depend on how sources were interleaved. Unset: one source.
+   * Input sources (e.g. Kafka partitions) with a watermark each; buckets close at their minimum, and a
+   * tweet is late when its own source's watermark has passed its bucket's close (not the minimum: that
+   * would depend on how far the other sources had been read). So the output does not depend on how
+   * sources were interleaved, only on each source's order. Unset: one source.
    */
   readonly sources?: readonly (string | number)[];
 }
@@ -182,10 +194,14 @@ export function createHourlyWindows(options?: WindowOptions, from?: WindowSnapsh
     return watermark >= nextClose ? closeUpTo(watermark) : (NONE as readonly Bucket[]);
   };
 
-  const add = (tweet: ScoredTweet): Dropped | null => {
+  // Late by its own source's watermark, which is at or above the minimum the buckets close at: so a
+  // tweet never enters a closed bucket, and whether it is late depends on its source's order alone.
+  const add = (tweet: ScoredTweet, source: string): Dropped | null => {
     const start = Math.floor(tweet.createdAt / HOUR_MS) * HOUR_MS;
     const closesAt = start + HOUR_MS + o.allowedLatenessMs;
-    if (closesAt <= watermark) {
+    const own = sourceMarks.get(source);
+    if (own === undefined) throw new RangeError(`unknown window source ${source}`);
+    if (closesAt <= own) {
       const reason = closesAt <= resumedAt ? 'closed_before_resume' : 'late';
       return dropped('window', reason, `bucket ${start} closed`, tweet.id, tweet.createdAt);
     }
@@ -232,7 +248,7 @@ export function createHourlyWindows(options?: WindowOptions, from?: WindowSnapsh
       const key = sourceKey(source);
       if (item.kind === 'watermark') return advance(item.time, key);
       if (key === null) throw new RangeError('a tweet needs its source when the window has several');
-      const late = add(item);
+      const late = add(item, key);
       if (late !== null) return [late];
       return advance(item.createdAt - o.maxOutOfOrdernessMs, key);
     },

@@ -1,6 +1,7 @@
 export * from './create-strategy.js';
 export * from './decision-id.js';
 export * from './dedupe-tweets.js';
+export * from './drop-tweets.js';
 export * from './emit-decisions.js';
 export * from './filter-tweets.js';
 export * from './hourly-windows.js';

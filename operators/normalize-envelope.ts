@@ -36,7 +36,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * Example: normalizeEnvelope('{"data":{"id":"1","text":"$BTC up",...}}') -> { kind: 'tweet', id: '1', ... }
  * Cost: one strict UTF-8 decode and one JSON.parse; no state.
  */
-export function normalizeEnvelope(payload: string | Uint8Array, options?: NormalizeOptions): Tweet | Dropped {
+export function normalizeEnvelope(
+  payload: string | Uint8Array | null,
+  options?: NormalizeOptions,
+): Tweet | Dropped {
+  if (payload === null) return reject('missing_data', 'message has no value (tombstone)');
   const maxBytes = options?.maxPayloadBytes ?? DEFAULT_NORMALIZE_OPTIONS.maxPayloadBytes;
   let text: string;
   if (typeof payload === 'string') {

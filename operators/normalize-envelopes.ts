@@ -3,7 +3,7 @@ import { type NormalizeOptions, normalizeEnvelope } from './normalize-envelope.j
 import type { Dropped, Tweet } from './types.js';
 
 /**
- * Normalizes each Kafka payload (X API v2 JSON as bytes or string) into a Tweet or a
+ * Normalizes each Kafka payload (X API v2 JSON as bytes or string; null for a tombstone) into a Tweet or a
  * Dropped{stage:'normalize'} rejection for the DLQ. One output per input; never errors on bad data.
  *
  *   payloads: --a--b--c--|
@@ -14,6 +14,6 @@ import type { Dropped, Tweet } from './types.js';
  */
 export function normalizeEnvelopes(
   options?: NormalizeOptions,
-): OperatorFunction<string | Uint8Array, Tweet | Dropped> {
+): OperatorFunction<string | Uint8Array | null, Tweet | Dropped> {
   return map((payload) => normalizeEnvelope(payload, options));
 }

@@ -26,6 +26,7 @@ import {
 } from '../operators/index.js';
 import { ConfigError } from '../sinks/errors.js';
 import { DEFAULT_RISK_LIMITS } from '../sinks/exchange/risk.js';
+import { RUNTIME_DEFAULTS } from './runtime/settings.js';
 
 /** "host:port,host:port" (env) or ["host:port", ...] (file; what `config check` prints). */
 const brokerList = z
@@ -237,11 +238,25 @@ export const ConfigSchema = z
          * partition of tweets.raw is used. Default: one per core.
          */
         scoreThreads: z.coerce.number().int().min(0).max(64).default(availableParallelism()),
-        /**
-         * Checkpoint bytes written per second at most: a checkpoint holds every dedupe memory, so as
-         * those fill, checkpoints are spaced out (never closer than --checkpoint-interval).
-         */
-        checkpointBytesPerSecond: z.coerce.number().int().min(1_000).max(1_000_000_000).default(1_000_000),
+        /** A module exporting scoreChain and windowChain to run instead of the built-in chain (README). */
+        chainModule: z.string().min(1).optional(),
+        // The runtime's flush, hold-back and checkpoint settings: meanings and defaults in
+        // pipeline/runtime/settings.ts, the one place they are written.
+        flushInputs: positiveInt.default(RUNTIME_DEFAULTS.flushInputs),
+        flushBytes: positiveInt.default(RUNTIME_DEFAULTS.flushBytes),
+        maxHeldBytes: positiveInt.default(RUNTIME_DEFAULTS.maxHeldBytes),
+        maxPendingCommits: positiveInt.default(RUNTIME_DEFAULTS.maxPendingCommits),
+        flushIntervalMs: positiveInt.default(RUNTIME_DEFAULTS.flushIntervalMs),
+        checkpointIntervalMs: positiveInt.default(RUNTIME_DEFAULTS.checkpointIntervalMs),
+        checkpointBytesPerSecond: z.coerce
+          .number()
+          .int()
+          .min(1_000)
+          .max(1_000_000_000)
+          .default(RUNTIME_DEFAULTS.checkpointBytesPerSecond),
+        idleWatermarkMs: positiveInt.nullable().default(RUNTIME_DEFAULTS.idleWatermarkMs),
+        fetchBytes: positiveInt.default(RUNTIME_DEFAULTS.fetchBytes),
+        drainCheckMs: positiveInt.default(RUNTIME_DEFAULTS.drainCheckMs),
       })
       .strict()
       .prefault({}),
@@ -419,6 +434,11 @@ export const ENV_KEYS: readonly EnvKey[] = [
     name: 'PROCESS_SCORE_THREADS',
     path: ['process', 'scoreThreads'],
     description: 'process: scoring threads besides the main one, 0 = one thread (default: one per core)',
+  },
+  {
+    name: 'SENTIFLOW_CHAIN_MODULE',
+    path: ['process', 'chainModule'],
+    description: 'process and backtest: a module of your own exporting scoreChain and windowChain',
   },
   {
     name: 'PROCESS_CHECKPOINT_BYTES_PER_S',

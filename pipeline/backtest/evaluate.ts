@@ -62,9 +62,9 @@ export function decideOver(
   settings: Pick<RunSettings, 'strategy' | 'params' | 'strategyName' | 'symbols'>,
 ): Decision[] {
   const strategy = createStrategy(settings.strategy, settings.params);
-  const decide = createDecider({ strategy, name: settings.strategyName ?? strategy.name });
+  const decider = createDecider({ strategy, name: settings.strategyName ?? strategy.name });
   const wanted = new Set(settings.symbols);
-  return buckets.filter((b) => wanted.has(b.symbol)).map((b) => decide(b));
+  return buckets.filter((b) => wanted.has(b.symbol)).map((b) => decider.decide(b));
 }
 
 function hoursOf(

@@ -2,7 +2,7 @@
  * Replay progress on stderr: a redrawn line with a bar, tweets/s and the event time reached on a
  * terminal; a plain log line every few seconds otherwise (CI, pipes).
  */
-import type { ReplayProgress } from './replay-buckets.js';
+import type { ReplayProgress } from '../runtime/modes/replay.js';
 
 export interface ProgressOutput {
   readonly isTTY?: boolean;

@@ -13,15 +13,16 @@ import { recordBacktest } from '../../sinks/reports/backtest-record.js';
 import type { BacktestResult } from '../../sinks/reports/types.js';
 import { type WrittenReports, writeReports } from '../../sinks/reports/write-reports.js';
 import type { Config } from '../config.js';
-import { defaultScoreThreads } from '../process/score-threads.js';
+import { chainModuleUrl } from '../runtime/chain-module.js';
+import { planReplay } from '../runtime/drivers/kafka-replay.js';
+import { type ReplayedBuckets, replayBuckets } from '../runtime/modes/replay.js';
+import { defaultScoreThreads } from '../runtime/threads/score-threads.js';
 import { codeVersion } from './code-version.js';
 import { decideOver, type RunSettings } from './evaluate.js';
 import { loadPriceSeries } from './load-candles.js';
 import { expandGrid, type ParamGrid } from './params.js';
 import type { ProgressOutput } from './progress.js';
 import { createReplayProgress } from './progress.js';
-import { type ReplayedBuckets, replayBuckets } from './replay-buckets.js';
-import { planReplay } from './replay-topic.js';
 import { runSweep } from './sweep.js';
 
 export interface BacktestOptions {
@@ -52,7 +53,16 @@ export interface BacktestDeps {
   readonly clickhouse: ClickHouseClient;
   readonly config: Pick<
     Config,
-    'kafka' | 'topics' | 'clickhouse' | 'exchange' | 'symbols' | 'filter' | 'scorer' | 'window' | 'strategy'
+    | 'kafka'
+    | 'topics'
+    | 'clickhouse'
+    | 'exchange'
+    | 'symbols'
+    | 'filter'
+    | 'scorer'
+    | 'window'
+    | 'strategy'
+    | 'process'
   >;
   readonly logger: Logger;
   readonly progress?: ProgressOutput | null;
@@ -130,6 +140,8 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
     ...(options.replayThread === false ? {} : { scoreThreads: defaultScoreThreads() }),
     ...(options.fetchBytesPerPartition ? { maxBytesPerPartition: options.fetchBytesPerPartition } : {}),
     onProgress: (p) => progress.update(p),
+    // The chain `process` runs: a module of the user's own when the config names one.
+    ...(config.process.chainModule ? { chainModule: chainModuleUrl(config.process.chainModule) } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
   });
   progress.done();

@@ -13,9 +13,9 @@ import {
   instrumentProducer,
   startObservability,
 } from '../observe/index.js';
-import { runProcess } from '../process/run-process.js';
-import { runScoreStage } from '../process/run-score-stage.js';
-import { runWindowStage } from '../process/run-window-stage.js';
+import { chainModuleUrl } from '../runtime/chain-module.js';
+import { runProcess } from '../runtime/modes/process.js';
+import { runScoreStage, runWindowStage } from '../runtime/modes/split.js';
 import { createTrader } from '../trade/create-trader.js';
 import { createDecisionExecutor } from '../trade/execute-decisions.js';
 import { withConfigDefaults } from './config.js';
@@ -31,8 +31,8 @@ interface ProcessFlags extends TradingFlags {
   strategy: string;
   param: string[];
   exitWhenIdle?: boolean;
-  checkpointInterval: string;
-  flushInterval: string;
+  checkpointInterval?: string;
+  flushInterval?: string;
   idleWatermark?: string;
 }
 
@@ -82,11 +82,17 @@ export function createProcessCommand(): Command {
       [],
     )
     .option('--exit-when-idle', 'stop once the topic is drained and everything is flushed and committed')
-    .option('--checkpoint-interval <ms>', 'least time between checkpoints (offset commits)', '10000')
-    .option('--flush-interval <ms>', 'longest time results wait before they are written', '1000')
+    .option(
+      '--checkpoint-interval <ms>',
+      'least time between checkpoints (offset commits) (default: config process.checkpointIntervalMs)',
+    )
+    .option(
+      '--flush-interval <ms>',
+      'longest time results wait before they are written (default: config process.flushIntervalMs)',
+    )
     .option(
       '--idle-watermark <ms>',
-      'live only (--stage all or score): after this long without input, close buckets by wall-clock time',
+      'live only (--stage all or score): after this long without input, close buckets by wall-clock time (default: config process.idleWatermarkMs, off)',
     )
     .option(
       '--no-trade',
@@ -172,24 +178,28 @@ export function createProcessCommand(): Command {
             seconds,
           ),
       };
+      const { scoreThreads, chainModule, ...settings } = config.process;
       const run = {
         config,
         groupId: groupOf(stage, flags.group),
         engine,
-        scoreThreads: { count: config.process.scoreThreads, scoring: engine.scoringOptions },
+        ...settings,
+        ...(chainModule === undefined ? {} : { chainModule: chainModuleUrl(chainModule) }),
+        ...(flags.checkpointInterval === undefined
+          ? {}
+          : { checkpointIntervalMs: millis(flags.checkpointInterval, '--checkpoint-interval') }),
+        ...(flags.flushInterval === undefined
+          ? {}
+          : { flushIntervalMs: millis(flags.flushInterval, '--flush-interval') }),
+        ...(flags.idleWatermark === undefined
+          ? {}
+          : { idleWatermarkMs: millis(flags.idleWatermark, '--idle-watermark') }),
         exitWhenIdle: flags.exitWhenIdle === true,
-        checkpointIntervalMs: millis(flags.checkpointInterval, '--checkpoint-interval'),
-        checkpointBytesPerSecond: config.process.checkpointBytesPerSecond,
-        flushIntervalMs: millis(flags.flushInterval, '--flush-interval'),
         signal: controller.signal,
       };
-      const idle =
-        flags.idleWatermark === undefined
-          ? {}
-          : { idleWatermarkMs: millis(flags.idleWatermark, '--idle-watermark') };
       const summary =
         stage === 'score'
-          ? await runScoreStage({ kafka, producer, clickhouse, logger, ...hooks }, { ...run, ...idle })
+          ? await runScoreStage({ kafka, producer, clickhouse, logger, ...hooks }, run)
           : stage === 'window'
             ? await runWindowStage(
                 { kafka, producer, clickhouse, logger, ...executeDecisions, ...hooks },
@@ -197,7 +207,7 @@ export function createProcessCommand(): Command {
               )
             : await runProcess(
                 { kafka, producer, clickhouse, logger, ...executeDecisions, ...hooks },
-                { ...run, ...idle },
+                { ...run, scoreThreads: { count: scoreThreads, scoring: engine.scoringOptions } },
               );
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } finally {

@@ -1,15 +1,14 @@
 /**
- * Turns what the process stage reports into metrics: one EngineOutput per flush (runProcess's
+ * Turns what `process` reports into metrics: one OutputBatch per committed cut (the runner's
  * `onFlush`). Messages produced, ClickHouse writes and orders are counted by the wrappers in
  * instrument.ts.
  */
-import type { EngineOutput } from '../process/engine.js';
-import { type IntakeTally, reasonOf, tallyOf } from '../process/intake-tally.js';
+import type { OutputBatch } from '../runtime/output/collector.js';
+import { reasonOf } from '../runtime/tally.js';
 import type { Metrics } from './metrics.js';
 
 export interface FlushObserver {
-  /** `tally`: what the flush's inputs became, when not listed in `out.intake` (score threads). */
-  (out: EngineOutput, tally?: IntakeTally): void;
+  (batch: OutputBatch): void;
   /** Latest event time seen (epoch ms), or null before the first tweet. */
   readonly latestEventTime: () => number | null;
 }
@@ -24,7 +23,8 @@ export function createFlushObserver(
 ): FlushObserver {
   const now = options.now ?? Date.now;
   let latest: number | null = null;
-  const observe = (out: EngineOutput, tally = tallyOf(out.intake)): void => {
+  const observe = (out: OutputBatch): void => {
+    const { tally } = out;
     metrics.consumed.inc({ command: 'process' }, tally.consumed);
     for (const [key, n] of tally.reasons) {
       const { outcome, stage, reason } = reasonOf(key);

@@ -76,6 +76,9 @@ export interface BatchConsumer {
   commit(offsets: readonly PartitionOffset[]): Promise<void>;
   /** Moves a partition's fetch position (e.g. to a checkpoint) before or while running. */
   seek(position: PartitionOffset): void;
+  /** Stops fetching these partitions (batches already fetched are not handed out) until resumed. */
+  pause(topic: string, partitions: readonly number[]): void;
+  resume(topic: string, partitions: readonly number[]): void;
   /** Lets the current batch finish and commit, then leaves the group. */
   stop(): Promise<void>;
   /** Settles when the consumer stopped: resolves after stop(), rejects when the handler or the client failed. */
@@ -219,6 +222,12 @@ export async function createBatchConsumer(
     },
     seek(position) {
       consumer.seek({ ...position });
+    },
+    pause(topic, partitions) {
+      if (partitions.length > 0) consumer.pause([{ topic, partitions: [...partitions] }]);
+    },
+    resume(topic, partitions) {
+      if (partitions.length > 0) consumer.resume([{ topic, partitions: [...partitions] }]);
     },
     async run(handler) {
       await consumer.run({

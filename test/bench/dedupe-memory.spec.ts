@@ -12,7 +12,8 @@ function runBench(count: string) {
 }
 
 // The bench reads its envelopes from a child process; this runs it small and checks its one line.
-describe('operators.dedupe_memory', () => {
+// Each run spawns the bench and its generator: seconds alone, more on a busy machine.
+describe('operators.dedupe_memory', { timeout: 60_000 }, () => {
   it('consumes every envelope the generator child writes and reports one result line', () => {
     const run = runBench('30000');
     expect(run.status, run.stderr).toBe(0);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScoringModel, createStrategy } from '../../operators/index.js';
 import { createLogger } from '../../pipeline/logger.js';
-import { runProcess } from '../../pipeline/process/run-process.js';
+import { runProcess } from '../../pipeline/runtime/modes/process.js';
 import { createProcessWorld, type ProcessWorld } from '../support/process-fixture.js';
 
 const COUNT = 240;
@@ -39,8 +39,7 @@ describe('process holds input by bytes', () => {
         producer: world.producer,
         clickhouse: world.clickhouse,
         logger,
-        onFlush: (out) =>
-          flushed.push(out.rejected.reduce((sum, r) => sum + (r.input.value?.length ?? 0), 0)),
+        onFlush: (out) => flushed.push(out.dlq.reduce((sum, m) => sum + (m.value?.length ?? 0), 0)),
       },
       {
         config: world.config,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScoringModel, createStrategy } from '../../operators/index.js';
 import { loadConfig } from '../../pipeline/config.js';
 import { createLogger } from '../../pipeline/logger.js';
-import { runProcess } from '../../pipeline/process/run-process.js';
+import { runProcess } from '../../pipeline/runtime/modes/process.js';
 import { topicSpecs } from '../../pipeline/topics.js';
 import { ensureTopics } from '../../sinks/kafka/topics.js';
 import { binPath, buildOnce } from '../support/cli.js';

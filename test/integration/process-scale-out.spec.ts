@@ -3,10 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScoringModel, createStrategy } from '../../operators/index.js';
 import { type Config, loadConfig } from '../../pipeline/config.js';
 import { createLogger } from '../../pipeline/logger.js';
-import type { EngineOutput } from '../../pipeline/process/engine.js';
-import { runProcess } from '../../pipeline/process/run-process.js';
-import { runScoreStage, type ScoreStageSummary } from '../../pipeline/process/run-score-stage.js';
-import { runWindowStage, type WindowStageSummary } from '../../pipeline/process/run-window-stage.js';
+import { runProcess } from '../../pipeline/runtime/modes/process.js';
+import {
+  runScoreStage,
+  runWindowStage,
+  type ScoreStageSummary,
+  type WindowStageSummary,
+} from '../../pipeline/runtime/modes/split.js';
+import type { OutputBatch } from '../../pipeline/runtime/output/collector.js';
 import { topicSpecs } from '../../pipeline/topics.js';
 import type { OutgoingMessage } from '../../sinks/kafka/producer.js';
 import { ensureTopics } from '../../sinks/kafka/topics.js';
@@ -72,7 +76,7 @@ async function committedToEnd(groupId: string, topic: string): Promise<boolean> 
 }
 
 /** The ids of tweets the window found late (the split stage sees a tweet once per symbol). */
-function lateTweets(): { onFlush: (out: EngineOutput) => void; ids: () => string[] } {
+function lateTweets(): { onFlush: (out: OutputBatch) => void; ids: () => string[] } {
   const ids = new Set<string>();
   return {
     onFlush: (out) => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScoringModel, createStrategy } from '../../operators/index.js';
 import { createLogger } from '../../pipeline/logger.js';
-import { type ProcessDeps, type ProcessOptions, runProcess } from '../../pipeline/process/run-process.js';
+import { type LiveDeps, type ProcessOptions, runProcess } from '../../pipeline/runtime/modes/process.js';
 import { createBatchConsumer } from '../../sinks/kafka/consumer.js';
 import type { OutgoingMessage } from '../../sinks/kafka/producer.js';
 import {
@@ -46,7 +46,7 @@ async function world(name: string): Promise<ProcessWorld> {
   return w;
 }
 
-function run(w: ProcessWorld, extra: Partial<ProcessOptions> = {}, hooks: Partial<ProcessDeps> = {}) {
+function run(w: ProcessWorld, extra: Partial<ProcessOptions> = {}, hooks: Partial<LiveDeps> = {}) {
   return runProcess(
     { kafka: w.kafka, producer: w.producer, clickhouse: w.clickhouse, logger, ...hooks },
     {

@@ -5,15 +5,17 @@
  */
 import { Session } from 'chdb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createScoringModel, createStrategy } from '../../operators/index.js';
-import { createEngine } from '../../pipeline/process/engine.js';
-import { intakeRow, tweetRows } from '../../pipeline/process/rows.js';
+import { createScoringModel, type ScoredTweet } from '../../operators/index.js';
+import { scoreChain } from '../../pipeline/runtime/chain.js';
+import { intakeRecordOf } from '../../pipeline/runtime/output/collector.js';
+import { intakeRow, tweetRows } from '../../pipeline/runtime/output/rows.js';
 import {
   INTAKE_COLUMNS,
   intakeRowTsv,
   TWEET_COLUMNS,
   tweetRowsTsv,
-} from '../../pipeline/process/tsv-rows.js';
+} from '../../pipeline/runtime/output/tsv-rows.js';
+import { createScoreTask } from '../../pipeline/runtime/score-task.js';
 import { generateEnvelopes } from '../../pipeline/sources/synthetic.js';
 import { insertRows } from '../../sinks/clickhouse/insert.js';
 import { migrate } from '../../sinks/clickhouse/migrations.js';
@@ -28,11 +30,8 @@ afterAll(() => {
 });
 
 function output() {
-  const engine = createEngine({
-    partitions: [0],
-    scoring: createScoringModel(),
-    strategy: createStrategy('zscore'),
-  });
+  const task = createScoreTask(0, scoreChain, { model: createScoringModel() });
+  const out = { scored: [] as ScoredTweet[], intake: [] as ReturnType<typeof intakeRecordOf>[] };
   const extras = [' tab\there', ' line\nbreak', ' back\\slash', " it's", ' cr\rhere', ' 🚀'];
   let n = 0;
   for (const e of generateEnvelopes({ seed: 3, count: 600, startTime: Date.UTC(2026, 0, 1) })) {
@@ -44,9 +43,16 @@ function output() {
         ? { matching_rules: e.matching_rules.map((r) => ({ ...r, tag: `it's\t[${n}]` })) }
         : {}),
     };
-    engine.push({ partition: 0, offset: String(n), value: JSON.stringify(tagged), timestamp: 0 });
+    const r = task.push({
+      partition: 0,
+      offset: String(n),
+      value: Buffer.from(JSON.stringify(tagged)),
+      timestamp: 0,
+    });
+    out.intake.push(intakeRecordOf(r));
+    if (r.item.kind === 'scored') out.scored.push(r.item);
   }
-  return engine.drain();
+  return out;
 }
 
 describe('TSV rows on current ClickHouse', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScoringModel, createStrategy } from '../../operators/index.js';
 import { createLogger } from '../../pipeline/logger.js';
-import { runProcess } from '../../pipeline/process/run-process.js';
+import { runProcess } from '../../pipeline/runtime/modes/process.js';
 import { createBatchConsumer } from '../../sinks/kafka/consumer.js';
 import {
   createProcessWorld,

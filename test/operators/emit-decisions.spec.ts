@@ -25,7 +25,7 @@ const hour = (h: number, overrides: Partial<Bucket> = {}) => bucket({ start: T0 
 
 describe('createDecider', () => {
   it('makes exactly one decision per bucket with a deterministic id and the bucket end as time', () => {
-    const decide = createDecider({ strategy: scripted(['HOLD']).strategy });
+    const { decide } = createDecider({ strategy: scripted(['HOLD']).strategy });
     const d = decide(hour(0));
     expect(d).toEqual({
       kind: 'decision',
@@ -39,12 +39,12 @@ describe('createDecider', () => {
       reason: 'hold',
       inputs: { i: 1 },
     });
-    expect(createDecider({ strategy: scripted(['BUY']).strategy })(hour(0)).id).toBe(d.id);
+    expect(createDecider({ strategy: scripted(['BUY']).strategy }).decide(hour(0)).id).toBe(d.id);
   });
 
   it('tracks its own position per symbol from its own decisions', () => {
     const { strategy, seen } = scripted(['BUY', 'BUY', 'SELL', 'SELL', 'HOLD']);
-    const decide = createDecider({ strategy });
+    const { decide } = createDecider({ strategy });
     for (let h = 0; h < 5; h++) decide(hour(h));
     decide(hour(0, { symbol: 'ETH' }));
     expect(seen.map((s) => s.position.exposure)).toEqual([0, 0.5, 1, 0.5, 0, 0]);
@@ -55,17 +55,19 @@ describe('createDecider', () => {
 
   it('shows the strategy a bounded history per symbol, oldest first, current last', () => {
     const { strategy, seen } = scripted(['HOLD'], 2);
-    const decide = createDecider({ strategy });
+    const { decide } = createDecider({ strategy });
     for (let h = 0; h < 4; h++) decide(hour(h));
     expect(seen[3]!.history.map((b) => b.start)).toEqual([T0 + 2 * HOUR, T0 + 3 * HOUR]);
   });
 
   it('resumes from initial positions and history', () => {
     const { strategy, seen } = scripted(['HOLD'], 3);
-    const decide = createDecider({
+    const { decide } = createDecider({
       strategy,
-      initialPositions: [{ symbol: 'BTC', exposure: 1, openedAt: T0 - HOUR, lastTradeAt: T0 - HOUR }],
-      initialHistory: [hour(-2), hour(-1), hour(-1, { symbol: 'ETH' })],
+      from: {
+        positions: [{ symbol: 'BTC', exposure: 1, openedAt: T0 - HOUR, lastTradeAt: T0 - HOUR }],
+        history: [hour(-2), hour(-1), hour(-1, { symbol: 'ETH' })],
+      },
     });
     decide(hour(0));
     expect(seen[0]!.position.exposure).toBe(1);
@@ -73,7 +75,10 @@ describe('createDecider', () => {
   });
 
   it('refuses to decide twice for a bucket, or for an older one', () => {
-    const decide = createDecider({ strategy: scripted(['HOLD']).strategy, initialHistory: [hour(0)] });
+    const { decide } = createDecider({
+      strategy: scripted(['HOLD']).strategy,
+      from: { history: [hour(0)], positions: [] },
+    });
     expect(() => decide(hour(0))).toThrow(RangeError);
     decide(hour(2));
     expect(() => decide(hour(1))).toThrow(/decided already/);
@@ -81,8 +86,8 @@ describe('createDecider', () => {
   });
 
   it('names decisions and ids after the name option when given', () => {
-    const a = createDecider({ strategy: scripted(['HOLD']).strategy, name: 'fast' })(hour(0));
-    const b = createDecider({ strategy: scripted(['HOLD']).strategy })(hour(0));
+    const a = createDecider({ strategy: scripted(['HOLD']).strategy, name: 'fast' }).decide(hour(0));
+    const b = createDecider({ strategy: scripted(['HOLD']).strategy }).decide(hour(0));
     expect(a.strategy).toBe('fast');
     expect(a.id).not.toBe(b.id);
   });
@@ -197,7 +202,7 @@ describe('emitDecisions', () => {
     const buckets = [0.3, 0.2, -0.4, 0.5].map((m, h) => hour(h, { weightedMean: m }));
     const decide = () => {
       const decider = createDecider({ strategy });
-      return buckets.map((b) => decider(b));
+      return buckets.map((b) => decider.decide(b));
     };
     const live = decide();
     expect(decide()).toEqual(live);

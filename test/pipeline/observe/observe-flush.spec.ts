@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../../pipeline/observe/metrics.js';
 import { createFlushObserver } from '../../../pipeline/observe/observe-flush.js';
-import type { EngineOutput } from '../../../pipeline/process/engine.js';
+import { emptyBatch, type OutputBatch } from '../../../pipeline/runtime/output/collector.js';
+import { countInput, type IntakeRecord } from '../../../pipeline/runtime/tally.js';
 
 const HOUR = 3_600_000;
 
-function output(partial: Partial<EngineOutput>): EngineOutput {
-  return { intake: [], scored: [], rejected: [], buckets: [], decisions: [], late: [], ...partial };
+/** A batch of these inputs (counted into its tally) and outputs. */
+function output(
+  partial: Pick<OutputBatch, 'buckets' | 'decisions'> & { inputs: readonly IntakeRecord[] },
+): OutputBatch {
+  const { inputs, ...rest } = partial;
+  const batch = { ...emptyBatch(), ...rest };
+  for (const r of inputs) countInput(batch.tally, r.outcome, r.eventTime, r.stage, r.reason);
+  return batch;
 }
 
 async function value(metrics: ReturnType<typeof createMetrics>, name: string, labels = {}) {
@@ -16,10 +23,14 @@ async function value(metrics: ReturnType<typeof createMetrics>, name: string, la
 }
 
 describe('createFlushObserver', () => {
-  it('counts every intake record under its outcome, and buckets and decisions', async () => {
+  it('counts every input under its outcome, and buckets and decisions', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
     const observe = createFlushObserver(metrics, { maxOutOfOrdernessMs: 60_000, now: () => 10 * HOUR });
-    const rec = (outcome: 'stored' | 'dropped' | 'rejected', reason: string, eventTime = 9 * HOUR) => ({
+    const rec = (
+      outcome: 'stored' | 'dropped' | 'rejected',
+      reason: string,
+      eventTime = 9 * HOUR,
+    ): IntakeRecord => ({
       partition: 0,
       offset: '1',
       eventTime,
@@ -30,14 +41,14 @@ describe('createFlushObserver', () => {
     });
     observe(
       output({
-        intake: [
+        inputs: [
           rec('stored', ''),
           rec('dropped', 'language'),
           rec('dropped', 'language'),
           rec('rejected', 'bad_json'),
         ],
-        buckets: [{ symbol: 'BTC' } as EngineOutput['buckets'][number]],
-        decisions: [{ action: 'BUY' } as EngineOutput['decisions'][number]],
+        buckets: [{ symbol: 'BTC' } as OutputBatch['buckets'][number]],
+        decisions: [{ action: 'BUY' } as OutputBatch['decisions'][number]],
       }),
     );
     expect(await value(metrics, 'sentiflow_consumed_total')).toBe(4);

@@ -1,0 +1,146 @@
+/**
+ * The one collector every mode writes through: what the chain produced since the last cut, per output,
+ * already in its output's format (formats.ts). The runtime takes it whole at a cut (`take`) and the
+ * commit protocol hands it to the writer; neither knows the tables. Score threads keep a collector of
+ * their own for the rows they encode and hand those over at the cut (`absorbRows`).
+ */
+import type { Bucket, Decision, Dropped } from '../../../operators/index.js';
+import type { OutgoingMessage } from '../../../sinks/kafka/producer.js';
+import type { ScoreResult } from '../score-task.js';
+import {
+  addTally,
+  countInput,
+  emptyTally,
+  type IntakeRecord,
+  type IntakeTally,
+  type Rejection,
+} from '../tally.js';
+import type { WindowOutputs } from '../window-task.js';
+import { addIntakeRow, addTweetRows, dlqMessage, emptyRows, type TableRows } from './formats.js';
+
+/** Everything one cut covers, formatted for its tables and topics. */
+export interface OutputBatch {
+  readonly tweets: TableRows;
+  readonly intake: TableRows;
+  readonly dlq: OutgoingMessage[];
+  /** tweets.scored records and marks (`--stage score`). */
+  readonly repartition: OutgoingMessage[];
+  readonly buckets: Bucket[];
+  readonly decisions: Decision[];
+  /** Stored tweets that came after their bucket closed (counted, in no bucket). */
+  readonly late: Dropped[];
+  /** What the cut's inputs became. */
+  readonly tally: IntakeTally;
+}
+
+export interface CollectorOptions {
+  /** The input topic, as intake rows and DLQ messages name it. */
+  readonly topic: string;
+  /** Encode the rows of `tweets` and `intake` (a backtest only counts). */
+  readonly rows: boolean;
+}
+
+export function emptyBatch(): OutputBatch {
+  return {
+    tweets: emptyRows(),
+    intake: emptyRows(),
+    dlq: [],
+    repartition: [],
+    buckets: [],
+    decisions: [],
+    late: [],
+    tally: emptyTally(),
+  };
+}
+
+/** True when a batch has nothing to write. */
+export function isEmptyBatch(b: OutputBatch): boolean {
+  return (
+    b.tally.consumed === 0 &&
+    b.repartition.length === 0 &&
+    b.buckets.length === 0 &&
+    b.decisions.length === 0 &&
+    b.late.length === 0
+  );
+}
+
+export function intakeRecordOf({ input, outcome, item, eventTime }: ScoreResult): IntakeRecord {
+  const drop = item.kind === 'dropped' ? item : null;
+  return {
+    partition: input.partition,
+    offset: input.offset,
+    eventTime,
+    tweetId: drop === null ? (item as { id: string }).id : outcome === 'dropped' ? (drop.tweetId ?? '') : '',
+    outcome,
+    stage: drop?.stage ?? '',
+    reason: drop?.reason ?? '',
+  };
+}
+
+export class Collector implements WindowOutputs {
+  private batch = emptyBatch();
+
+  constructor(private readonly options: CollectorOptions) {}
+
+  /** One input's result from a score task: its intake row, its tweet rows or its DLQ message. */
+  score(r: ScoreResult): void {
+    const { batch } = this;
+    const drop = r.item.kind === 'dropped' ? r.item : null;
+    countInput(batch.tally, r.outcome, r.eventTime, drop?.stage ?? '', drop?.reason ?? '');
+    if (this.options.rows) {
+      addIntakeRow(batch.intake, this.options.topic, intakeRecordOf(r));
+      if (r.item.kind === 'scored') addTweetRows(batch.tweets, r.item);
+    }
+    if (r.outcome === 'rejected') this.reject({ input: r.input, drop: r.item as Dropped });
+  }
+
+  reject(rejection: Rejection): void {
+    this.batch.dlq.push(dlqMessage(this.options.topic, rejection));
+  }
+
+  repartition(messages: readonly OutgoingMessage[]): void {
+    for (const m of messages) this.batch.repartition.push(m);
+  }
+
+  bucket(bucket: Bucket): void {
+    this.batch.buckets.push(bucket);
+  }
+
+  decision(decision: Decision): void {
+    this.batch.decisions.push(decision);
+  }
+
+  late(drop: Dropped): void {
+    this.batch.late.push(drop);
+  }
+
+  /** Counts inputs a score thread tallied. */
+  absorbTally(tally: IntakeTally): void {
+    addTally(this.batch.tally, tally);
+  }
+
+  /** Rows a score thread encoded. */
+  absorbRows(rows: { readonly tweets: TableRows; readonly intake: TableRows }): void {
+    const { batch } = this;
+    for (const [into, from] of [
+      [batch.tweets, rows.tweets],
+      [batch.intake, rows.intake],
+    ] as const) {
+      for (const line of from.tsv) into.tsv.push(line);
+      for (const row of from.json) into.json.push(row);
+    }
+  }
+
+  /** Closed buckets, decisions or late tweets wait (inputs aside). */
+  get pendingOutput(): boolean {
+    const b = this.batch;
+    return b.buckets.length > 0 || b.decisions.length > 0 || b.late.length > 0 || b.repartition.length > 0;
+  }
+
+  /** Everything since the last take; the collector starts empty again. */
+  take(): OutputBatch {
+    const taken = this.batch;
+    this.batch = emptyBatch();
+    return taken;
+  }
+}
