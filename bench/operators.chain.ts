@@ -1,6 +1,7 @@
 /**
  * operators.chain: the full chain normalize -> dedupe -> filter -> score -> window -> signal over
- * 1,000,000 synthetic X v2 envelopes (JSON strings, generated before timing), as RxJS operators;
+ * 1,000,000 synthetic X v2 envelopes (JSON strings, generated before timing), as the runtime composes
+ * it (pipeline/runtime/chain.ts: scoreChain, then windowChain) over one partition;
  * baseline: the same work as a plain loop (bench/plain-chain.ts), measured in the same run.
  * Value: tweets per CPU-second of the RxJS chain (best of three rounds); ratio rxjs/plain; extras: wall-clock
  * rates, peak RSS (input included), whether both implementations produced the same digest, and the
@@ -10,15 +11,13 @@
  */
 import { from } from 'rxjs';
 import {
+  createDecider,
+  createDedupeState,
+  createHourlyWindows,
   createScoringModel,
   createStrategy,
-  dedupeTweets,
-  emitDecisions,
-  filterTweets,
-  normalizeEnvelopes,
-  scoreTweets,
-  windowByHour,
 } from '../operators/index.js';
+import { scoreChain, windowChain } from '../pipeline/runtime/chain.js';
 import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
 import { emit, note, ratioOf, rssMb, trackPeakRss } from './lib.js';
 import {
@@ -36,14 +35,13 @@ const rss = trackPeakRss();
 function runRxChain(payloads: readonly string[], setup: ChainSetup): ChainDigest {
   const digest = emptyDigest();
   let seen = 0;
+  const dedupe = createDedupeState(setup.dedupe);
+  const windows = createHourlyWindows(setup.window);
+  const decider = createDecider(setup.decisions);
   from(payloads)
     .pipe(
-      normalizeEnvelopes(),
-      dedupeTweets(setup.dedupe),
-      filterTweets(setup.filter),
-      scoreTweets(setup.model),
-      windowByHour(setup.window),
-      emitDecisions(setup.decisions),
+      scoreChain({ dedupe, model: setup.model, ...(setup.filter ? { filter: setup.filter } : {}) }),
+      windowChain({ windows, decider }),
     )
     .subscribe({
       next: (item) => {

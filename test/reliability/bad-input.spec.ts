@@ -70,69 +70,78 @@ const payload: fc.Arbitrary<string | Buffer | null> = fc.oneof(
 );
 
 let world: World;
+/** A world of its own for `--stage score`: its intake rows must come from that run alone. */
+let scoreWorld: World;
 
 beforeAll(async () => {
   buildOnce();
-  world = await createWorld('rel_fuzz');
+  [world, scoreWorld] = await Promise.all([createWorld('rel_fuzz'), createWorld('rel_fuzz_score')]);
 });
 
 afterAll(async () => {
-  await world?.close();
+  await Promise.all([world?.close(), scoreWorld?.close()]);
 });
 
 describe(`bad input: ${COUNT} fuzzed payloads`, () => {
-  it('into tweets.raw: every one is stored, dropped or dead-lettered; the process keeps going in bounded memory', async () => {
-    const payloads = fc.sample(payload, { numRuns: COUNT, seed: 20261123 });
-    const messages: OutgoingMessage[] = payloads.map((value, i) => ({
-      key: `fuzz-${i}`,
-      value,
-      timestamp: START + i * 100,
-    }));
-    for (let i = 0; i < messages.length; i += 2_000)
-      await world.producer.send(world.topic, messages.slice(i, i + 2_000));
-    expect(await endOffsets(world, world.topic)).toBe(COUNT);
+  it.each([
+    ['--stage all', 'all', () => world],
+    ['--stage score', 'score', () => scoreWorld],
+  ] as const)(
+    'into tweets.raw, %s: every one is stored, dropped or dead-lettered; the process keeps going in bounded memory',
+    async (_, stage, worldOf) => {
+      const world = worldOf();
+      const payloads = fc.sample(payload, { numRuns: COUNT, seed: 20261123 });
+      const messages: OutgoingMessage[] = payloads.map((value, i) => ({
+        key: `fuzz-${i}`,
+        value,
+        timestamp: START + i * 100,
+      }));
+      for (let i = 0; i < messages.length; i += 2_000)
+        await world.producer.send(world.topic, messages.slice(i, i + 2_000));
+      expect(await endOffsets(world, world.topic)).toBe(COUNT);
 
-    const started = Date.now();
-    const run = startCli(['process', '--exit-when-idle', '--group', 'fuzz', '--flush-interval', '500'], {
-      ...world.env,
-      LOG_LEVEL: 'warn',
-    });
-    const rss: number[] = [];
-    const sampler = setInterval(() => {
-      const r = rssMb(run.child.pid);
-      if (r !== null) rss.push(r);
-    }, 1_000);
-    const code = await run.exited;
-    clearInterval(sampler);
-    expect(code, run.stderr().slice(-2_000)).toBe(0);
+      const started = Date.now();
+      const run = startCli(
+        ['process', '--stage', stage, '--exit-when-idle', '--group', 'fuzz', '--flush-interval', '500'],
+        { ...world.env, LOG_LEVEL: 'warn' },
+      );
+      const rss: number[] = [];
+      const sampler = setInterval(() => {
+        const r = rssMb(run.child.pid);
+        if (r !== null) rss.push(r);
+      }, 1_000);
+      const code = await run.exited;
+      clearInterval(sampler);
+      expect(code, run.stderr().slice(-2_000)).toBe(0);
 
-    const [intake] = await world.rows<{ n: string; rejected: string; stored: string; dropped: string }>(
-      `SELECT uniqExact(partition, offset) AS n, countIf(outcome = 'rejected') AS rejected,
+      const [intake] = await world.rows<{ n: string; rejected: string; stored: string; dropped: string }>(
+        `SELECT uniqExact(partition, offset) AS n, countIf(outcome = 'rejected') AS rejected,
               countIf(outcome = 'stored') AS stored, countIf(outcome = 'dropped') AS dropped FROM intake FINAL`,
-    );
-    const dlq = await endOffsets(world, world.config.topics.tweetsDlq);
-    const reasons = await world.rows<{ reason: string; n: string }>(
-      `SELECT reason, count() AS n FROM intake FINAL WHERE outcome != 'stored' GROUP BY reason ORDER BY n DESC`,
-    );
-    process.stderr.write(
-      `[fuzz] ${COUNT} payloads in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(intake)}; dlq ${dlq}; ` +
-        `RSS max ${Math.max(...rss)} MB; reasons ${reasons.map((r) => `${r.reason}=${r.n}`).join(' ')}\n`,
-    );
-    recordSummary({
-      scenario: 'bad input: fuzzed tweets.raw',
-      messagesIn: COUNT,
-      rowsOut: Number(intake?.n ?? 0),
-      lost: COUNT - Number(intake?.n ?? 0),
-      duplicated: dlq - Number(intake?.rejected ?? 0),
-      recoveryMs: null,
-      notes: `rejected ${intake?.rejected}, dropped ${intake?.dropped}, stored ${intake?.stored}, RSS max ${Math.max(...rss)} MB`,
-    });
-    expect(Number(intake?.n)).toBe(COUNT);
-    expect(Number(intake?.rejected)).toBeGreaterThan(COUNT / 2);
-    expect(dlq).toBe(Number(intake?.rejected));
-    expect(reasons.every((r) => r.reason !== '')).toBe(true);
-    expect(Math.max(...rss)).toBeLessThan(RSS_LIMIT_MB);
-  });
+      );
+      const dlq = await endOffsets(world, world.config.topics.tweetsDlq);
+      const reasons = await world.rows<{ reason: string; n: string }>(
+        `SELECT reason, count() AS n FROM intake FINAL WHERE outcome != 'stored' GROUP BY reason ORDER BY n DESC`,
+      );
+      process.stderr.write(
+        `[fuzz --stage ${stage}] ${COUNT} payloads in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(intake)}; dlq ${dlq}; ` +
+          `RSS max ${Math.max(...rss)} MB; reasons ${reasons.map((r) => `${r.reason}=${r.n}`).join(' ')}\n`,
+      );
+      recordSummary({
+        scenario: `bad input: fuzzed tweets.raw, process --stage ${stage}`,
+        messagesIn: COUNT,
+        rowsOut: Number(intake?.n ?? 0),
+        lost: COUNT - Number(intake?.n ?? 0),
+        duplicated: dlq - Number(intake?.rejected ?? 0),
+        recoveryMs: null,
+        notes: `rejected ${intake?.rejected}, dropped ${intake?.dropped}, stored ${intake?.stored}, RSS max ${Math.max(...rss)} MB`,
+      });
+      expect(Number(intake?.n)).toBe(COUNT);
+      expect(Number(intake?.rejected)).toBeGreaterThan(COUNT / 2);
+      expect(dlq).toBe(Number(intake?.rejected));
+      expect(reasons.every((r) => r.reason !== '')).toBe(true);
+      expect(Math.max(...rss)).toBeLessThan(RSS_LIMIT_MB);
+    },
+  );
 
   it('into the file source: every line reaches tweets.raw or the DLQ, and ingest exits 0', async () => {
     const topic = uniqueName('fuzz_file');

@@ -134,6 +134,7 @@ export async function createWorld(
     TOPIC_TWEETS_DLQ: `${id}.dlq`,
     TOPIC_SIGNALS: `${id}.signals`,
     TOPIC_ORDERS: `${id}.orders`,
+    TOPIC_TWEETS_SCORED: `${id}.scored`,
     TOPIC_PARTITIONS: '3',
     // Fail fast enough per attempt that the back-off loop, not one request, waits out the outage.
     KAFKA_RETRY_DEADLINE_MS: '5000',
