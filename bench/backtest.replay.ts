@@ -4,7 +4,7 @@
  * over BENCH_BACKTEST_COUNT envelopes (default 1,000,000) in a 3-partition tweets.raw, next to the
  * raw consume baseline of the same run: a plain kafkajs consumer reading the same messages and doing
  * nothing with them. The replay scores in `scoreThreads` worker threads (one per core) while the main
- * thread fetches Kafka and windows (pipeline/process/score-threads.ts). Peak RSS is sampled during the backtest. The topic is filled by a child process
+ * thread fetches Kafka and windows (pipeline/runtime/threads/score-threads.ts). Peak RSS is sampled during the backtest. The topic is filled by a child process
  * (gzip, as ingest writes it) so producing does not weigh on this process's RSS.
  * Servers: KAFKA_BROKERS / CLICKHOUSE_URL when set, else started here through scripts/services.
  * The topic keeps its messages forever while the bench runs (their 2024 timestamps would be past a
@@ -68,7 +68,7 @@ async function rawConsume(kafka: Kafka, topic: string, total: number): Promise<n
   const consumer = kafka.consumer({
     groupId: `bench-raw-${randomUUID()}`,
     maxWaitTimeInMs: 100,
-    // The replay's own fetch sizes (pipeline/backtest/replay-topic.ts).
+    // The replay's own fetch sizes (pipeline/runtime/drivers/kafka-replay.ts).
     maxBytesPerPartition: 1024 * 1024,
     maxBytes: 16 * 1024 * 1024,
   });

@@ -22,7 +22,7 @@ export interface PartitionRange {
 }
 
 export interface ReplayPlan {
-  /** Every partition of the topic (the engine's window waits for each). */
+  /** Every partition of the topic (the window waits for each). */
   readonly partitions: readonly number[];
   /** Partitions with something to read. */
   readonly ranges: readonly PartitionRange[];

@@ -45,7 +45,7 @@ export interface ReplayBucketsOptions {
   readonly brokers: readonly string[];
   readonly from: number;
   readonly to: number;
-  /** The engine sections of the config (scoring, filter, weights, window), as `process` takes them. */
+  /** The chain's sections of the config (scoring, filter, weights, window), as `process` takes them. */
   readonly config: EngineConfig;
   readonly strategy: Strategy;
   readonly strategyName?: string;

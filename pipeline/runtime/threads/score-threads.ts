@@ -1,8 +1,8 @@
 /**
- * Score threads, for `process` and `backtest` alike: normalize -> dedupe -> filter -> score run in
- * worker threads (score-worker.ts) over disjoint sets of tweets.raw partitions, while this thread
- * consumes Kafka and windows. Each partition belongs to one thread (its dedupe memory lives there), so
- * it is scored in offset order, as the engine does.
+ * Score threads, for `process` and `backtest` alike: the score half of the chain runs in worker threads
+ * (score-worker.ts) over disjoint sets of tweets.raw partitions, while this thread consumes Kafka and
+ * windows. Each partition belongs to one thread (its score task lives there), so it is scored in offset
+ * order, as on one thread.
  *
  * Messages go out packed in raw frames (raw-frames.ts), answers come back as scored frames
  * (scored-frames.ts) and are handed to `records` in exactly the order the messages were added, whatever

@@ -4,7 +4,7 @@
  * stored tweet the window reads (event time, score, weight, author, symbols and, when asked, its id),
  * in columns of transferable typed arrays plus arrays of strings. Symbol lists are interned per score
  * thread: each frame carries only the lists that are new. What the messages became is counted
- * (intake-tally.ts), not listed; rejections come whole, with their payload, for the DLQ.
+ * (tally.ts), not listed; rejections come whole, with their payload, for the DLQ.
  *
  * Consecutive non-stored messages of one partition collapse into one advance to their largest event
  * time: advancing one source twice closes exactly the buckets (in the same order) that one advance to

@@ -24,7 +24,7 @@ import { type ScoredFrame, ScoredFrameWriter } from './scored-frames.js';
 
 /**
  * What a score thread builds its score half from: plain data a worker can receive (a scoring model holds
- * functions). scorerSettingsFrom() derives it from the config as engineOptionsFrom() derives the rest.
+ * functions): engineOptionsFrom() gives it from the config as `scoringOptions`, `filter` and `weight`.
  */
 export interface ScorerSettings {
   readonly scoring: ScoringOptions;
