@@ -19,8 +19,11 @@ import {
   NEGATORS,
 } from './lexicon/modifiers.js';
 import { VADER_LEXICON_TSV } from './lexicon/vader-lexicon.js';
-import { createTokens, type Tokens } from './score-tokens.js';
+import { createTokens, type Tokens } from './token-arrays.js';
+import type { Phrase, WordInfo } from './word-info.js';
 import { createWordTable, type WordTable } from './word-table.js';
+
+export type { Phrase, WordInfo } from './word-info.js';
 
 export interface ScoringOptions {
   /** Include the crypto lexicon, market emoji and price-move rule on top of the general lexicon (default true). */
@@ -31,31 +34,6 @@ export interface ScoringOptions {
   readonly negationScalar?: number;
   /** Normalisation constant: score = s / sqrt(s² + alpha) (default 15). */
   readonly normalizationAlpha?: number;
-}
-
-export interface Phrase {
-  readonly rest: readonly string[];
-  readonly text: string;
-  readonly value: number;
-}
-
-/**
- * Everything the scorer knows about one lowercased word, gathered so that a token costs one Map lookup
- * instead of one per list (words, boosters, phrases, negators, contrast, caps, adjective intensifiers).
- */
-export interface WordInfo {
-  /** Valence from the lexicon; undefined when the word is not in it. */
-  readonly value: number | undefined;
-  readonly isBooster: boolean;
-  /** Intensifier (+INCREMENT) or dampener (-INCREMENT) shift; 0 otherwise. */
-  readonly booster: number;
-  /** Phrases that start with this word, longest first. */
-  readonly phrases: readonly Phrase[] | undefined;
-  /** Listed negator, or a contraction ending in n't. */
-  readonly negator: boolean;
-  readonly contrast: boolean;
-  readonly conventionalCaps: boolean;
-  readonly adjectiveIntensifier: boolean;
 }
 
 /** Everything the scorer needs, built once by createScoringModel; nothing but `tokens` ever changes. */

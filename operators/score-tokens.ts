@@ -6,8 +6,12 @@
  * Mentions, cashtags, URLs and one-character words are skipped (VADER skips singletons too).
  */
 import { scanToken, type TokenSpan, urlPrefixAt } from './scan-tokens.js';
-import type { ScoringModel, WordInfo } from './score-model.js';
-import { FOLD_HASH_SEED } from './word-table.js';
+import type { ScoringModel } from './score-model.js';
+import { createTokens, pushToken, resetTokens, type Tokens } from './token-arrays.js';
+import type { WordInfo } from './word-info.js';
+import { FOLD_HASH_SEED, foldAscii, foldHash, foldHashStep } from './word-table.js';
+
+export { createTokens, type Tokens } from './token-arrays.js';
 
 const SEED = FOLD_HASH_SEED;
 
@@ -30,6 +34,8 @@ function collapseStretched(word: string, model: ScoringModel): string {
 /** What lookUpWord found for a word: its lookup key (lowercased, ’ as '), lexicon entry, and shape. */
 interface FoundWord {
   key: string;
+  /** foldHash(key). */
+  hash: number;
   info: WordInfo | undefined;
   /** Written in capitals: some A-Z and no a-z. */
   caps: boolean;
@@ -37,7 +43,7 @@ interface FoundWord {
   stretched: boolean;
 }
 
-const FOUND: FoundWord = { key: '', info: undefined, caps: false, stretched: false };
+const FOUND: FoundWord = { key: '', hash: 0, info: undefined, caps: false, stretched: false };
 
 /** What a scan of an ASCII word saw: where it ends, its folded hash and its letters' case. */
 interface WordShape {
@@ -112,6 +118,7 @@ function lookUpWord(text: string, from: number, end: number, model: ScoringModel
   let key = surface.toLowerCase();
   if (key.includes('’')) key = key.replaceAll('’', "'");
   found.key = key;
+  found.hash = foldHash(key);
   found.info = model.lexicon.get(key);
   found.caps = capsOf(surface);
   found.stretched = true; // collapseStretched checks for itself
@@ -124,6 +131,7 @@ function lookUpShape(text: string, from: number, end: number, model: ScoringMode
   const shape = SHAPE;
   const table = model.wordTable;
   const e = table.find(text, from, end, shape.hash);
+  found.hash = shape.hash;
   if (e >= 0) {
     found.key = table.words[e]!;
     found.info = table.values[e];
@@ -149,56 +157,6 @@ function capsOf(token: string): boolean {
   return upper;
 }
 
-/**
- * Tokenized text: parallel arrays, one entry per word, emoticon or emoji; entries at `count` and beyond
- * are left over from an earlier text (the arrays are reused, see createTokens).
- */
-export interface Tokens {
-  count: number;
-  readonly keys: string[];
-  readonly values: number[];
-  readonly flags: number[];
-  readonly clauses: number[];
-  /** What the lexicon knows about each key (null when nothing). */
-  readonly infos: (WordInfo | null)[];
-  exclamations: number;
-  questions: number;
-  capsWords: number;
-  contrastAt: number;
-}
-
-function pushToken(
-  t: Tokens,
-  key: string,
-  value: number,
-  flags: number,
-  clause: number,
-  info: WordInfo | null,
-): void {
-  const i = t.count++;
-  t.keys[i] = key;
-  t.values[i] = value;
-  t.flags[i] = flags;
-  t.clauses[i] = clause;
-  t.infos[i] = info;
-}
-
-/** Empty token arrays to pass to {@link tokenize} again and again: they grow to the longest text seen. */
-export function createTokens(): Tokens {
-  return {
-    count: 0,
-    keys: [],
-    values: [],
-    flags: [],
-    clauses: [],
-    infos: [],
-    exclamations: 0,
-    questions: 0,
-    capsWords: 0,
-    contrastAt: -1,
-  };
-}
-
 /** Adds a word token (its lexicon entry, caps flag, clause) and returns the clause after it. */
 function addWord(
   t: Tokens,
@@ -208,6 +166,7 @@ function addWord(
   model: ScoringModel,
 ): number {
   let key = found.key;
+  let hash = found.hash;
   let info = found.info;
   // Unknown as a word, booster or phrase start: maybe a stretched word ("goooood").
   if (
@@ -217,6 +176,7 @@ function addWord(
     const collapsed = collapseStretched(key, model);
     if (collapsed !== key) {
       key = collapsed;
+      hash = foldHash(key);
       info = model.lexicon.get(key);
     }
   }
@@ -230,17 +190,13 @@ function addWord(
     if (t.contrastAt < 0) t.contrastAt = t.count;
     at++;
   }
-  pushToken(t, key, info?.value ?? 0, flags, at, info ?? null);
+  pushToken(t, key, hash, info?.value ?? 0, flags, at, info ?? null);
   return at;
 }
 
 /** Tokenizes `text` into `t` (reset first; a fresh one by default) and returns it. */
 export function tokenize(text: string, model: ScoringModel, t: Tokens = createTokens()): Tokens {
-  t.count = 0;
-  t.exclamations = 0;
-  t.questions = 0;
-  t.capsWords = 0;
-  t.contrastAt = -1;
+  resetTokens(t);
   const lexicon = model.lexicon;
   let clause = 0;
   const span: TokenSpan = { start: 0, end: 0, url: false };
@@ -263,8 +219,17 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
     if (!scanToken(text, p, span)) break;
     from = span.end;
     const c0 = text.charCodeAt(span.start);
-    // URLs, mentions and cashtags carry no sentiment: skipped before their text is copied out.
-    if (span.url || ((c0 === 64 || c0 === 36) && span.end - span.start > 1)) continue;
+    // URLs, mentions and cashtags carry no lexicon sentiment: counted (cashtags hashed for the learned
+    // model) and skipped before their text is copied out.
+    if (span.url) {
+      t.urls++;
+      continue;
+    }
+    if ((c0 === 64 || c0 === 36) && span.end - span.start > 1) {
+      if (c0 === 64) t.mentions++;
+      else t.tags[t.tagCount++] = hashSpan(text, span.start, span.end);
+      continue;
+    }
     const start = span.start;
     const end = span.end;
     const prefixed = c0 === 35 || c0 === 36 || c0 === 64; // # $ @
@@ -288,7 +253,7 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
         if (trimmed !== m) emoticon = model.emoticons.get(trimmed);
       }
       if (emoticon !== undefined) {
-        pushToken(t, m, emoticon, 0, clause, lexicon.get(m) ?? null);
+        pushToken(t, m, foldHash(m), emoticon, 0, clause, lexicon.get(m) ?? null);
         countPunctuation(m, t);
         continue;
       }
@@ -314,11 +279,18 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
       previous = cp;
       if (repeats === 0) {
         const ch = text.slice(i - width, i);
-        pushToken(t, ch, value, 0, clause, lexicon.get(ch) ?? null);
+        pushToken(t, ch, foldHash(ch), value, 0, clause, lexicon.get(ch) ?? null);
       } else if (repeats <= 3) t.values[t.count - 1]! += value * 0.3;
     }
   }
   return t;
+}
+
+/** foldHash(text.slice(from, end)) without the slice. */
+function hashSpan(text: string, from: number, end: number): number {
+  let h = SEED;
+  for (let i = from; i < end; i++) h = foldHashStep(h, foldAscii(text.charCodeAt(i)));
+  return h;
 }
 
 // Lowercase first: most words start with one.
