@@ -1,10 +1,16 @@
 /**
- * operators.scorer: microseconds per tweet for scoreText over a deterministic, realistic mix of tweets;
+ * operators.scorer: microseconds per tweet for scoreTextValue (what the score operator calls per tweet)
+ * over a deterministic, realistic mix of tweets, with the scorer the default config builds (the learned
+ * model and the lexicon, docs/scorer.md; SCORER_MODE and SCORER_MODEL_FILE pick another). Also measured:
+ * the lexicon alone (`lexicon`), and scoreText, which also explains each score (`explained`,
+ * `lexicon_explained`: what `sentiflow score` does per line).
  * baseline = natural's AFINN SentimentAnalyzer (WordTokenizer + getSentiment) on the same texts, same run.
  */
 import { SentimentAnalyzer } from 'natural/lib/natural/sentiment/index.js';
 import { WordTokenizer } from 'natural/lib/natural/tokenizers/index.js';
-import { createScoringModel, scoreText } from '../operators/score-tweets.js';
+import { createScoringModel, scoreText, scoreTextValue } from '../operators/score-tweets.js';
+import { engineOptionsFrom, loadConfig } from '../pipeline/config.js';
+import { scorerIdentity } from '../pipeline/scorer-model.js';
 import { emit, note, ratioOf } from './lib.js';
 
 const COUNT = Number(process.argv[2] ?? 120_000);
@@ -104,8 +110,16 @@ const texts = makeTexts(COUNT);
 const chars = texts.reduce((n, t) => n + t.length, 0);
 note(`${texts.length} texts, mean ${(chars / texts.length).toFixed(0)} chars`);
 
-const model = createScoringModel();
-const ours = measure('sentiflow scoreText', texts, (t) => scoreText(t, model).score);
+const { SCORER_MODE, SCORER_MODEL_FILE } = process.env;
+const { scoring, scoringOptions } = engineOptionsFrom(
+  loadConfig({ env: { SCORER_MODE, SCORER_MODEL_FILE } }),
+);
+const identity = scorerIdentity(scoringOptions);
+const lexiconModel = createScoringModel();
+const ours = measure(`scoreTextValue (${identity.scorer})`, texts, (t) => scoreTextValue(t, scoring));
+const lexicon = measure('scoreTextValue (lexicon)', texts, (t) => scoreTextValue(t, lexiconModel));
+const explained = measure(`scoreText (${identity.scorer})`, texts, (t) => scoreText(t, scoring).score);
+const lexiconExplained = measure('scoreText (lexicon)', texts, (t) => scoreText(t, lexiconModel).score);
 
 const tokenizer = new WordTokenizer();
 const afinn = new SentimentAnalyzer('English', undefined, 'afinn');
@@ -121,6 +135,10 @@ emit({
   unit: 'us/tweet',
   baseline: round(baseline),
   ratio: ratioOf(ours, baseline),
+  ...identity,
+  lexicon: round(lexicon),
+  explained: round(explained),
+  lexicon_explained: round(lexiconExplained),
   tweets_per_s: Math.round(1e6 / ours),
   baseline_tweets_per_s: Math.round(1e6 / baseline),
   texts: texts.length,

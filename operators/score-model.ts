@@ -7,6 +7,13 @@
  * Cost: ~10k Map entries (~1-2 MB), built in a few ms; build it once per process and share it.
  */
 import { RegexpTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer.js';
+import {
+  createFeatureBuffer,
+  type FeatureBuffer,
+  type LearnedModelData,
+  learnedModelProblem,
+  type ScorerMode,
+} from './learned-scorer.js';
 import { AFINN_SUPPLEMENT_TSV } from './lexicon/afinn-supplement.js';
 import { CONVENTIONAL_CAPS, CRYPTO_LEXICON } from './lexicon/crypto-lexicon.js';
 import { EMOJI_LEXICON, EMOTICON_LEXICON, MARKET_EMOJI } from './lexicon/emoji-lexicon.js';
@@ -34,6 +41,21 @@ export interface ScoringOptions {
   readonly negationScalar?: number;
   /** Normalisation constant: score = s / sqrt(s² + alpha) (default 15). */
   readonly normalizationAlpha?: number;
+  /**
+   * `lexicon` (the rules above alone), `model` (the learned model alone) or `combined` (the learned model
+   * with the lexicon's score as one more input); see learned-scorer.ts. Default: combined with a model,
+   * lexicon without.
+   */
+  readonly mode?: ScorerMode;
+  /** The learned model, as plain data (the pipeline loads it from its file); needed by model and combined. */
+  readonly model?: LearnedModelData;
+}
+
+/** The learned model in use and its reused feature buffer (null in lexicon mode). */
+export interface LearnedScorer {
+  readonly mode: Exclude<ScorerMode, 'lexicon'>;
+  readonly data: LearnedModelData;
+  readonly features: FeatureBuffer;
 }
 
 /** Everything the scorer needs, built once by createScoringModel; nothing but `tokens` ever changes. */
@@ -61,9 +83,11 @@ export interface ScoringModel {
   readonly wordTable: WordTable<WordInfo>;
   /**
    * Token arrays each scoreText call fills and reads before it returns (calls are synchronous, so two never
-   * share them at once): they are allocated once instead of per text. The only part of the model that changes.
+   * share them at once): they are allocated once instead of per text. The only part of the model that changes,
+   * with the learned scorer's feature buffer.
    */
   readonly tokens: Tokens;
+  readonly learned: LearnedScorer | null;
 }
 
 /** VADER's empirical shift for an intensifier (+) or dampener (-) before a sentiment word. */
@@ -139,6 +163,7 @@ export function createScoringModel(options: ScoringOptions = {}): ScoringModel {
   }
 
   return {
+    learned: learnedScorerFrom(options),
     words,
     phrases: phraseList,
     emoticons,
@@ -157,4 +182,14 @@ export function createScoringModel(options: ScoringOptions = {}): ScoringModel {
     alpha: options.normalizationAlpha ?? 15,
     tokenizer: new RegexpTokenizer({ pattern: TOKEN_PATTERN, gaps: false }),
   };
+}
+
+function learnedScorerFrom(options: ScoringOptions): LearnedScorer | null {
+  const data = options.model;
+  const mode = options.mode ?? (data === undefined ? 'lexicon' : 'combined');
+  if (mode === 'lexicon') return null;
+  if (data === undefined) throw new RangeError(`scorer mode ${mode} needs a learned model (options.model)`);
+  const problem = learnedModelProblem(data);
+  if (problem !== null) throw new RangeError(`scorer model ${data.version}: ${problem}`);
+  return { mode, data, features: createFeatureBuffer() };
 }

@@ -14,6 +14,7 @@ import type { BacktestResult } from '../../sinks/reports/types.js';
 import { type WrittenReports, writeReports } from '../../sinks/reports/write-reports.js';
 import type { Config } from '../config.js';
 import { defaultScoreThreads } from '../process/score-threads.js';
+import { scorerIdentity, scoringOptionsFrom } from '../scorer-model.js';
 import { codeVersion } from './code-version.js';
 import { decideOver, type RunSettings } from './evaluate.js';
 import { loadPriceSeries } from './load-candles.js';
@@ -98,6 +99,8 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
   const exchange = options.exchange ?? config.exchange.id;
   const topic = config.topics.tweetsRaw;
   const version = codeVersion();
+  // The scorer is part of what a run is: another scorer or model version is another run.
+  const { scorer, scorerModel } = scorerIdentity(scoringOptionsFrom(config.scorer));
   const combos = expandGrid(options.grid);
   const strategies = combos.map((params) => strategyFor(options.strategy, params));
   const maxGapHours = options.maxGapHours ?? 6;
@@ -147,7 +150,7 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
     feeBps: options.feeBps ?? 10,
     slippageBps: options.slippageBps ?? 5,
     quote,
-    identity: { topic, exchange, codeVersion: version },
+    identity: { topic, exchange, codeVersion: version, scorer, scorerModel },
   }));
   // The shared-bucket path must decide exactly what the engine decided; anything else is a bug.
   const first = decideOver(buckets, settings[0]!);
@@ -178,6 +181,8 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
         codeVersion: version,
         topic,
         exchange,
+        scorer,
+        scorerModel,
         recordedAt,
         logger: log,
       });

@@ -11,8 +11,7 @@ export type EngineConfig = Pick<Config, 'symbols' | 'filter' | 'scorer' | 'windo
 export function scorerSettingsFrom(
   config: EngineConfig,
 ): Pick<ScorerSettings, 'scoring' | 'filter' | 'weight'> {
-  const { filter, weight } = engineOptionsFrom(config);
-  // engineOptionsFrom builds its model with createScoringModel(scorer minus weight).
-  const { weight: _weight, ...scoring } = config.scorer;
-  return { scoring, filter, weight };
+  // scoringOptions is plain data (the learned model as typed arrays): it crosses to a thread as it is.
+  const { filter, weight, scoringOptions } = engineOptionsFrom(config);
+  return { scoring: scoringOptions, filter, weight };
 }

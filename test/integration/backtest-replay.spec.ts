@@ -192,11 +192,12 @@ describe('sentiflow backtest on real Kafka and ClickHouse', () => {
     expect(html).toContain('uPlot');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
 
-    const runs = await world.rows<{ n: string; code_version: string; trades: string }>(
-      `SELECT count() AS n, any(code_version) AS code_version, any(trades) AS trades FROM backtest_runs FINAL WHERE run_id = '${best.runId}'`,
+    const runs = await world.rows<{ n: string; code_version: string; scorer: string; trades: string }>(
+      `SELECT count() AS n, any(code_version) AS code_version, any(scorer) AS scorer, any(trades) AS trades FROM backtest_runs FINAL WHERE run_id = '${best.runId}'`,
     );
     expect(Number(runs[0]!.n)).toBe(1);
     expect(runs[0]!.code_version).toMatch(/^0\.1\.0/);
+    expect(runs[0]!.scorer).toBe('combined'); // the default config's scorer
     expect(Number(runs[0]!.trades)).toBe(best.trades.length);
     const trades = await world.rows<{ n: string }>(
       `SELECT count() AS n FROM backtest_trades FINAL WHERE run_id = '${best.runId}'`,
