@@ -4,7 +4,7 @@
  * data (LearnedModelData: numbers and Int8Arrays, structured-cloneable), loaded by the pipeline and
  * handed in through ScoringOptions.model; scripts/train-scorer.ts trains it. docs/scorer.md is its card.
  *
- * Features, each hashed into one of 2^bits buckets (murmur3's finaliser over word-table.ts's foldHash):
+ * Features, each hashed into one of 2^bits buckets (Fibonacci hashing of word-table.ts's foldHash):
  * every token (word, emoji, emoticon) as looked up, every pair of neighbouring tokens, every cashtag, and
  * one each for "has a URL", "has a mention", "has !" and "has ?". A bucket's weight counts once per hit.
  *
@@ -15,8 +15,8 @@
  * sentiment words) it stands, where it is silent (trading talk: "short", "support", "puts") the model
  * decides. |score| ≤ 1 for fill ≤ 1. docs/scorer.md has the figures behind this rule and `fill`.
  *
- * Cost: one weight read per feature (about two per token) from a 2^bits-byte table; no allocation once
- * the feature buffer has grown to the longest text seen.
+ * Cost: scoring (learnedScore) reads one weight per feature (about two per token) from a 2^bits-byte
+ * table and allocates nothing; explaining (explainLearned) also lists the features.
  */
 import type { Tokens } from './token-arrays.js';
 
@@ -55,11 +55,21 @@ export function createFeatureBuffer(): FeatureBuffer {
   return { index: new Int32Array(256), origin: new Int32Array(256), count: 0 };
 }
 
-/** murmur3's 32-bit finaliser: spreads a hash over the low bits a bucket index keeps. */
-function mix(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return h ^ (h >>> 16);
+// Bucket of each kind of feature: Fibonacci hashing (× 2^32/φ, top `bits` bits) of the token's fold hash,
+// salted per kind. Both loops below (the buffer for training and explanations, the sum for scoring) use
+// these, and a spec checks they agree.
+const GOLDEN = 0x9e3779b1;
+function wordBucket(h: number, shift: number): number {
+  return Math.imul(h, GOLDEN) >>> shift;
+}
+function pairBucket(previous: number, h: number, shift: number): number {
+  return Math.imul((Math.imul(previous ^ 0x5bd1e995, 0x01000193) + h) | 0, GOLDEN) >>> shift;
+}
+function tagBucket(h: number, shift: number): number {
+  return Math.imul(h ^ 0x27d4eb2f, GOLDEN) >>> shift;
+}
+function flagBucket(flag: number, shift: number): number {
+  return Math.imul(0x3c6ef372 + flag, GOLDEN) >>> shift;
 }
 
 /** The feature buckets of tokenized text, into `buf` (grown when too small); returns `buf`. */
@@ -69,45 +79,50 @@ export function textFeatures(t: Tokens, bits: number, buf: FeatureBuffer): Featu
     buf.index = new Int32Array(need * 2);
     buf.origin = new Int32Array(need * 2);
   }
-  const mask = (1 << bits) - 1;
+  const shift = 32 - bits;
   const { index, origin } = buf;
   const hashes = t.hashes;
   let n = 0;
-  let previous = 0;
   for (let i = 0; i < t.count; i++) {
-    const h = hashes[i]!;
-    index[n] = mix(h) & mask;
+    index[n] = wordBucket(hashes[i]!, shift);
     origin[n++] = (i << 2) | WORD;
     if (i > 0) {
-      index[n] = mix(Math.imul(previous ^ 0x5bd1e995, 0x01000193) + h) & mask;
+      index[n] = pairBucket(hashes[i - 1]!, hashes[i]!, shift);
       origin[n++] = (i << 2) | PAIR;
     }
-    previous = h;
   }
   for (let j = 0; j < t.tagCount; j++) {
-    index[n] = mix(t.tags[j]! ^ 0x27d4eb2f) & mask;
+    index[n] = tagBucket(t.tags[j]!, shift);
     origin[n++] = (j << 2) | TAG;
   }
-  if (t.urls > 0) n = addFlag(buf, n, 0, mask);
-  if (t.mentions > 0) n = addFlag(buf, n, 1, mask);
-  if (t.exclamations > 0) n = addFlag(buf, n, 2, mask);
-  if (t.questions > 0) n = addFlag(buf, n, 3, mask);
+  const flags = [t.urls, t.mentions, t.exclamations, t.questions] as const;
+  for (let f = 0; f < FLAGS.length; f++) {
+    if (flags[f] === 0) continue;
+    index[n] = flagBucket(f, shift);
+    origin[n++] = (f << 2) | FLAG;
+  }
   buf.count = n;
   return buf;
 }
 
-function addFlag(buf: FeatureBuffer, n: number, flag: number, mask: number): number {
-  buf.index[n] = mix(0x3c6ef372 + flag) & mask;
-  buf.origin[n] = (flag << 2) | FLAG;
-  return n + 1;
-}
-
-/** The model's logit: bias plus the bucket weights of the features in `buf`. */
-function logitOf(data: LearnedModelData, buf: FeatureBuffer): number {
-  const { weights } = data;
-  const index = buf.index;
+/** The model's logit for tokenized text: bias plus the weights of textFeatures' buckets, summed in place. */
+export function learnedLogit(t: Tokens, data: LearnedModelData): number {
+  const shift = 32 - data.bits;
+  const weights = data.weights;
+  const hashes = t.hashes;
   let s = 0;
-  for (let k = 0; k < buf.count; k++) s += weights[index[k]!]!;
+  let previous = 0;
+  for (let i = 0; i < t.count; i++) {
+    const h = hashes[i]!;
+    s += weights[wordBucket(h, shift)]!;
+    if (i > 0) s += weights[pairBucket(previous, h, shift)]!;
+    previous = h;
+  }
+  for (let j = 0; j < t.tagCount; j++) s += weights[tagBucket(t.tags[j]!, shift)]!;
+  if (t.urls > 0) s += weights[flagBucket(0, shift)]!;
+  if (t.mentions > 0) s += weights[flagBucket(1, shift)]!;
+  if (t.exclamations > 0) s += weights[flagBucket(2, shift)]!;
+  if (t.questions > 0) s += weights[flagBucket(3, shift)]!;
   return data.bias + s * data.scale;
 }
 
@@ -122,9 +137,8 @@ export function learnedScore(
   lexicon: number,
   mode: Exclude<ScorerMode, 'lexicon'>,
   data: LearnedModelData,
-  buf: FeatureBuffer,
 ): number {
-  const m = Math.tanh(logitOf(data, textFeatures(t, data.bits, buf)) / 2);
+  const m = Math.tanh(learnedLogit(t, data) / 2);
   return (mode === 'model' ? 0 : lexicon) + modelPart(m, lexicon, mode, data.fill);
 }
 
@@ -166,7 +180,7 @@ export function explainLearned(
             : FLAGS[at]!;
     features.push({ feature, value });
   }
-  const modelScore = Math.tanh(logitOf(data, buf) / 2);
+  const modelScore = Math.tanh(learnedLogit(t, data) / 2);
   return {
     mode,
     version: data.version,

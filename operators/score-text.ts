@@ -58,7 +58,7 @@ export function scoreText(text: string, model: ScoringModel): TextScore {
   const l = model.learned;
   if (l === null) return { score: lexicon, tokens: scored, raw, lexicon, learned: null };
   const learned = explainLearned(model.tokens, lexicon, l.mode, l.data, l.features);
-  const score = learnedScore(model.tokens, lexicon, l.mode, l.data, l.features);
+  const score = learnedScore(model.tokens, lexicon, l.mode, l.data);
   return { score, tokens: scored, raw, lexicon, learned };
 }
 
@@ -70,7 +70,7 @@ export function scoreTextValue(text: string, model: ScoringModel): number {
   if (typeof text !== 'string' || text.length === 0) return 0;
   const lexicon = normalizeRaw(rawScore(text, model, null), model);
   const l = model.learned;
-  return l === null ? lexicon : learnedScore(model.tokens, lexicon, l.mode, l.data, l.features);
+  return l === null ? lexicon : learnedScore(model.tokens, lexicon, l.mode, l.data);
 }
 
 function normalizeRaw(raw: number, model: ScoringModel): number {

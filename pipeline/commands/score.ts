@@ -101,12 +101,12 @@ function scoreFields(result: TextScore): Record<string, unknown> {
   return {
     ...fields,
     modelVersion: learned.version,
-    parts: {
+    parts: { lexicon: round(learned.lexicon, 4), model: round(learned.model, 4) },
+    model: {
+      score: round(learned.modelScore, 4),
       bias: round(learned.bias, 3),
-      lexicon: round(learned.lexicon, 3),
-      model: round(learned.model, 3),
+      features: learned.features.map((f) => ({ feature: f.feature, value: round(f.value, 3) })),
     },
-    features: learned.features.map((f) => ({ feature: f.feature, value: round(f.value, 3) })),
   };
 }
 

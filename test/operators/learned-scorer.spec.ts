@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { learnedLogit } from '../../operators/learned-scorer.js';
 import {
   createFeatureBuffer,
   createScoringModel,
@@ -45,6 +46,19 @@ describe('textFeatures', () => {
     const long = Array.from({ length: 2000 }, (_, i) => `w${i}`).join(' ');
     expect(textFeatures(tokenize(long, lexicon, lexicon.tokens), BITS, buf).count).toBe(3999);
     expect(textFeatures(tokenize('moon soon', lexicon, lexicon.tokens), BITS, buf).count).toBe(3);
+  });
+});
+
+describe('learnedLogit', () => {
+  it('sums the weights of exactly the buckets textFeatures lists', () => {
+    const weights = Int8Array.from({ length: 1 << BITS }, (_, k) => ((k * 37) % 255) - 127);
+    const model = { ...uniformModel(0), weights, bias: 0.5 };
+    for (const text of ['$BTC to the moon 🚀🚀 @bob https://x.y !?', 'not bad, great', 'gm', '']) {
+      const buf = textFeatures(tokenize(text, lexicon, lexicon.tokens), BITS, createFeatureBuffer());
+      let sum = 0;
+      for (let k = 0; k < buf.count; k++) sum += weights[buf.index[k]!]!;
+      expect(learnedLogit(lexicon.tokens, model)).toBeCloseTo(0.5 + sum * 0.1, 9);
+    }
   });
 });
 
