@@ -7,9 +7,9 @@
  */
 import { scanToken, type TokenSpan, urlPrefixAt } from './scan-tokens.js';
 import type { ScoringModel } from './score-model.js';
-import { createTokens, pushToken, resetTokens, type Tokens } from './token-arrays.js';
+import { createTokens, type Tokens } from './token-arrays.js';
 import type { WordInfo } from './word-info.js';
-import { FOLD_HASH_SEED, foldAscii, foldHash, foldHashStep } from './word-table.js';
+import { FOLD_HASH_SEED } from './word-table.js';
 
 export { createTokens, type Tokens } from './token-arrays.js';
 
@@ -118,7 +118,7 @@ function lookUpWord(text: string, from: number, end: number, model: ScoringModel
   let key = surface.toLowerCase();
   if (key.includes('’')) key = key.replaceAll('’', "'");
   found.key = key;
-  found.hash = foldHash(key);
+  found.hash = hashSpan(key, 0, key.length);
   found.info = model.lexicon.get(key);
   found.caps = capsOf(surface);
   found.stretched = true; // collapseStretched checks for itself
@@ -157,6 +157,26 @@ function capsOf(token: string): boolean {
   return upper;
 }
 
+// pushToken and hashSpan live here, not beside Tokens and word-table.ts's foldHash: they run per token,
+// and a call into another module is not inlined under tsx (the benches): it cost this loop a quarter.
+function pushToken(
+  t: Tokens,
+  key: string,
+  hash: number,
+  value: number,
+  flags: number,
+  clause: number,
+  info: WordInfo | null,
+): void {
+  const i = t.count++;
+  t.keys[i] = key;
+  t.hashes[i] = hash;
+  t.values[i] = value;
+  t.flags[i] = flags;
+  t.clauses[i] = clause;
+  t.infos[i] = info;
+}
+
 /** Adds a word token (its lexicon entry, caps flag, clause) and returns the clause after it. */
 function addWord(
   t: Tokens,
@@ -176,7 +196,7 @@ function addWord(
     const collapsed = collapseStretched(key, model);
     if (collapsed !== key) {
       key = collapsed;
-      hash = foldHash(key);
+      hash = hashSpan(key, 0, key.length);
       info = model.lexicon.get(key);
     }
   }
@@ -196,7 +216,14 @@ function addWord(
 
 /** Tokenizes `text` into `t` (reset first; a fresh one by default) and returns it. */
 export function tokenize(text: string, model: ScoringModel, t: Tokens = createTokens()): Tokens {
-  resetTokens(t);
+  t.count = 0;
+  t.tagCount = 0;
+  t.urls = 0;
+  t.mentions = 0;
+  t.exclamations = 0;
+  t.questions = 0;
+  t.capsWords = 0;
+  t.contrastAt = -1;
   const lexicon = model.lexicon;
   let clause = 0;
   const span: TokenSpan = { start: 0, end: 0, url: false };
@@ -221,13 +248,8 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
     const c0 = text.charCodeAt(span.start);
     // URLs, mentions and cashtags carry no lexicon sentiment: counted (cashtags hashed for the learned
     // model) and skipped before their text is copied out.
-    if (span.url) {
-      t.urls++;
-      continue;
-    }
-    if ((c0 === 64 || c0 === 36) && span.end - span.start > 1) {
-      if (c0 === 64) t.mentions++;
-      else t.tags[t.tagCount++] = hashSpan(text, span.start, span.end);
+    if (span.url || ((c0 === 64 || c0 === 36) && span.end - span.start > 1)) {
+      countSkipped(t, text, span, c0);
       continue;
     }
     const start = span.start;
@@ -253,7 +275,7 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
         if (trimmed !== m) emoticon = model.emoticons.get(trimmed);
       }
       if (emoticon !== undefined) {
-        pushToken(t, m, foldHash(m), emoticon, 0, clause, lexicon.get(m) ?? null);
+        pushToken(t, m, hashSpan(text, start, end), emoticon, 0, clause, lexicon.get(m) ?? null);
         countPunctuation(m, t);
         continue;
       }
@@ -279,17 +301,29 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
       previous = cp;
       if (repeats === 0) {
         const ch = text.slice(i - width, i);
-        pushToken(t, ch, foldHash(ch), value, 0, clause, lexicon.get(ch) ?? null);
+        pushToken(t, ch, hashSpan(text, i - width, i), value, 0, clause, lexicon.get(ch) ?? null);
       } else if (repeats <= 3) t.values[t.count - 1]! += value * 0.3;
     }
   }
   return t;
 }
 
-/** foldHash(text.slice(from, end)) without the slice. */
+/** Counts a URL or mention, or hashes a cashtag, that tokenize skips (kept out of its loop's body). */
+function countSkipped(t: Tokens, text: string, span: TokenSpan, c0: number): void {
+  if (span.url) t.urls++;
+  else if (c0 === 64) t.mentions++;
+  else t.tags[t.tagCount++] = hashSpan(text, span.start, span.end);
+}
+
+/** word-table.ts's foldHash(text.slice(from, end)) without the slice (its steps inlined, as above). */
 function hashSpan(text: string, from: number, end: number): number {
   let h = SEED;
-  for (let i = from; i < end; i++) h = foldHashStep(h, foldAscii(text.charCodeAt(i)));
+  for (let i = from; i < end; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) c |= 0x20;
+    else if (c === 0x2019) c = 39;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
   return h;
 }
 

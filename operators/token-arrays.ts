@@ -50,33 +50,3 @@ export function createTokens(): Tokens {
     contrastAt: -1,
   };
 }
-
-/** Forgets the previous text's tokens and counts. */
-export function resetTokens(t: Tokens): void {
-  t.count = 0;
-  t.tagCount = 0;
-  t.urls = 0;
-  t.mentions = 0;
-  t.exclamations = 0;
-  t.questions = 0;
-  t.capsWords = 0;
-  t.contrastAt = -1;
-}
-
-export function pushToken(
-  t: Tokens,
-  key: string,
-  hash: number,
-  value: number,
-  flags: number,
-  clause: number,
-  info: WordInfo | null,
-): void {
-  const i = t.count++;
-  t.keys[i] = key;
-  t.hashes[i] = hash;
-  t.values[i] = value;
-  t.flags[i] = flags;
-  t.clauses[i] = clause;
-  t.infos[i] = info;
-}
