@@ -4,9 +4,7 @@
  * data (LearnedModelData: numbers and Int8Arrays, structured-cloneable), loaded by the pipeline and
  * handed in through ScoringOptions.model; scripts/train-scorer.ts trains it. docs/scorer.md is its card.
  *
- * Features, each hashed into one of 2^bits buckets (Fibonacci hashing of word-table.ts's foldHash):
- * every token (word, emoji, emoticon) as looked up, every pair of neighbouring tokens, every cashtag, and
- * one each for "has a URL", "has a mention", "has !" and "has ?". A bucket's weight counts once per hit.
+ * Features: learned-features.ts.
  *
  *   model:    m = 2σ(bias + Σ weights) − 1
  *   combined: score = lexicon + (1 − |lexicon|) × fill × m
@@ -18,7 +16,10 @@
  * Cost: scoring (learnedScore) reads one weight per feature (about two per token) from a 2^bits-byte
  * table and allocates nothing; explaining (explainLearned) also lists the features.
  */
+import { type FeatureBuffer, featureName, textFeatures, weightSum } from './learned-features.js';
 import type { Tokens } from './token-arrays.js';
+
+export { createFeatureBuffer, type FeatureBuffer, textFeatures } from './learned-features.js';
 
 /** The one file format this code reads; a change to the features or the layout bumps it. */
 export const SCORER_MODEL_FORMAT = 'sentiflow-scorer/1';
@@ -38,92 +39,9 @@ export interface LearnedModelData {
   readonly fill: number;
 }
 
-/** Feature buckets of one text and, for explanations, what each came from: (token << 2) | kind. */
-export interface FeatureBuffer {
-  index: Int32Array;
-  origin: Int32Array;
-  count: number;
-}
-
-const WORD = 0;
-const PAIR = 1;
-const TAG = 2;
-const FLAG = 3;
-const FLAGS = ['url', 'mention', '!', '?'] as const;
-
-export function createFeatureBuffer(): FeatureBuffer {
-  return { index: new Int32Array(256), origin: new Int32Array(256), count: 0 };
-}
-
-// Bucket of each kind of feature: Fibonacci hashing (× 2^32/φ, top `bits` bits) of the token's fold hash,
-// salted per kind. Both loops below (the buffer for training and explanations, the sum for scoring) use
-// these, and a spec checks they agree.
-const GOLDEN = 0x9e3779b1;
-function wordBucket(h: number, shift: number): number {
-  return Math.imul(h, GOLDEN) >>> shift;
-}
-function pairBucket(previous: number, h: number, shift: number): number {
-  return Math.imul((Math.imul(previous ^ 0x5bd1e995, 0x01000193) + h) | 0, GOLDEN) >>> shift;
-}
-function tagBucket(h: number, shift: number): number {
-  return Math.imul(h ^ 0x27d4eb2f, GOLDEN) >>> shift;
-}
-function flagBucket(flag: number, shift: number): number {
-  return Math.imul(0x3c6ef372 + flag, GOLDEN) >>> shift;
-}
-
-/** The feature buckets of tokenized text, into `buf` (grown when too small); returns `buf`. */
-export function textFeatures(t: Tokens, bits: number, buf: FeatureBuffer): FeatureBuffer {
-  const need = 2 * t.count + t.tagCount + FLAGS.length;
-  if (buf.index.length < need) {
-    buf.index = new Int32Array(need * 2);
-    buf.origin = new Int32Array(need * 2);
-  }
-  const shift = 32 - bits;
-  const { index, origin } = buf;
-  const hashes = t.hashes;
-  let n = 0;
-  for (let i = 0; i < t.count; i++) {
-    index[n] = wordBucket(hashes[i]!, shift);
-    origin[n++] = (i << 2) | WORD;
-    if (i > 0) {
-      index[n] = pairBucket(hashes[i - 1]!, hashes[i]!, shift);
-      origin[n++] = (i << 2) | PAIR;
-    }
-  }
-  for (let j = 0; j < t.tagCount; j++) {
-    index[n] = tagBucket(t.tags[j]!, shift);
-    origin[n++] = (j << 2) | TAG;
-  }
-  const flags = [t.urls, t.mentions, t.exclamations, t.questions] as const;
-  for (let f = 0; f < FLAGS.length; f++) {
-    if (flags[f] === 0) continue;
-    index[n] = flagBucket(f, shift);
-    origin[n++] = (f << 2) | FLAG;
-  }
-  buf.count = n;
-  return buf;
-}
-
-/** The model's logit for tokenized text: bias plus the weights of textFeatures' buckets, summed in place. */
-export function learnedLogit(t: Tokens, data: LearnedModelData): number {
-  const shift = 32 - data.bits;
-  const weights = data.weights;
-  const hashes = t.hashes;
-  let s = 0;
-  let previous = 0;
-  for (let i = 0; i < t.count; i++) {
-    const h = hashes[i]!;
-    s += weights[wordBucket(h, shift)]!;
-    if (i > 0) s += weights[pairBucket(previous, h, shift)]!;
-    previous = h;
-  }
-  for (let j = 0; j < t.tagCount; j++) s += weights[tagBucket(t.tags[j]!, shift)]!;
-  if (t.urls > 0) s += weights[flagBucket(0, shift)]!;
-  if (t.mentions > 0) s += weights[flagBucket(1, shift)]!;
-  if (t.exclamations > 0) s += weights[flagBucket(2, shift)]!;
-  if (t.questions > 0) s += weights[flagBucket(3, shift)]!;
-  return data.bias + s * data.scale;
+/** The model's logit for tokenized text. */
+export function logitOf(t: Tokens, data: LearnedModelData): number {
+  return data.bias + weightSum(t, data.weights, data.bits) * data.scale;
 }
 
 /** The model's own part of a score, given the lexicon's: m, or (1 − |lexicon|) × fill × m. */
@@ -138,7 +56,7 @@ export function learnedScore(
   mode: Exclude<ScorerMode, 'lexicon'>,
   data: LearnedModelData,
 ): number {
-  const m = Math.tanh(learnedLogit(t, data) / 2);
+  const m = Math.tanh(logitOf(t, data) / 2);
   return (mode === 'model' ? 0 : lexicon) + modelPart(m, lexicon, mode, data.fill);
 }
 
@@ -168,19 +86,10 @@ export function explainLearned(
   for (let k = 0; k < buf.count; k++) {
     const value = data.weights[buf.index[k]!]! * data.scale;
     if (value === 0) continue;
-    const at = buf.origin[k]! >> 2;
-    const kind = buf.origin[k]! & 3;
-    const feature =
-      kind === WORD
-        ? t.keys[at]!
-        : kind === PAIR
-          ? `${t.keys[at - 1]} ${t.keys[at]}`
-          : kind === TAG
-            ? `cashtag #${at + 1}`
-            : FLAGS[at]!;
+    const feature = featureName(t, buf.origin[k]!);
     features.push({ feature, value });
   }
-  const modelScore = Math.tanh(learnedLogit(t, data) / 2);
+  const modelScore = Math.tanh(logitOf(t, data) / 2);
   return {
     mode,
     version: data.version,

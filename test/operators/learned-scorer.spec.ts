@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { learnedLogit } from '../../operators/learned-scorer.js';
+import { logitOf } from '../../operators/learned-scorer.js';
 import {
   createFeatureBuffer,
   createScoringModel,
@@ -49,7 +49,7 @@ describe('textFeatures', () => {
   });
 });
 
-describe('learnedLogit', () => {
+describe('logitOf', () => {
   it('sums the weights of exactly the buckets textFeatures lists', () => {
     const weights = Int8Array.from({ length: 1 << BITS }, (_, k) => ((k * 37) % 255) - 127);
     const model = { ...uniformModel(0), weights, bias: 0.5 };
@@ -57,7 +57,7 @@ describe('learnedLogit', () => {
       const buf = textFeatures(tokenize(text, lexicon, lexicon.tokens), BITS, createFeatureBuffer());
       let sum = 0;
       for (let k = 0; k < buf.count; k++) sum += weights[buf.index[k]!]!;
-      expect(learnedLogit(lexicon.tokens, model)).toBeCloseTo(0.5 + sum * 0.1, 9);
+      expect(logitOf(lexicon.tokens, model)).toBeCloseTo(0.5 + sum * 0.1, 9);
     }
   });
 });
