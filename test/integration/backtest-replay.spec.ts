@@ -2,9 +2,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScoringModel, createStrategy, type Decision } from '../../operators/index.js';
+import { createStrategy, type Decision } from '../../operators/index.js';
 import { replayBuckets } from '../../pipeline/backtest/replay-buckets.js';
 import { runBacktest } from '../../pipeline/backtest/run-backtest.js';
+import { engineOptionsFrom } from '../../pipeline/config.js';
 import { createLogger } from '../../pipeline/logger.js';
 import { runProcess } from '../../pipeline/process/run-process.js';
 import { createTrader, DEFAULT_TRADING_OPTIONS } from '../../pipeline/trade/create-trader.js';
@@ -115,7 +116,11 @@ describe('sentiflow backtest on real Kafka and ClickHouse', () => {
       {
         config: world.config,
         groupId: 'backtest-parity-live',
-        engine: { scoring: createScoringModel(), strategy: createStrategy('threshold', PARAMS) },
+        // The scorer the backtest builds from the same config (engineOptionsFrom), as `process` does.
+        engine: {
+          scoring: engineOptionsFrom(world.config).scoring,
+          strategy: createStrategy('threshold', PARAMS),
+        },
         exitWhenIdle: true,
         flushIntervalMs: 200,
         checkpointIntervalMs: 500,
