@@ -1,7 +1,8 @@
 /**
  * operators.chain: the full chain normalize -> dedupe -> filter -> score -> window -> signal over
  * 1,000,000 synthetic X v2 envelopes (JSON strings, generated before timing), as the runtime composes
- * it (pipeline/runtime/chain.ts: scoreChain, then windowChain) over one partition;
+ * it (pipeline/runtime/chain.ts: scoreChain, then windowChain) over one partition, with the default
+ * config's scorer (`scorer` and `scorerModel` in the result);
  * baseline: the same work as a plain loop (bench/plain-chain.ts), measured in the same run.
  * Value: tweets per CPU-second of the RxJS chain (best of three rounds); ratio rxjs/plain; extras: wall-clock
  * rates, peak RSS (input included), whether both implementations produced the same digest, and the
@@ -10,14 +11,10 @@
  * `CHAIN_COUNT` overrides the count for quick runs.
  */
 import { from } from 'rxjs';
-import {
-  createDecider,
-  createDedupeState,
-  createHourlyWindows,
-  createScoringModel,
-  createStrategy,
-} from '../operators/index.js';
+import { createDecider, createDedupeState, createHourlyWindows, createStrategy } from '../operators/index.js';
+import { engineOptionsFrom, loadConfig } from '../pipeline/config.js';
 import { scoreChain, windowChain } from '../pipeline/runtime/chain.js';
+import { scorerIdentity } from '../pipeline/scorer-model.js';
 import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
 import { emit, note, ratioOf, rssMb, trackPeakRss } from './lib.js';
 import {
@@ -84,8 +81,11 @@ for (const envelope of generateEnvelopes({ seed: 42, count })) {
 const rssAfterInput = rssMb();
 note(`input ${(bytes / 1e6).toFixed(0)} MB of JSON, RSS ${rssAfterInput} MB`);
 
+// The scorer the default config builds (SCORER_MODE / SCORER_MODEL_FILE pick another), as `process` runs it.
+const { SCORER_MODE, SCORER_MODEL_FILE } = process.env;
+const engine = engineOptionsFrom(loadConfig({ env: { SCORER_MODE, SCORER_MODEL_FILE } }));
 const setup: ChainSetup = {
-  model: createScoringModel(),
+  model: engine.scoring,
   decisions: { strategy: createStrategy('zscore') },
   tick: () => rss.sample(),
 };
@@ -140,6 +140,7 @@ emit({
   unit: 'tweets/s',
   baseline: plainRate,
   ratio: ratioOf(rxRate, plainRate),
+  ...scorerIdentity(engine.scoringOptions),
   peak_rss_mb: rss.stop(),
   rss_after_input_mb: rssAfterInput,
   input_mb: Math.round(bytes / 1e6),

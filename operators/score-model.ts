@@ -7,6 +7,13 @@
  * Cost: ~10k Map entries (~1-2 MB), built in a few ms; build it once per process and share it.
  */
 import { RegexpTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer.js';
+import {
+  createFeatureBuffer,
+  type FeatureBuffer,
+  type LearnedModelData,
+  learnedModelProblem,
+  type ScorerMode,
+} from './learned-scorer.js';
 import { AFINN_SUPPLEMENT_TSV } from './lexicon/afinn-supplement.js';
 import { CONVENTIONAL_CAPS, CRYPTO_LEXICON } from './lexicon/crypto-lexicon.js';
 import { EMOJI_LEXICON, EMOTICON_LEXICON, MARKET_EMOJI } from './lexicon/emoji-lexicon.js';
@@ -19,8 +26,11 @@ import {
   NEGATORS,
 } from './lexicon/modifiers.js';
 import { VADER_LEXICON_TSV } from './lexicon/vader-lexicon.js';
-import { createTokens, type Tokens } from './score-tokens.js';
+import { createTokens, type Tokens } from './token-arrays.js';
+import type { Phrase, WordInfo } from './word-info.js';
 import { createWordTable, type WordTable } from './word-table.js';
+
+export type { Phrase, WordInfo } from './word-info.js';
 
 export interface ScoringOptions {
   /** Include the crypto lexicon, market emoji and price-move rule on top of the general lexicon (default true). */
@@ -31,31 +41,21 @@ export interface ScoringOptions {
   readonly negationScalar?: number;
   /** Normalisation constant: score = s / sqrt(s² + alpha) (default 15). */
   readonly normalizationAlpha?: number;
+  /**
+   * `lexicon` (the rules above alone), `model` (the learned model alone) or `combined` (the learned model
+   * with the lexicon's score as one more input); see learned-scorer.ts. Default: combined with a model,
+   * lexicon without.
+   */
+  readonly mode?: ScorerMode;
+  /** The learned model, as plain data (the pipeline loads it from its file); needed by model and combined. */
+  readonly model?: LearnedModelData;
 }
 
-export interface Phrase {
-  readonly rest: readonly string[];
-  readonly text: string;
-  readonly value: number;
-}
-
-/**
- * Everything the scorer knows about one lowercased word, gathered so that a token costs one Map lookup
- * instead of one per list (words, boosters, phrases, negators, contrast, caps, adjective intensifiers).
- */
-export interface WordInfo {
-  /** Valence from the lexicon; undefined when the word is not in it. */
-  readonly value: number | undefined;
-  readonly isBooster: boolean;
-  /** Intensifier (+INCREMENT) or dampener (-INCREMENT) shift; 0 otherwise. */
-  readonly booster: number;
-  /** Phrases that start with this word, longest first. */
-  readonly phrases: readonly Phrase[] | undefined;
-  /** Listed negator, or a contraction ending in n't. */
-  readonly negator: boolean;
-  readonly contrast: boolean;
-  readonly conventionalCaps: boolean;
-  readonly adjectiveIntensifier: boolean;
+/** The learned model in use and its reused feature buffer (null in lexicon mode). */
+export interface LearnedScorer {
+  readonly mode: Exclude<ScorerMode, 'lexicon'>;
+  readonly data: LearnedModelData;
+  readonly features: FeatureBuffer;
 }
 
 /** Everything the scorer needs, built once by createScoringModel; nothing but `tokens` ever changes. */
@@ -83,9 +83,11 @@ export interface ScoringModel {
   readonly wordTable: WordTable<WordInfo>;
   /**
    * Token arrays each scoreText call fills and reads before it returns (calls are synchronous, so two never
-   * share them at once): they are allocated once instead of per text. The only part of the model that changes.
+   * share them at once): they are allocated once instead of per text. The only part of the model that changes,
+   * with the learned scorer's feature buffer.
    */
   readonly tokens: Tokens;
+  readonly learned: LearnedScorer | null;
 }
 
 /** VADER's empirical shift for an intensifier (+) or dampener (-) before a sentiment word. */
@@ -161,6 +163,7 @@ export function createScoringModel(options: ScoringOptions = {}): ScoringModel {
   }
 
   return {
+    learned: learnedScorerFrom(options),
     words,
     phrases: phraseList,
     emoticons,
@@ -179,4 +182,14 @@ export function createScoringModel(options: ScoringOptions = {}): ScoringModel {
     alpha: options.normalizationAlpha ?? 15,
     tokenizer: new RegexpTokenizer({ pattern: TOKEN_PATTERN, gaps: false }),
   };
+}
+
+function learnedScorerFrom(options: ScoringOptions): LearnedScorer | null {
+  const data = options.model;
+  const mode = options.mode ?? (data === undefined ? 'lexicon' : 'combined');
+  if (mode === 'lexicon') return null;
+  if (data === undefined) throw new RangeError(`scorer mode ${mode} needs a learned model (options.model)`);
+  const problem = learnedModelProblem(data);
+  if (problem !== null) throw new RangeError(`scorer model ${data.version}: ${problem}`);
+  return { mode, data, features: createFeatureBuffer() };
 }

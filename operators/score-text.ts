@@ -15,6 +15,7 @@
  * Everything a call needs is precomputed into the model (score-model.ts: Maps, one compiled regex).
  * Cost: O(length of text), ~a few µs for a tweet; allocates the token list and the result.
  */
+import { explainLearned, type LearnedParts, learnedScore } from './learned-scorer.js';
 import { INCREMENT, type ScoringModel } from './score-model.js';
 import { CAPS, type Tokens, tokenize } from './score-tokens.js';
 
@@ -34,6 +35,10 @@ export interface TextScore {
   readonly tokens: readonly ScoredToken[];
   /** Sum of token values plus punctuation emphasis, before normalisation. */
   readonly raw: number;
+  /** The lexicon's own score (equal to `score` in lexicon mode). */
+  readonly lexicon: number;
+  /** What the learned model and the lexicon contributed (model and combined modes), else null. */
+  readonly learned: LearnedParts | null;
 }
 
 const CAPS_INCREMENT = 0.733;
@@ -44,16 +49,28 @@ const WINDOW_DECAY = [1, 0.95, 0.9] as const;
 
 /** Scores one text with a model from createScoringModel. Pure and deterministic; never throws on text. */
 export function scoreText(text: string, model: ScoringModel): TextScore {
-  if (typeof text !== 'string' || text.length === 0) return { score: 0, tokens: [], raw: 0 };
+  if (typeof text !== 'string' || text.length === 0) {
+    return { score: 0, tokens: [], raw: 0, lexicon: 0, learned: null };
+  }
   const scored: ScoredToken[] = [];
   const raw = rawScore(text, model, scored);
-  return { score: normalizeRaw(raw, model), tokens: scored, raw };
+  const lexicon = normalizeRaw(raw, model);
+  const l = model.learned;
+  if (l === null) return { score: lexicon, tokens: scored, raw, lexicon, learned: null };
+  const learned = explainLearned(model.tokens, lexicon, l.mode, l.data, l.features);
+  const score = learnedScore(model.tokens, lexicon, l.mode, l.data);
+  return { score, tokens: scored, raw, lexicon, learned };
 }
 
-/** scoreText(text, model).score without collecting the tokens that mattered (the scoring hot path). */
+/**
+ * scoreText(text, model).score without collecting the tokens that mattered (the scoring hot path): the
+ * lexicon's score, or the learned model's over the same tokens (they are still in model.tokens).
+ */
 export function scoreTextValue(text: string, model: ScoringModel): number {
   if (typeof text !== 'string' || text.length === 0) return 0;
-  return normalizeRaw(rawScore(text, model, null), model);
+  const lexicon = normalizeRaw(rawScore(text, model, null), model);
+  const l = model.learned;
+  return l === null ? lexicon : learnedScore(model.tokens, lexicon, l.mode, l.data);
 }
 
 function normalizeRaw(raw: number, model: ScoringModel): number {

@@ -6,8 +6,12 @@
  * Mentions, cashtags, URLs and one-character words are skipped (VADER skips singletons too).
  */
 import { scanToken, type TokenSpan, urlPrefixAt } from './scan-tokens.js';
-import type { ScoringModel, WordInfo } from './score-model.js';
+import type { ScoringModel } from './score-model.js';
+import { createTokens, type Tokens } from './token-arrays.js';
+import type { WordInfo } from './word-info.js';
 import { FOLD_HASH_SEED } from './word-table.js';
+
+export { createTokens, type Tokens } from './token-arrays.js';
 
 const SEED = FOLD_HASH_SEED;
 
@@ -30,6 +34,8 @@ function collapseStretched(word: string, model: ScoringModel): string {
 /** What lookUpWord found for a word: its lookup key (lowercased, ’ as '), lexicon entry, and shape. */
 interface FoundWord {
   key: string;
+  /** foldHash(key). */
+  hash: number;
   info: WordInfo | undefined;
   /** Written in capitals: some A-Z and no a-z. */
   caps: boolean;
@@ -37,7 +43,7 @@ interface FoundWord {
   stretched: boolean;
 }
 
-const FOUND: FoundWord = { key: '', info: undefined, caps: false, stretched: false };
+const FOUND: FoundWord = { key: '', hash: 0, info: undefined, caps: false, stretched: false };
 
 /** What a scan of an ASCII word saw: where it ends, its folded hash and its letters' case. */
 interface WordShape {
@@ -112,6 +118,7 @@ function lookUpWord(text: string, from: number, end: number, model: ScoringModel
   let key = surface.toLowerCase();
   if (key.includes('’')) key = key.replaceAll('’', "'");
   found.key = key;
+  found.hash = hashSpan(key, 0, key.length);
   found.info = model.lexicon.get(key);
   found.caps = capsOf(surface);
   found.stretched = true; // collapseStretched checks for itself
@@ -124,6 +131,7 @@ function lookUpShape(text: string, from: number, end: number, model: ScoringMode
   const shape = SHAPE;
   const table = model.wordTable;
   const e = table.find(text, from, end, shape.hash);
+  found.hash = shape.hash;
   if (e >= 0) {
     found.key = table.words[e]!;
     found.info = table.values[e];
@@ -149,27 +157,12 @@ function capsOf(token: string): boolean {
   return upper;
 }
 
-/**
- * Tokenized text: parallel arrays, one entry per word, emoticon or emoji; entries at `count` and beyond
- * are left over from an earlier text (the arrays are reused, see createTokens).
- */
-export interface Tokens {
-  count: number;
-  readonly keys: string[];
-  readonly values: number[];
-  readonly flags: number[];
-  readonly clauses: number[];
-  /** What the lexicon knows about each key (null when nothing). */
-  readonly infos: (WordInfo | null)[];
-  exclamations: number;
-  questions: number;
-  capsWords: number;
-  contrastAt: number;
-}
-
+// pushToken and hashSpan live here, not beside Tokens and word-table.ts's foldHash: they run per token,
+// and a call into another module is not inlined under tsx (the benches): it cost this loop a quarter.
 function pushToken(
   t: Tokens,
   key: string,
+  hash: number,
   value: number,
   flags: number,
   clause: number,
@@ -177,26 +170,11 @@ function pushToken(
 ): void {
   const i = t.count++;
   t.keys[i] = key;
+  t.hashes[i] = hash;
   t.values[i] = value;
   t.flags[i] = flags;
   t.clauses[i] = clause;
   t.infos[i] = info;
-}
-
-/** Empty token arrays to pass to {@link tokenize} again and again: they grow to the longest text seen. */
-export function createTokens(): Tokens {
-  return {
-    count: 0,
-    keys: [],
-    values: [],
-    flags: [],
-    clauses: [],
-    infos: [],
-    exclamations: 0,
-    questions: 0,
-    capsWords: 0,
-    contrastAt: -1,
-  };
 }
 
 /** Adds a word token (its lexicon entry, caps flag, clause) and returns the clause after it. */
@@ -208,6 +186,7 @@ function addWord(
   model: ScoringModel,
 ): number {
   let key = found.key;
+  let hash = found.hash;
   let info = found.info;
   // Unknown as a word, booster or phrase start: maybe a stretched word ("goooood").
   if (
@@ -217,6 +196,7 @@ function addWord(
     const collapsed = collapseStretched(key, model);
     if (collapsed !== key) {
       key = collapsed;
+      hash = hashSpan(key, 0, key.length);
       info = model.lexicon.get(key);
     }
   }
@@ -230,13 +210,16 @@ function addWord(
     if (t.contrastAt < 0) t.contrastAt = t.count;
     at++;
   }
-  pushToken(t, key, info?.value ?? 0, flags, at, info ?? null);
+  pushToken(t, key, hash, info?.value ?? 0, flags, at, info ?? null);
   return at;
 }
 
 /** Tokenizes `text` into `t` (reset first; a fresh one by default) and returns it. */
 export function tokenize(text: string, model: ScoringModel, t: Tokens = createTokens()): Tokens {
   t.count = 0;
+  t.tagCount = 0;
+  t.urls = 0;
+  t.mentions = 0;
   t.exclamations = 0;
   t.questions = 0;
   t.capsWords = 0;
@@ -263,8 +246,12 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
     if (!scanToken(text, p, span)) break;
     from = span.end;
     const c0 = text.charCodeAt(span.start);
-    // URLs, mentions and cashtags carry no sentiment: skipped before their text is copied out.
-    if (span.url || ((c0 === 64 || c0 === 36) && span.end - span.start > 1)) continue;
+    // URLs, mentions and cashtags carry no lexicon sentiment: counted (cashtags hashed for the learned
+    // model) and skipped before their text is copied out.
+    if (span.url || ((c0 === 64 || c0 === 36) && span.end - span.start > 1)) {
+      countSkipped(t, text, span, c0);
+      continue;
+    }
     const start = span.start;
     const end = span.end;
     const prefixed = c0 === 35 || c0 === 36 || c0 === 64; // # $ @
@@ -288,7 +275,7 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
         if (trimmed !== m) emoticon = model.emoticons.get(trimmed);
       }
       if (emoticon !== undefined) {
-        pushToken(t, m, emoticon, 0, clause, lexicon.get(m) ?? null);
+        pushToken(t, m, hashSpan(text, start, end), emoticon, 0, clause, lexicon.get(m) ?? null);
         countPunctuation(m, t);
         continue;
       }
@@ -314,11 +301,30 @@ export function tokenize(text: string, model: ScoringModel, t: Tokens = createTo
       previous = cp;
       if (repeats === 0) {
         const ch = text.slice(i - width, i);
-        pushToken(t, ch, value, 0, clause, lexicon.get(ch) ?? null);
+        pushToken(t, ch, hashSpan(text, i - width, i), value, 0, clause, lexicon.get(ch) ?? null);
       } else if (repeats <= 3) t.values[t.count - 1]! += value * 0.3;
     }
   }
   return t;
+}
+
+/** Counts a URL or mention, or hashes a cashtag, that tokenize skips (kept out of its loop's body). */
+function countSkipped(t: Tokens, text: string, span: TokenSpan, c0: number): void {
+  if (span.url) t.urls++;
+  else if (c0 === 64) t.mentions++;
+  else t.tags[t.tagCount++] = hashSpan(text, span.start, span.end);
+}
+
+/** word-table.ts's foldHash(text.slice(from, end)) without the slice (its steps inlined, as above). */
+function hashSpan(text: string, from: number, end: number): number {
+  let h = SEED;
+  for (let i = from; i < end; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) c |= 0x20;
+    else if (c === 0x2019) c = 39;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h;
 }
 
 // Lowercase first: most words start with one.

@@ -7,6 +7,17 @@ import { type ScoringModel, scoreTextValue } from './score-text.js';
 import type { Dropped, FilteredTweet, ScoredTweet } from './types.js';
 
 export {
+  createFeatureBuffer,
+  type FeatureBuffer,
+  type LearnedModelData,
+  type LearnedParts,
+  learnedModelProblem,
+  SCORER_MODEL_FORMAT,
+  SCORER_MODES,
+  type ScorerMode,
+  textFeatures,
+} from './learned-scorer.js';
+export {
   createScoringModel,
   type ScoredToken,
   type ScoringModel,
@@ -15,6 +26,7 @@ export {
   scoreTextValue,
   type TextScore,
 } from './score-text.js';
+export { tokenize } from './score-tokens.js';
 
 export interface TweetWeightOptions {
   /** Upper bound of the weight; the lower bound is 1 (default 10). */

@@ -15,6 +15,13 @@ export function foldHashStep(h: number, c: number): number {
   return Math.imul(h ^ c, 0x01000193);
 }
 
+/** The folded hash of a whole string (as the tokenizer hashes a span): the learned model's token feature. */
+export function foldHash(word: string): number {
+  let h = FOLD_HASH_SEED;
+  for (let i = 0; i < word.length; i++) h = foldHashStep(h, foldAscii(word.charCodeAt(i)));
+  return h;
+}
+
 /** A-Z to a-z, ’ (U+2019) to ', other characters unchanged: what toLowerCase and the scorer's ’ rule do to ASCII. */
 export function foldAscii(c: number): number {
   if (c >= 65 && c <= 90) return c | 0x20;
@@ -45,8 +52,7 @@ export function createWordTable<T>(entries: Iterable<readonly [string, T]>): Wor
   const hashes: number[] = [];
   for (const [word, value] of entries) {
     if (!isFolded(word)) continue;
-    let h = FOLD_HASH_SEED;
-    for (let i = 0; i < word.length; i++) h = foldHashStep(h, word.charCodeAt(i));
+    const h = foldHash(word);
     words.push(word);
     values.push(value);
     hashes.push(h);

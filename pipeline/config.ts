@@ -16,6 +16,7 @@ import {
   DEFAULT_WINDOW_OPTIONS,
   type FilterOptions,
   parseParamList,
+  SCORER_MODES,
   type ScoringModel,
   type ScoringOptions,
   STRATEGY_NAMES,
@@ -27,6 +28,7 @@ import {
 import { ConfigError } from '../sinks/errors.js';
 import { DEFAULT_RISK_LIMITS } from '../sinks/exchange/risk.js';
 import { RUNTIME_DEFAULTS } from './runtime/settings.js';
+import { DEFAULT_SCORER_MODE, scoringOptionsFrom } from './scorer-model.js';
 
 /** "host:port,host:port" (env) or ["host:port", ...] (file; what `config check` prints). */
 const brokerList = z
@@ -113,6 +115,10 @@ const ENGINE_SECTIONS = {
       lexicon: z.record(z.string().min(1), z.number().min(-4).max(4)).default({}),
       negationScalar: finite.default(-0.74),
       normalizationAlpha: z.coerce.number().positive().default(15),
+      /** lexicon, model (the learned model alone) or combined (both; see docs/scorer.md). */
+      mode: z.enum(SCORER_MODES).default(DEFAULT_SCORER_MODE),
+      /** The learned model's file (npm run train:scorer); the one shipped with sentiflow when absent. */
+      modelFile: z.string().min(1).optional(),
       weight: z
         .object({
           maxWeight: z.coerce.number().min(1).default(10),
@@ -429,6 +435,16 @@ export const ENV_KEYS: readonly EnvKey[] = [
     path: ['trading', 'maxDailyLoss'],
     description: 'loss since 00:00 UTC at which buying stops',
   },
+  {
+    name: 'SCORER_MODE',
+    path: ['scorer', 'mode'],
+    description: `sentiment scorer: ${SCORER_MODES.join(', ')} (default ${DEFAULT_SCORER_MODE})`,
+  },
+  {
+    name: 'SCORER_MODEL_FILE',
+    path: ['scorer', 'modelFile'],
+    description: "the learned scorer's model file (default: the one shipped with sentiflow)",
+  },
   { name: 'STRATEGY', path: ['strategy', 'name'], description: 'signal strategy: zscore or threshold' },
   {
     name: 'PROCESS_SCORE_THREADS',
@@ -561,7 +577,7 @@ export function engineOptionsFrom(
     if (error instanceof StrategyError) throw new ConfigError(error.message);
     throw error;
   }
-  const { weight, ...scoring } = scorer;
+  const scoring = scoringOptionsFrom(scorer);
   return {
     scoring: createScoringModel(scoring),
     scoringOptions: scoring,
@@ -576,13 +592,13 @@ export function engineOptionsFrom(
       spamPatterns: filter.spamPatterns.map((p) => new RegExp(p)),
     },
     window: { ...window },
-    weight,
+    weight: scorer.weight,
   };
 }
 
 export interface EngineSettings {
   readonly scoring: ScoringModel;
-  /** What `scoring` was built from: a thread that scores builds its own model from it. */
+  /** What `scoring` was built from (plain data): a thread that scores builds its own model from it. */
   readonly scoringOptions: ScoringOptions;
   readonly strategy: Strategy;
   readonly filter: FilterOptions;

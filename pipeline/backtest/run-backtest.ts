@@ -17,6 +17,7 @@ import { chainModuleUrl } from '../runtime/chain-module.js';
 import { planReplay } from '../runtime/drivers/kafka-replay.js';
 import { type ReplayedBuckets, replayBuckets } from '../runtime/modes/replay.js';
 import { defaultScoreThreads } from '../runtime/threads/score-threads.js';
+import { scorerIdentity, scoringOptionsFrom } from '../scorer-model.js';
 import { codeVersion } from './code-version.js';
 import { decideOver, type RunSettings } from './evaluate.js';
 import { loadPriceSeries } from './load-candles.js';
@@ -108,6 +109,8 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
   const exchange = options.exchange ?? config.exchange.id;
   const topic = config.topics.tweetsRaw;
   const version = codeVersion();
+  // The scorer is part of what a run is: another scorer or model version is another run.
+  const { scorer, scorerModel } = scorerIdentity(scoringOptionsFrom(config.scorer));
   const combos = expandGrid(options.grid);
   const strategies = combos.map((params) => strategyFor(options.strategy, params));
   const maxGapHours = options.maxGapHours ?? 6;
@@ -159,7 +162,7 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
     feeBps: options.feeBps ?? 10,
     slippageBps: options.slippageBps ?? 5,
     quote,
-    identity: { topic, exchange, codeVersion: version },
+    identity: { topic, exchange, codeVersion: version, scorer, scorerModel },
   }));
   // The shared-bucket path must decide exactly what the engine decided; anything else is a bug.
   const first = decideOver(buckets, settings[0]!);
@@ -190,6 +193,8 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
         codeVersion: version,
         topic,
         exchange,
+        scorer,
+        scorerModel,
         recordedAt,
         logger: log,
       });

@@ -2,15 +2,28 @@
  * `sentiflow score`: score text lines from stdin, one JSON result line per input line, in input order.
  *
  * Input lines are plain text, or JSON objects with a string `text` field (any other fields are echoed
- * back, e.g. an id). Output per line: `{...echoed, "score": n, "tokens": [{"token", "value"}]}`, or
+ * back, e.g. an id). Output per line: `{...echoed, "score": n, "scorer": mode, "lexicon": n, "tokens":
+ * [{"token", "value"}]}` where `lexicon` is the lexicon's own score and `tokens` the words it counted;
+ * with the learned model (modes model and combined) also `"modelVersion"`, `"parts": {"lexicon", "model"}`
+ * (score = parts.lexicon + parts.model, docs/scorer.md) and `"model": {"score", "bias", "features":
+ * [{"feature", "value"}]}` (the model's own score = 2σ(bias + Σ values) − 1, feature by feature).
  * `{"line": n, "error": "..."}` for a line that could not be read; processing continues after it.
  * Streams with back-pressure: it reads a chunk, writes its results, and waits for the output to drain,
  * so memory stays flat whatever the input size. Nothing but results goes to the output.
  */
 import type { Readable, Writable } from 'node:stream';
-import { Command } from 'commander';
-import { createScoringModel, type ScoringModel, scoreText } from '../../operators/score-tweets.js';
+import { Command, Option } from 'commander';
+import {
+  createScoringModel,
+  SCORER_MODES,
+  type ScorerMode,
+  type ScoringModel,
+  scoreText,
+  type TextScore,
+} from '../../operators/score-tweets.js';
 import { InputError } from '../../sinks/errors.js';
+import { commandContext } from '../context.js';
+import { scoringOptionsFrom } from '../scorer-model.js';
 
 export interface ScoreStreamOptions {
   readonly input: Readable | AsyncIterable<string | Uint8Array>;
@@ -71,13 +84,30 @@ export function scoreLine(
     text = value;
     echoed = rest;
   }
-  const result = scoreText(text, model);
-  const json = JSON.stringify({
-    ...echoed,
-    score: round(result.score, 4),
-    tokens: result.tokens.map((t) => ({ token: t.token, value: round(t.value, 3) })),
-  });
+  const json = JSON.stringify({ ...echoed, ...scoreFields(scoreText(text, model)) });
   return { json, ok: true };
+}
+
+/** The output fields of one score: the total, then what the lexicon and the learned model each gave. */
+function scoreFields(result: TextScore): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    score: round(result.score, 4),
+    scorer: result.learned?.mode ?? 'lexicon',
+    lexicon: round(result.lexicon, 4),
+    tokens: result.tokens.map((t) => ({ token: t.token, value: round(t.value, 3) })),
+  };
+  const learned = result.learned;
+  if (learned === null) return fields;
+  return {
+    ...fields,
+    modelVersion: learned.version,
+    parts: { lexicon: round(learned.lexicon, 4), model: round(learned.model, 4) },
+    model: {
+      score: round(learned.modelScore, 4),
+      bias: round(learned.bias, 3),
+      features: learned.features.map((f) => ({ feature: f.feature, value: round(f.value, 3) })),
+    },
+  };
 }
 
 /** Scores every line of `input` onto `output`; resolves when the input ends and the output took it all. */
@@ -182,27 +212,45 @@ export function createScoreCommand(io: ScoreCommandOptions = {}): Command {
   return new Command('score')
     .description(
       'score text lines from stdin (plain text, or JSON objects with a text field; other fields are echoed) ' +
-        'and write one JSON line per input line: {"score": -1..1, "tokens": [the words that mattered]}',
+        'and write one JSON line per input line: {"score": -1..1, "lexicon": its part, "tokens": [the words it ' +
+        'counted], and with the learned model "parts" and "features"}',
     )
     .option('--text-field <name>', 'field holding the text in JSON lines', 'text')
     .option('--no-crypto', 'general lexicon only: no crypto slang, emoji or price-move rules')
-    .action(async (opts: { textField: string; crypto: boolean }) => {
-      const stdin = io.stdin ?? process.stdin;
-      const stdout = io.stdout ?? process.stdout;
-      const stderr = io.stderr ?? process.stderr;
-      const model = createScoringModel({ crypto: opts.crypto });
-      let summary: ScoreSummary;
-      try {
-        summary = await scoreStream({ input: stdin, output: stdout, model, textField: opts.textField });
-      } catch (error) {
-        // The reader went away (e.g. `| head`): not an error of ours, stop quietly.
-        if ((error as NodeJS.ErrnoException | null)?.code === 'EPIPE') return;
-        throw new InputError('stdin', 'could not score the input', error);
-      }
-      if (summary.errors > 0) {
-        stderr.write(
-          `score: ${summary.errors} of ${summary.lines} lines could not be read (see "error" lines)\n`,
+    .addOption(
+      new Option(
+        '--scorer <mode>',
+        'lexicon, the learned model, or both (default: config scorer.mode)',
+      ).choices(SCORER_MODES),
+    )
+    .option('--model <file>', "learned model file (default: config scorer.modelFile, else sentiflow's own)")
+    .action(
+      async (opts: { textField: string; crypto: boolean; scorer?: ScorerMode; model?: string }, command) => {
+        const stdin = io.stdin ?? process.stdin;
+        const stdout = io.stdout ?? process.stdout;
+        const stderr = io.stderr ?? process.stderr;
+        const { scorer } = commandContext(command).config;
+        const model = createScoringModel(
+          scoringOptionsFrom({
+            ...scorer,
+            ...(opts.crypto ? {} : { crypto: false }),
+            ...(opts.scorer ? { mode: opts.scorer } : {}),
+            ...(opts.model ? { modelFile: opts.model } : {}),
+          }),
         );
-      }
-    });
+        let summary: ScoreSummary;
+        try {
+          summary = await scoreStream({ input: stdin, output: stdout, model, textField: opts.textField });
+        } catch (error) {
+          // The reader went away (e.g. `| head`): not an error of ours, stop quietly.
+          if ((error as NodeJS.ErrnoException | null)?.code === 'EPIPE') return;
+          throw new InputError('stdin', 'could not score the input', error);
+        }
+        if (summary.errors > 0) {
+          stderr.write(
+            `score: ${summary.errors} of ${summary.lines} lines could not be read (see "error" lines)\n`,
+          );
+        }
+      },
+    );
 }

@@ -1,6 +1,6 @@
 /**
- * Records a backtest in ClickHouse: its settings, code version and summary in `backtest_runs`, its
- * fills in `backtest_trades` (migrations/0200_backtests.sql). Idempotent by run id: both tables are
+ * Records a backtest in ClickHouse: its settings, code version, scorer and summary in `backtest_runs`,
+ * its fills in `backtest_trades` (migrations/0200_backtests.sql, 0201_backtest_scorer.sql). Idempotent by run id: both tables are
  * ReplacingMergeTree keyed by it, so recording the same run again replaces the rows.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -21,6 +21,10 @@ export interface BacktestRunRow {
   readonly code_version: string;
   readonly topic: string;
   readonly exchange: string;
+  /** lexicon, model or combined. */
+  readonly scorer: string;
+  /** The learned model's version ('' for lexicon). */
+  readonly scorer_model: string;
   readonly total_return: number;
   readonly buy_and_hold_return: number;
   readonly sharpe: number;
@@ -53,6 +57,9 @@ export interface RunMeta {
   readonly codeVersion: string;
   readonly topic: string;
   readonly exchange: string;
+  /** Which scorer produced the sentiment, and its model's version ('' for lexicon). */
+  readonly scorer: string;
+  readonly scorerModel: string;
   readonly recordedAt: number;
 }
 
@@ -71,6 +78,8 @@ export function backtestRunRow(result: BacktestResult, meta: RunMeta): BacktestR
     code_version: meta.codeVersion,
     topic: meta.topic,
     exchange: meta.exchange,
+    scorer: meta.scorer,
+    scorer_model: meta.scorerModel,
     total_return: s.totalReturn,
     buy_and_hold_return: s.buyAndHoldReturn,
     sharpe: s.sharpe ?? 0,

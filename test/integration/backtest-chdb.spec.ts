@@ -57,13 +57,28 @@ describe('backtest SQL on current ClickHouse (chdb)', () => {
 
   it('records a run and its trades once per run id', async () => {
     const result = fixtureResult();
-    const meta = { url, codeVersion: '0.1.0+test', topic: 'tweets.raw', exchange: 'binance' };
+    const meta = {
+      url,
+      codeVersion: '0.1.0+test',
+      topic: 'tweets.raw',
+      exchange: 'binance',
+      scorer: 'combined',
+      scorerModel: '0123456789abcdef',
+    };
     await recordBacktest(db.client, result, { ...meta, recordedAt: 1 });
     await recordBacktest(db.client, result, { ...meta, recordedAt: 2 });
     const runs = await db.select(
-      `SELECT run_id, code_version, trades FROM backtest_runs FINAL WHERE run_id = '${result.runId}'`,
+      `SELECT run_id, code_version, scorer, scorer_model, trades FROM backtest_runs FINAL WHERE run_id = '${result.runId}'`,
     );
-    expect(runs).toEqual([{ run_id: 'bt-fixture', code_version: '0.1.0+test', trades: 4 }]);
+    expect(runs).toEqual([
+      {
+        run_id: 'bt-fixture',
+        code_version: '0.1.0+test',
+        scorer: 'combined',
+        scorer_model: '0123456789abcdef',
+        trades: 4,
+      },
+    ]);
     const [trades] = await db.select(
       `SELECT count() AS n FROM backtest_trades FINAL WHERE run_id = '${result.runId}'`,
     );

@@ -2,8 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScoringModel, createStrategy, type Decision } from '../../operators/index.js';
+import { createStrategy, type Decision } from '../../operators/index.js';
 import { runBacktest } from '../../pipeline/backtest/run-backtest.js';
+import { engineOptionsFrom } from '../../pipeline/config.js';
 import { createLogger } from '../../pipeline/logger.js';
 import { runProcess } from '../../pipeline/runtime/modes/process.js';
 import { replayBuckets } from '../../pipeline/runtime/modes/replay.js';
@@ -115,7 +116,11 @@ describe('sentiflow backtest on real Kafka and ClickHouse', () => {
       {
         config: world.config,
         groupId: 'backtest-parity-live',
-        engine: { scoring: createScoringModel(), strategy: createStrategy('threshold', PARAMS) },
+        // The scorer the backtest builds from the same config (engineOptionsFrom), as `process` does.
+        engine: {
+          scoring: engineOptionsFrom(world.config).scoring,
+          strategy: createStrategy('threshold', PARAMS),
+        },
         exitWhenIdle: true,
         flushIntervalMs: 200,
         checkpointIntervalMs: 500,
@@ -192,11 +197,12 @@ describe('sentiflow backtest on real Kafka and ClickHouse', () => {
     expect(html).toContain('uPlot');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
 
-    const runs = await world.rows<{ n: string; code_version: string; trades: string }>(
-      `SELECT count() AS n, any(code_version) AS code_version, any(trades) AS trades FROM backtest_runs FINAL WHERE run_id = '${best.runId}'`,
+    const runs = await world.rows<{ n: string; code_version: string; scorer: string; trades: string }>(
+      `SELECT count() AS n, any(code_version) AS code_version, any(scorer) AS scorer, any(trades) AS trades FROM backtest_runs FINAL WHERE run_id = '${best.runId}'`,
     );
     expect(Number(runs[0]!.n)).toBe(1);
     expect(runs[0]!.code_version).toMatch(/^0\.1\.0/);
+    expect(runs[0]!.scorer).toBe('combined'); // the default config's scorer
     expect(Number(runs[0]!.trades)).toBe(best.trades.length);
     const trades = await world.rows<{ n: string }>(
       `SELECT count() AS n FROM backtest_trades FINAL WHERE run_id = '${best.runId}'`,

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScoringModel, createStrategy } from '../../operators/index.js';
-import { loadConfig } from '../../pipeline/config.js';
+import { createStrategy } from '../../operators/index.js';
+import { engineOptionsFrom, loadConfig } from '../../pipeline/config.js';
 import { createLogger } from '../../pipeline/logger.js';
 import { runProcess } from '../../pipeline/runtime/modes/process.js';
 import { topicSpecs } from '../../pipeline/topics.js';
@@ -122,7 +122,11 @@ describe('split process stages killed at random points', () => {
       {
         config: clean.config,
         groupId: 'split-clean',
-        engine: { scoring: createScoringModel(), strategy: createStrategy('zscore', 'lookback=3') },
+        // The scorer the killed CLI processes build from the same config.
+        engine: {
+          scoring: engineOptionsFrom(clean.config).scoring,
+          strategy: createStrategy('zscore', 'lookback=3'),
+        },
         exitWhenIdle: true,
         flushIntervalMs: 100,
         checkpointIntervalMs: 300,

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { SentimentAnalyzer } from 'natural/lib/natural/sentiment/index.js';
 import { WordTokenizer } from 'natural/lib/natural/tokenizers/index.js';
 import { describe, expect, it } from 'vitest';
-import { createScoringModel, scoreText } from '../../operators/score-tweets.js';
+import { createScoringModel, scoreText, scoreTextValue } from '../../operators/score-tweets.js';
+import { engineOptionsFrom, loadConfig } from '../../pipeline/config.js';
 
 /** Our own hand-rated sets (test/fixtures/sentiment/*.tsv): `rating-or-label<TAB>text`, `#` comments. */
 function readSet(name: string): { label: string; text: string }[] {
@@ -83,5 +84,25 @@ describe('scoring quality on our hand-rated sets', () => {
     expect(pearson(oursScores, target)).toBeGreaterThan(pearson(afinnScores, target) + 0.2);
     expect(directional(oursScores)).toBeGreaterThan(0.85);
     expect(directional(oursScores)).toBeGreaterThan(directional(afinnScores) + 0.2);
+  });
+});
+
+describe('the default scorer (lexicon and learned model combined) on the same sets', () => {
+  const { scoring } = engineOptionsFrom(loadConfig({ env: {} }));
+  const score = (text: string): number => scoreTextValue(text, scoring);
+
+  it("keeps the lexicon's correlation with human ratings of general tweets (r >= 0.89)", () => {
+    const set = readSet('general.tsv');
+    const r = pearson(
+      set.map((row) => score(row.text)),
+      set.map((row) => Number(row.label)),
+    );
+    expect(r).toBeGreaterThanOrEqual(0.89);
+  });
+
+  it('reads the direction of bullish and bearish crypto chatter (>= 0.9 right)', () => {
+    const set = readSet('crypto.tsv').filter((row) => row.label !== 'neutral');
+    const right = set.filter((row) => Math.sign(score(row.text)) === (row.label === 'bullish' ? 1 : -1));
+    expect(right.length / set.length).toBeGreaterThanOrEqual(0.9);
   });
 });

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -7,8 +10,11 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { createScoringModel } from '../../../operators/score-tweets.js';
 import { createScoreCommand, scoreLine, scoreStream } from '../../../pipeline/commands/score.js';
+import { DEFAULT_SCORER_MODEL_FILE, loadScorerModel } from '../../../pipeline/scorer-model.js';
 
 const model = createScoringModel();
+const combined = createScoringModel({ mode: 'combined', model: loadScorerModel(DEFAULT_SCORER_MODEL_FILE) });
+const scoreMain = fileURLToPath(new URL('../../../pipeline/commands/score-main.ts', import.meta.url));
 
 /** A Writable that keeps every line, optionally slow (each write completes on a later turn). */
 function collector(options: { slow?: boolean; highWaterMark?: number } = {}): {
@@ -38,6 +44,30 @@ describe('scoreLine', () => {
     const result = JSON.parse(scoreLine('not bullish', 1, model).json);
     expect(result.score).toBeLessThan(0);
     expect(result.tokens).toEqual([{ token: 'bullish', value: -1.924 }]);
+  });
+
+  it('shows what the lexicon and the learned model each contributed', () => {
+    const result = JSON.parse(scoreLine('$BTC to the moon, shorts getting rekt', 1, combined).json);
+    expect(result).toMatchObject({
+      scorer: 'combined',
+      modelVersion: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
+    expect(result.lexicon).toBeGreaterThan(0);
+    expect(result.tokens.map((t: { token: string }) => t.token)).toContain('to the moon');
+    expect(result.parts.lexicon).toBe(result.lexicon);
+    expect(result.parts.lexicon + result.parts.model).toBeCloseTo(result.score, 3);
+    const features = result.model.features as { feature: string; value: number }[];
+    const logit = result.model.bias + features.reduce((s, f) => s + f.value, 0);
+    expect(Math.tanh(logit / 2)).toBeCloseTo(result.model.score, 2);
+    expect(features.map((f) => f.feature)).toContain('the moon');
+    expect(features.map((f) => f.feature)).toContain('cashtag #1');
+  });
+
+  it('has no model parts in lexicon mode', () => {
+    const result = JSON.parse(scoreLine('to the moon', 1, model).json);
+    expect(result).toMatchObject({ scorer: 'lexicon' });
+    expect(result.lexicon).toBe(result.score);
+    expect(result.parts).toBeUndefined();
   });
 
   it('scores the text field of a JSON line and echoes the other fields', () => {
@@ -73,10 +103,11 @@ describe('scoreStream', () => {
     expect(results).toHaveLength(5);
     expect(results[0]).toMatchObject({ id: 1 });
     expect(results[1]).toMatchObject({ line: 2, error: expect.stringMatching(/invalid JSON/) });
-    expect(results[2]).toEqual({ score: 0, tokens: [] });
+    const empty = { score: 0, scorer: 'lexicon', lexicon: 0, tokens: [] };
+    expect(results[2]).toEqual(empty);
     expect(results[3]).toMatchObject({ id: 3 });
     expect((results[3] as { score: number }).score).toBeLessThan(0);
-    expect(results[4]).toEqual({ score: 0, tokens: [] });
+    expect(results[4]).toEqual(empty);
   });
 
   it('decodes UTF-8 split across chunks (emoji cut in half)', async () => {
@@ -85,6 +116,8 @@ describe('scoreStream', () => {
     expect(results).toEqual([
       {
         score: expect.any(Number),
+        scorer: 'lexicon',
+        lexicon: expect.any(Number),
         tokens: [
           { token: 'moon', value: 2 },
           { token: '🚀', value: 2.6 },
@@ -189,9 +222,10 @@ describe('createScoreCommand', () => {
       stdout: stdout.stream,
       stderr: stderr.stream,
     });
-    await command.parseAsync(['--no-crypto'], { from: 'user' });
+    await command.parseAsync(['--no-crypto', '--scorer', 'lexicon'], { from: 'user' });
     const results = stdout.lines().map((l) => JSON.parse(l));
-    expect(results[0]).toEqual({ id: 1, score: 0, tokens: [] }); // wagmi is crypto slang
+    // wagmi is crypto slang
+    expect(results[0]).toEqual({ id: 1, score: 0, scorer: 'lexicon', lexicon: 0, tokens: [] });
     expect(results[1]).toMatchObject({ line: 2 });
     expect(stderr.lines()).toEqual(['score: 1 of 2 lines could not be read (see "error" lines)']);
   });
@@ -199,8 +233,9 @@ describe('createScoreCommand', () => {
 
 describe('sentiflow score as a process', () => {
   it('reads stdin and writes nothing but result lines on stdout', async () => {
-    const entry = fileURLToPath(new URL('../../../pipeline/commands/score-main.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', scoreMain], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -213,9 +248,26 @@ describe('sentiflow score as a process', () => {
     expect(lines).toHaveLength(input.length);
     const results = lines.map((l) => JSON.parse(l));
     expect(results[0].score).toBeGreaterThan(0);
+    expect(results[0]).toMatchObject({ scorer: 'combined', parts: expect.any(Object) }); // the default
     expect(results[1]).toMatchObject({ id: 'a' });
     expect(results[1].score).toBeLessThan(0);
     expect(results[2]).toMatchObject({ line: 3, error: expect.stringMatching(/invalid JSON/) });
     expect(stderr).toMatch(/1 of 4 lines/);
+  }, 30_000);
+
+  it('refuses a model file of another version with one line and exit code 2', async () => {
+    const path = join(tmpdir(), `sentiflow-score-model-${process.pid}.json`);
+    writeFileSync(path, JSON.stringify({ format: 'sentiflow-scorer/0', version: 'x', bits: 18 }));
+    const child = spawn(process.execPath, ['--import', 'tsx', scoreMain, '--model', path], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.end('hello\n');
+    const [code] = await once(child, 'close');
+    expect(code).toBe(2);
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      `sentiflow score: scorer model file ${path}: it is format "sentiflow-scorer/0", this sentiflow reads sentiflow-scorer/1 (retrain it with npm run train:scorer)`,
+    ]);
   }, 30_000);
 });
