@@ -31,7 +31,14 @@ export function fixtureResult(hours = 72): BacktestResult {
       });
     }
   }
-  const trade = (h: number, side: 'buy' | 'sell', symbol: string, price: number, pnl = 0): BacktestTrade => ({
+  const trade = (
+    h: number,
+    side: 'buy' | 'sell',
+    symbol: string,
+    price: number,
+    pnl = 0,
+    dust = 0,
+  ): BacktestTrade => ({
     decisionId: `sf-${symbol}-${h}`,
     strategy: 'zscore',
     symbol,
@@ -43,13 +50,14 @@ export function fixtureResult(hours = 72): BacktestResult {
     cost: 0.1 * price,
     fee: 0.1 * price * 0.001,
     pnl,
+    dust,
     reason: side === 'buy' ? 'z 2.100 >= 2, "quoted"' : 'z -2.3 <= -2',
   });
   const trades = [
     trade(5, 'buy', 'BTC', 32_300),
     trade(20, 'sell', 'BTC', 32_450, 12.3),
     trade(30, 'buy', 'ETH', 1_010),
-    trade(50, 'sell', 'ETH', 990, -2.5),
+    trade(50, 'sell', 'ETH', 990, -2.5, 0.00004),
   ];
   return {
     runId: 'bt-fixture',
