@@ -13,6 +13,9 @@ import { HOUR_MS } from './hourly-windows.js';
 import { trailingZ } from './trailing-stats.js';
 import type { Bucket } from './types.js';
 
+/** Volume z-scores are floored at one tweet of standard deviation: a flat trailing volume is no surge. */
+export const MIN_VOLUME_STD = 1;
+
 export interface SocialFeatures {
   /** Stored tweets in the current bucket (social volume). */
   readonly volume: number;

@@ -1,4 +1,4 @@
-import { socialFeatures } from './social-features.js';
+import { MIN_VOLUME_STD, socialFeatures } from './social-features.js';
 import { type ParamSpecs, type ParamValues, type RawParams, resolveParams } from './strategy-params.js';
 import type { Bucket, Position, Strategy, StrategyVerdict } from './types.js';
 import { tradeOnSignal, ZSCORE_PARAMS } from './zscore-strategy.js';
@@ -31,9 +31,6 @@ export const SURGE_PARAMS = {
 } as const satisfies ParamSpecs;
 
 export type SurgeParams = ParamValues<typeof SURGE_PARAMS>;
-
-/** Volume z-scores are floored at one tweet of standard deviation: a flat trailing volume is no surge. */
-const MIN_VOLUME_STD = 1;
 
 /**
  * Example strategy on sentiment and volume: BUY when the weighted sentiment's z-score against the

@@ -414,7 +414,11 @@ export const ENV_KEYS: readonly EnvKey[] = [
     path: ['trading', 'maxDailyLoss'],
     description: 'loss since 00:00 UTC at which buying stops',
   },
-  { name: 'STRATEGY', path: ['strategy', 'name'], description: 'signal strategy: zscore, threshold or surge' },
+  {
+    name: 'STRATEGY',
+    path: ['strategy', 'name'],
+    description: 'signal strategy: zscore, threshold or surge',
+  },
   {
     name: 'PROCESS_SCORE_THREADS',
     path: ['process', 'scoreThreads'],
