@@ -94,3 +94,80 @@ export function fixtureResult(hours = 72): BacktestResult {
     hours: { BTC: btc, ETH: eth },
   };
 }
+
+/**
+ * A multi-year run of one symbol (BTC, hourly): a random-walk price, noisy sentiment around a slow
+ * mood, volume with a daily cycle, a buy and a sell every few weeks; for the downsampled report.
+ */
+export function multiYearResult(years = 3): BacktestResult {
+  const hours = Math.round(years * 365 * 24);
+  const start = Date.UTC(2018, 0, 1);
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+  let price = 10_000;
+  const btc: SymbolHour[] = [];
+  const equity: EquityPoint[] = [];
+  const trades: BacktestTrade[] = [];
+  let cash = 10_000;
+  let held = 0;
+  for (let h = 0; h <= hours; h++) {
+    const time = start + h * HOUR;
+    price *= Math.exp(0.008 * (random() - 0.49));
+    if (h < hours) {
+      btc.push({
+        time,
+        weightedMean: h % 500 === 0 ? null : 0.3 * Math.sin(h / 400) + 0.6 * (random() - 0.5),
+        count: Math.round(60 + 40 * Math.sin((2 * Math.PI * h) / 24) + 30 * random()),
+        close: price,
+      });
+    }
+    const side = h % 600 === 100 ? 'buy' : h % 600 === 400 ? 'sell' : null;
+    if (side !== null && h < hours) {
+      const amount = side === 'buy' ? (cash * 0.99) / price : held;
+      held += side === 'buy' ? amount : -amount;
+      cash += side === 'buy' ? -amount * price : amount * price;
+      trades.push({
+        decisionId: `sf-${h}`,
+        strategy: 'surge',
+        symbol: 'BTC',
+        market: 'BTC/USDT',
+        side,
+        decidedAt: time,
+        amount,
+        price,
+        cost: amount * price,
+        fee: 0,
+        pnl: 0,
+        dust: 0,
+        reason: side,
+      });
+    }
+    equity.push({
+      time,
+      equity: cash + held * price,
+      benchmark: 10_000 * (price / 10_000),
+      exposure: held > 0 ? 1 : 0,
+    });
+  }
+  const base = fixtureResult();
+  return {
+    runId: 'bt-multi-year',
+    summary: {
+      ...base.summary,
+      from: new Date(start).toISOString(),
+      to: new Date(start + hours * HOUR).toISOString(),
+      symbols: ['BTC'],
+      strategy: 'surge',
+      trades: trades.length,
+      finalEquity: equity.at(-1)!.equity,
+      totalReturn: equity.at(-1)!.equity / 10_000 - 1,
+      buyAndHoldReturn: equity.at(-1)!.benchmark / 10_000 - 1,
+    },
+    trades,
+    equity,
+    hours: { BTC: btc },
+  };
+}
