@@ -10,6 +10,7 @@ import {
   createStrategy,
   createTweetFilter,
   type Decision,
+  type Strategy,
 } from '../../../operators/index.js';
 import { createEngine, type EngineInput } from '../../../pipeline/process/engine.js';
 import { createScorePartition } from '../../../pipeline/process/score-stage.js';
@@ -20,7 +21,17 @@ import { generateEnvelopes } from '../../../pipeline/sources/synthetic.js';
 const SOURCES = [0, 1, 2];
 const TARGETS = [0, 1];
 const scoring = createScoringModel();
-const strategy = createStrategy('zscore', 'lookback=3');
+const STRATEGIES = [
+  { strategy: createStrategy('zscore', 'lookback=3'), features: false },
+  // Sentiment and volume z-scores from the symbol's own buckets: the same in every stage layout.
+  {
+    strategy: createStrategy(
+      'surge',
+      'lookback=3,minHistory=2,minCount=1,threshold=0.3,volumeThreshold=0,cooldown=0',
+    ),
+    features: true,
+  },
+];
 
 /** A seeded generator (mulberry32), so a failure names its seed. */
 function random(seed: number): () => number {
@@ -72,7 +83,7 @@ const bucketKey = (b: Bucket) => `${b.symbol}@${b.start}`;
 const sortBuckets = (bs: Bucket[]) => [...bs].sort((a, b) => bucketKey(a).localeCompare(bucketKey(b)));
 const sortDecisions = (ds: Decision[]) => [...ds].sort((a, b) => a.id.localeCompare(b.id));
 
-function single(bySource: EngineInput[][], rand: () => number) {
+function single(bySource: EngineInput[][], rand: () => number, strategy: Strategy) {
   const engine = createEngine({ partitions: SOURCES, scoring, strategy });
   for (const input of interleave(bySource, rand)) engine.push(input);
   engine.flushWindows();
@@ -84,7 +95,7 @@ function single(bySource: EngineInput[][], rand: () => number) {
   };
 }
 
-function split(bySource: EngineInput[][], rand: () => number) {
+function split(bySource: EngineInput[][], rand: () => number, strategy: Strategy) {
   const filterFn = createTweetFilter();
   const targetOf = (symbol: string) => [...symbol].reduce((h, c) => h + c.charCodeAt(0), 0) % TARGETS.length;
   // Per source: what its score stage sends to each tweets.scored partition, flush by flush.
@@ -128,21 +139,30 @@ function split(bySource: EngineInput[][], rand: () => number) {
   return { buckets: sortBuckets(buckets), decisions: sortDecisions(decisions), late: [...late].sort() };
 }
 
-describe('split stages against the single engine', () => {
-  it.each([1, 2, 3, 4])('decide the same buckets, decisions and late tweets (seed %i)', (seed) => {
-    const bySource = inputsBySource(seed);
-    const rand = random(seed);
-    const one = single(bySource, rand);
-    const two = split(bySource, rand);
-    expect(one.buckets.length).toBeGreaterThan(10);
-    expect(one.late.length).toBeGreaterThan(0);
-    expect(two.buckets).toEqual(one.buckets);
-    expect(two.decisions).toEqual(one.decisions);
-    expect(two.late).toEqual(one.late);
-  });
+describe.each(STRATEGIES)(
+  'split stages against the single engine ($strategy.name)',
+  ({ strategy, features }) => {
+    it.each([1, 2, 3, 4])(
+      'decide the same buckets, decisions and late tweets (seed %i)',
+      (seed) => {
+        const bySource = inputsBySource(seed);
+        const rand = random(seed);
+        const one = single(bySource, rand, strategy);
+        const two = split(bySource, rand, strategy);
+        expect(one.buckets.length).toBeGreaterThan(10);
+        expect(one.late.length).toBeGreaterThan(0);
+        // The surge decisions looked at sentiment and volume z-scores, not only at warming up.
+        if (features) expect(one.decisions.some((d) => d.inputs.volumeZ !== undefined)).toBe(true);
+        expect(two.buckets).toEqual(one.buckets);
+        expect(two.decisions).toEqual(one.decisions);
+        expect(two.late).toEqual(one.late);
+      },
+      30_000,
+    );
 
-  it('gives the single engine the same output under any interleaving of its partitions', () => {
-    const bySource = inputsBySource(9);
-    expect(single(bySource, random(1))).toEqual(single(bySource, random(2)));
-  });
-});
+    it('gives the single engine the same output under any interleaving of its partitions', () => {
+      const bySource = inputsBySource(9);
+      expect(single(bySource, random(1), strategy)).toEqual(single(bySource, random(2), strategy));
+    });
+  },
+);
