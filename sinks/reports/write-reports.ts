@@ -1,8 +1,10 @@
-/** Writes a backtest's summary.json, trades.csv and report.html into one directory. */
+/** Writes a backtest's summary.json, trades.csv and report.html, or a research run's files, into one directory. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { type ReportOptions, reportHtml } from './report-html.js';
+import { researchHtml } from './research-html.js';
+import type { ResearchReport } from './research-types.js';
 import { tradesCsv } from './trades-csv.js';
 import type { BacktestResult } from './types.js';
 
@@ -41,4 +43,16 @@ export async function writeReports(
     trades: join(dir, 'trades.csv'),
     html: join(dir, 'report.html'),
   };
+}
+
+/** research.json (the whole report) and research.html. */
+export async function writeResearchReports(
+  dir: string,
+  report: ResearchReport,
+): Promise<{ readonly json: string; readonly html: string }> {
+  await writeAll(dir, {
+    'research.json': `${JSON.stringify(report, null, 2)}\n`,
+    'research.html': researchHtml(report),
+  });
+  return { json: join(dir, 'research.json'), html: join(dir, 'research.html') };
 }
