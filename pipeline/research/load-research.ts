@@ -40,8 +40,9 @@ export async function loadResearchInput(
   const { before, after } = marginsOf(options.settings);
   const fromMs = Math.floor(options.fromMs / HOUR_MS) * HOUR_MS - before * HOUR_MS;
   const toMs = Math.ceil(options.toMs / HOUR_MS) * HOUR_MS;
-  // Every (symbol, hour) of the period fits; one more row means the read was cut.
-  const limit = ((toMs - fromMs) / HOUR_MS) * options.knownSymbols.length + 1;
+  // Every (symbol, hour) of the period fits, for up to 50 symbols (a config may map more than the
+  // known ones); one more row means the read was cut.
+  const limit = ((toMs - fromMs) / HOUR_MS) * Math.max(50, options.knownSymbols.length) + 1;
   const raw = coerceRows(
     await select(metricsSql({ fromMs, toMs, symbols: options.symbols, limit })),
     METRICS,
