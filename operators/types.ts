@@ -172,7 +172,11 @@ export interface Decision {
   /** Event time at which the decision was taken: the end of the bucket. */
   readonly decidedAt: number;
   readonly action: Action;
-  /** Fraction of the maximum position to buy or sell, in [0, 1]; 0 for HOLD. */
+  /**
+   * Fraction of the maximum position to buy or sell, in [0, 1]; 0 for HOLD. A SELL of size 1 is an
+   * exit: it closes the position whole (the exchange sink sells the entire free balance at the
+   * market's precision, whatever the price did since the buy).
+   */
   readonly size: number;
   readonly reason: string;
   /** Numbers the strategy looked at (e.g. z-score), for analytics. */

@@ -1,5 +1,6 @@
 import { HOUR_MS } from './hourly-windows.js';
 import { type ParamSpecs, type ParamValues, type RawParams, resolveParams } from './strategy-params.js';
+import { meanStd } from './trailing-stats.js';
 import type { Bucket, Position, Strategy, StrategyVerdict } from './types.js';
 
 export const ZSCORE_PARAMS = {
@@ -58,15 +59,19 @@ export function decideZScore(
   if (trailing.length < p.minHistory) {
     return hold(`warming up: ${trailing.length} of ${p.minHistory} trailing buckets`, inputs);
   }
-  const mean = trailing.reduce((s, b) => s + b.weightedMean, 0) / trailing.length;
-  const variance = trailing.reduce((s, b) => s + (b.weightedMean - mean) ** 2, 0) / trailing.length;
-  const std = Math.max(Math.sqrt(variance), p.minStd);
+  const stats = meanStd(trailing.map((b) => b.weightedMean));
+  const mean = stats.mean;
+  const std = Math.max(stats.std, p.minStd);
   const z = (current.weightedMean - mean) / std;
   Object.assign(inputs, { mean, std, z });
   return tradeOnSignal(z, p.threshold, 'z', current.start, position, p, inputs);
 }
 
-/** Shared trading rule: position aware, long-only, with a cooldown measured in event time. */
+/**
+ * Shared trading rule: position aware, long-only, with a cooldown measured in event time. A SELL that
+ * leaves the strategy flat is an exit and has size 1: the exchange sink then sells the whole free
+ * balance (see Decision.size), so no remainder is left behind when the price moved since the buy.
+ */
 export function tradeOnSignal(
   signal: number,
   threshold: number,
@@ -90,10 +95,11 @@ export function tradeOnSignal(
     return { action: 'BUY', size: Math.min(p.size, room), reason: `${shown} >= ${threshold}`, inputs };
   }
   if (position.exposure <= EXPOSURE_EPSILON) return hold(`${shown} <= -${threshold} but flat`, inputs);
+  const exits = p.size >= position.exposure - EXPOSURE_EPSILON;
   return {
     action: 'SELL',
-    size: Math.min(p.size, position.exposure),
-    reason: `${shown} <= -${threshold}`,
+    size: exits ? 1 : p.size,
+    reason: `${shown} <= -${threshold}${exits ? ', exit' : ''}`,
     inputs,
   };
 }

@@ -14,6 +14,7 @@ import { createPricesCommand } from './commands/prices.js';
 import { createProcessCommand } from './commands/process.js';
 import { createPruneCommand } from './commands/prune.js';
 import { createQueryCommand } from './commands/query.js';
+import { createResearchCommand } from './commands/research.js';
 import { createRulesCommand } from './commands/rules.js';
 import { createScoreCommand } from './commands/score.js';
 import { createTopicsCommand } from './commands/topics.js';
@@ -40,6 +41,7 @@ export function createProgram(): Command {
     createScoreCommand(),
     createTradeCommand(),
     createBacktestCommand(),
+    createResearchCommand(),
     createPricesCommand(),
     createConfigCommand(),
   ]) {

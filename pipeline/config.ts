@@ -445,7 +445,11 @@ export const ENV_KEYS: readonly EnvKey[] = [
     path: ['scorer', 'modelFile'],
     description: "the learned scorer's model file (default: the one shipped with sentiflow)",
   },
-  { name: 'STRATEGY', path: ['strategy', 'name'], description: 'signal strategy: zscore or threshold' },
+  {
+    name: 'STRATEGY',
+    path: ['strategy', 'name'],
+    description: 'signal strategy: zscore, threshold or surge',
+  },
   {
     name: 'PROCESS_SCORE_THREADS',
     path: ['process', 'scoreThreads'],

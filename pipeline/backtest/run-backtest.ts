@@ -40,6 +40,8 @@ export interface BacktestOptions {
   readonly exchange?: string;
   /** Directory for summary.json, trades.csv, report.html (of the best run); null writes none. */
   readonly out?: string | null;
+  /** Hours of the sentiment EMA report.html draws (default 24). */
+  readonly emaHours?: number;
   readonly record?: boolean;
   readonly workers?: number;
   readonly maxGapHours?: number;
@@ -184,7 +186,9 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
   );
   const ranked = rankResults(results);
   const best = ranked[0]!;
-  const reports = options.out ? await writeReports(options.out, best) : null;
+  const reports = options.out
+    ? await writeReports(options.out, best, options.emaHours ? { emaHours: options.emaHours } : {})
+    : null;
   if (options.record !== false) {
     const recordedAt = (deps.now ?? Date.now)();
     for (const result of results) {

@@ -4,14 +4,19 @@
  * time. Fills price at the open of the first candle at or after the decision (its bucket's end),
  * so no price from inside the bucket that produced it is ever used. Then values the portfolio and a
  * buy-and-hold benchmark hour by hour. Deterministic: same decisions and candles, same result.
+ * Dust (what a sell leaves that the market will not let you sell) is flat: the sell that left it
+ * closes the trade, with the dust valued at that fill's price, and it never counts as exposure.
  */
 import type { Decision, SymbolCode } from '../../operators/types.js';
 import { createExchangeSink } from '../../sinks/exchange/exchange-sink.js';
 import { marketSymbolOf } from '../../sinks/exchange/market-symbol.js';
+import type { OrderRecord } from '../../sinks/exchange/order-record.js';
 import { createMemoryRecorder } from '../../sinks/exchange/order-recorder.js';
 import { createPaperExchange } from '../../sinks/exchange/paper-exchange.js';
 import { feeFor } from '../../sinks/exchange/paper-fill.js';
+import { isExit } from '../../sinks/exchange/sizing.js';
 import type { BacktestTrade, EquityPoint } from '../../sinks/reports/types.js';
+import { createPositionBook, type Minimums, NO_MINIMUMS, type Realised } from './position-book.js';
 import { HOUR_MS, type PriceSeries } from './price-series.js';
 
 export interface SimulationOptions {
@@ -38,6 +43,23 @@ export interface Simulation {
 /** Valuation price at `t`: the close known then, else the open at `t` (first hour of the period). */
 function markAt(series: PriceSeries, t: number): number | null {
   return series.closeAt(t) ?? series.fillPrice(t);
+}
+
+function tradeOf(r: OrderRecord, realised: Realised, reason: string): BacktestTrade {
+  return {
+    decisionId: r.decisionId,
+    strategy: r.strategy,
+    symbol: r.symbol,
+    market: r.market,
+    side: r.side,
+    decidedAt: r.decidedAt,
+    amount: r.filledAmount,
+    price: r.averagePrice ?? r.referencePrice ?? 0,
+    cost: r.cost,
+    fee: r.feeCost,
+    ...realised,
+    reason,
+  };
 }
 
 export async function simulate(
@@ -91,7 +113,11 @@ export async function simulate(
     .sort((a, b) => a.d.decidedAt - b.d.decidedAt || a.i - b.i)
     .map(({ d }) => d);
 
-  const held = new Map<string, { amount: number; basis: number }>();
+  const rules = new Map<SymbolCode, Minimums>();
+  for (const symbol of symbols) {
+    rules.set(symbol, (await exchange.market(marketSymbolOf(symbol, quote))) ?? NO_MINIMUMS);
+  }
+  const book = createPositionBook(rules);
   const trades: BacktestTrade[] = [];
   const equity: EquityPoint[] = [];
   const benchmark = new Map<SymbolCode, number>();
@@ -110,60 +136,45 @@ export async function simulate(
       const series = prices.get(decision.symbol);
       const mark = series ? markAt(series, decision.decidedAt) : null;
       let equityNow = cash;
-      for (const [symbol, position] of held) {
+      for (const symbol of symbols) {
         const p = prices.get(symbol);
-        equityNow += position.amount * ((p ? markAt(p, decision.decidedAt) : null) ?? 0);
+        equityNow += book.amount(symbol) * ((p ? markAt(p, decision.decidedAt) : null) ?? 0);
       }
-      const own = (held.get(decision.symbol)?.amount ?? 0) * (mark ?? 0);
+      // Dust is flat: it is no part of what a buy may spend.
+      const own = mark === null || book.flat(decision.symbol, mark) ? 0 : book.amount(decision.symbol) * mark;
       const budget = Math.min(equityNow / Math.max(1, symbols.length), cash + own);
       const before = recorder.records.length;
       await sinkFor(decision, budget).execute(decision);
       for (const r of recorder.records.slice(before)) {
-        if (r.status === 'rejected' || r.status === 'refused') rejected++;
-        if (r.status !== 'filled' || r.averagePrice === null) continue;
-        const position = held.get(r.symbol) ?? { amount: 0, basis: 0 };
-        let pnl = 0;
-        if (r.side === 'buy') {
-          position.amount += r.filledAmount;
-          position.basis += r.cost + r.feeCost;
-          cash -= r.cost + r.feeCost;
-        } else {
-          const share = position.amount > 0 ? Math.min(1, r.filledAmount / position.amount) : 0;
-          const basis = position.basis * share;
-          pnl = r.cost - r.feeCost - basis;
-          position.basis -= basis;
-          position.amount = Math.max(0, position.amount - r.filledAmount);
-          cash += r.cost - r.feeCost;
+        if (r.status === 'rejected' || r.status === 'refused') {
+          rejected++;
+          // An exit the market refused because all that is left is dust: the position is closed.
+          const closed =
+            isExit(r.side, decision.size) && r.referencePrice !== null
+              ? book.closeDust(r.symbol, r.referencePrice)
+              : null;
+          if (closed) trades.push(tradeOf(r, closed, `${decision.reason}; dust, not sold`));
         }
-        held.set(r.symbol, position);
+        if (r.status !== 'filled' || r.averagePrice === null) continue;
+        cash += r.side === 'buy' ? -(r.cost + r.feeCost) : r.cost - r.feeCost;
         fees += r.feeCost;
-        trades.push({
-          decisionId: r.decisionId,
-          strategy: r.strategy,
-          symbol: r.symbol,
-          market: r.market,
-          side: r.side,
-          decidedAt: r.decidedAt,
-          amount: r.filledAmount,
-          price: r.averagePrice,
-          cost: r.cost,
-          fee: r.feeCost,
-          pnl,
-          reason: decision.reason,
-        });
+        trades.push(tradeOf(r, book.fill(r), decision.reason));
       }
     }
     let assets = 0;
+    let exposed = 0;
     let bench = capital - perSymbol * benchmark.size;
     for (const symbol of symbols) {
       const series = prices.get(symbol);
       const mark = series ? markAt(series, t) : null;
       if (mark === null) continue;
-      assets += (held.get(symbol)?.amount ?? 0) * mark;
+      const value = book.amount(symbol) * mark;
+      assets += value;
+      if (!book.flat(symbol, mark)) exposed += value;
       bench += (benchmark.get(symbol) ?? 0) * mark;
     }
     const total = cash + assets;
-    equity.push({ time: t, equity: total, benchmark: bench, exposure: total > 0 ? assets / total : 0 });
+    equity.push({ time: t, equity: total, benchmark: bench, exposure: total > 0 ? exposed / total : 0 });
   }
   return {
     trades,

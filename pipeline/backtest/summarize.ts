@@ -39,7 +39,7 @@ export function summarize(sim: Simulation, input: SummaryInput): BacktestSummary
     maxDrawdown: drawdown.depth,
     maxDrawdownHours: drawdown.duration,
     maxDrawdownRecovered: drawdown.recoveryIndex !== null,
-    trades: sim.trades.length,
+    trades: sim.trades.filter((t) => t.amount > 0).length,
     closedTrades: closed.closed,
     winRate: closed.winRate,
     averageTrade: closed.averageTrade,

@@ -22,6 +22,7 @@ interface BacktestFlags {
   out: string;
   workers?: string;
   maxGapHours: string;
+  sentimentEma: string;
   record: boolean;
 }
 
@@ -71,6 +72,7 @@ export function createBacktestCommand(): Command {
     .option('--out <dir>', 'directory for summary.json, trades.csv and report.html', 'backtest-report')
     .option('--workers <n>', 'worker threads for a sweep (default 2)')
     .option('--max-gap-hours <n>', 'longest run of missing hourly candles carried forward', '6')
+    .option('--sentiment-ema <hours>', 'hours of the sentiment EMA in report.html', '24')
     .option('--no-record', 'do not record the run in ClickHouse backtest_runs/backtest_trades')
     .addHelpText('after', `\nStrategy parameters (default):\n${paramsHelp()}`)
     .action(async (flags: BacktestFlags, command: Command) => {
@@ -92,6 +94,7 @@ export function createBacktestCommand(): Command {
         record: flags.record,
         ...(flags.workers ? { workers: number(flags.workers, '--workers', { min: 1, integer: true }) } : {}),
         maxGapHours: number(flags.maxGapHours, '--max-gap-hours', { integer: true }),
+        emaHours: number(flags.sentimentEma, '--sentiment-ema', { min: 1, integer: true }),
       };
       const controller = new AbortController();
       const stop = (): void => controller.abort();

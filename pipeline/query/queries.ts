@@ -6,19 +6,21 @@
 import {
   type AnalyticsFilter,
   authorsSql,
-  dropsSql,
   hourlySql,
+  metricsSql,
   rulesSql,
 } from '../../sinks/clickhouse/analytics.js';
 import { ConfigError } from '../../sinks/errors.js';
 import { accountingQuery } from './accounting.js';
 import { f, forSymbols, hour, i, result, t } from './columns.js';
 import { compareQuery } from './compare.js';
+import { dropsQuery } from './drops.js';
 import { type Column, coerceRows, type QueryResult, type SelectRows } from './result.js';
 import { signalsQuery } from './signals.js';
 
 export const QUERY_NAMES = [
   'hourly',
+  'metrics',
   'compare',
   'rules',
   'authors',
@@ -55,7 +57,17 @@ const AUTHORS = [
   f('score_mean', 'mean'),
   f('weighted_mean', 'weighted'),
 ];
-const DROPS = [{ ...hour, source: 'hour_start' }, t('outcome'), t('stage'), t('reason'), i('messages')];
+export const METRICS: readonly Column[] = [
+  hour,
+  t('symbol'),
+  i('tweets', 'volume'),
+  i('authors'),
+  f('dominance'),
+  i('balance'),
+  i('positive', 'pos'),
+  i('negative', 'neg'),
+  f('weighted_mean', 'sentiment'),
+];
 export const QUERIES: Readonly<Record<QueryName, QueryDefinition>> = {
   hourly: {
     summary: 'sentiment per hour for one symbol: volume, mean, weighted mean, pos/neg/neutral, authors',
@@ -66,6 +78,18 @@ export const QUERIES: Readonly<Record<QueryName, QueryDefinition>> = {
       const rows = coerceRows(await select(hourlySql({ ...filter, symbol })), HOURLY);
       return result(`hourly sentiment of ${symbol} (closed buckets)`, HOURLY, rows);
     },
+  },
+  metrics: {
+    summary:
+      'social metrics per symbol and hour: volume, unique authors, dominance, balance, weighted sentiment',
+    symbols: 'many',
+    defaultLimit: 10_000,
+    run: async (select, filter) =>
+      result(
+        `social metrics per hour, ${forSymbols(filter.symbols)} (dominance: share of all symbols' volume)`,
+        METRICS,
+        coerceRows(await select(metricsSql(filter)), METRICS),
+      ),
   },
   compare: {
     summary: 'symbols side by side per hour: weighted mean and volume',
@@ -96,11 +120,10 @@ export const QUERIES: Readonly<Record<QueryName, QueryDefinition>> = {
       ),
   },
   drops: {
-    summary: 'drops and DLQ rejections per reason per hour',
+    summary: 'drops and DLQ rejections per reason per hour, and their totals over the range',
     symbols: 'none',
     defaultLimit: 10_000,
-    run: async (select, filter) =>
-      result('drops and rejections per hour', DROPS, coerceRows(await select(dropsSql(filter)), DROPS)),
+    run: dropsQuery,
   },
   signals: {
     summary: 'latest decisions, joined with their orders when the orders table exists',

@@ -76,6 +76,31 @@ ORDER BY weight_sum DESC, author_id
 LIMIT ${numberLiteral(f.limit)}`;
 }
 
+/**
+ * Social metrics per (symbol, hour), the ones Santiment and LunarCrush users know: social volume
+ * (stored tweets), unique authors, social dominance (the symbol's share of every symbol's volume that
+ * hour, all symbols counted whatever the filter), sentiment balance (positive minus negative tweets)
+ * and weighted sentiment. Exact: counts are integers and dominance one division of them.
+ */
+export function metricsSql(f: AnalyticsFilter): string {
+  return `SELECT toUInt32(bucket_start) AS hour, symbol, count AS tweets, distinct_authors AS authors,
+  count / hour_tweets AS dominance, toInt64(positive) - toInt64(negative) AS balance,
+  positive, negative, weighted_mean
+FROM (
+  SELECT symbol, bucket_start, count, distinct_authors, positive, negative, weighted_mean
+  FROM sentiment_hourly FINAL
+  WHERE ${between('bucket_start', f)}${symbolIn(f.symbols)}
+) AS s
+ANY LEFT JOIN (
+  SELECT bucket_start, sum(count) AS hour_tweets
+  FROM sentiment_hourly FINAL
+  WHERE ${between('bucket_start', f)}
+  GROUP BY bucket_start
+) AS t USING bucket_start
+ORDER BY hour, symbol
+LIMIT ${numberLiteral(f.limit)}`;
+}
+
 /** Drops and rejections per reason per hour, from the dlq_counts view over the intake ledger. */
 export function dropsSql(f: AnalyticsFilter): string {
   return `SELECT toUInt32(hour) AS hour_start, toString(outcome) AS outcome, stage, reason, messages
@@ -83,6 +108,15 @@ FROM dlq_counts
 WHERE ${between('hour', f)}
 ORDER BY hour_start, outcome, stage, reason
 LIMIT ${numberLiteral(f.limit)}`;
+}
+
+/** Drops and rejections per reason over the whole range (aliases differ from the columns they sum). */
+export function dropTotalsSql(f: AnalyticsRange): string {
+  return `SELECT toString(outcome) AS outcome_name, stage, reason, sum(messages) AS total
+FROM dlq_counts
+WHERE ${between('hour', f)}
+GROUP BY outcome, stage, reason
+ORDER BY total DESC, outcome_name, stage, reason`;
 }
 
 /**

@@ -4,9 +4,10 @@
  */
 import type { Decision } from '../../operators/types.js';
 import type { DailyLossTracker } from './daily-loss.js';
+import { isDust, isFlat } from './dust.js';
 import type { KillSwitch } from './kill-switch.js';
 import { checkRisk, type RiskLimits } from './risk.js';
-import { orderAmount } from './sizing.js';
+import { isExit, orderAmount } from './sizing.js';
 import type { Exchange, OrderSide, RejectReason } from './types.js';
 
 export type OrderPlan =
@@ -54,25 +55,41 @@ export async function planOrder(
   if (price === null || !(price > 0))
     return { kind: 'reject', reason: 'no_price', detail: 'no reference price' };
   const balances = await read(() => exchange.balances());
+  const held = balances[market.base]?.free ?? 0;
+  const total = balances[market.base]?.total ?? 0;
   const raw = orderAmount({
     side,
     size: decision.size,
     price,
     maxPositionNotional: limits.maxPositionNotional,
-    held: balances[market.base]?.free ?? 0,
+    held,
     minAmount: market.minAmount,
     minNotional: market.minNotional,
   });
   const amount = raw > 0 ? await exchange.roundAmount(symbol, raw) : 0;
+  const exit = isExit(side, decision.size);
+  if (exit && isDust(market, held, price)) {
+    // Nothing of it can be sold: the position is dust, flat for every purpose but equity.
+    const below = market.minAmount !== null && amount < market.minAmount;
+    return {
+      kind: 'reject',
+      reason: below ? 'below_min_amount' : 'below_min_notional',
+      detail: `dust: the whole balance ${held} ${market.base} is below the venue minimum ${below ? `amount ${market.minAmount}` : `notional ${market.minNotional}`}`,
+      amount,
+      price,
+    };
+  }
   const clock = context.now();
   const verdict = checkRisk(
     {
       side,
       notional: amount * price,
-      positionNotional: (balances[market.base]?.total ?? 0) * price,
+      // Dust is flat: it must not keep a full-size buy from fitting the position limit.
+      positionNotional: isFlat(market, total, price) ? 0 : total * price,
       dailyLoss: context.dailyLoss.observe(clock, balances, market.quote, market.base, price),
       killSwitch: context.killSwitch.engaged(),
       decisionAgeMs: clock - decision.decidedAt,
+      exit,
     },
     limits,
   );

@@ -33,6 +33,11 @@ export interface RiskContext {
   readonly killSwitch: boolean;
   /** Clock time minus the decision's time. */
   readonly decisionAgeMs: number;
+  /**
+   * A SELL closing the whole position: bounded by what is held (bought within the limits), so the
+   * order-notional limit does not apply; it would otherwise trap a position that grew in value.
+   */
+  readonly exit?: boolean;
 }
 
 export const REFUSAL_REASONS = [
@@ -52,7 +57,10 @@ export type RiskVerdict =
 const EPSILON = 1e-9;
 const money = (n: number): string => n.toFixed(2);
 
-/** The first limit the order breaks, or ok. Sells that reduce risk are not stopped by position or loss limits. */
+/**
+ * The first limit the order breaks, or ok. Sells that reduce risk are not stopped by position or loss
+ * limits, exits not by the order-notional limit either.
+ */
 export function checkRisk(context: RiskContext, limits: RiskLimits): RiskVerdict {
   const refuse = (reason: RefusalReason, detail: string): RiskVerdict => ({ ok: false, reason, detail });
   if (context.killSwitch) return refuse('kill_switch', 'kill switch engaged');
@@ -60,7 +68,7 @@ export function checkRisk(context: RiskContext, limits: RiskLimits): RiskVerdict
     return refuse('stale_decision', `decision is ${Math.round(context.decisionAgeMs / 1000)}s old`);
   }
   if (!(context.notional > 0)) return refuse('zero_quantity', 'order rounds to nothing');
-  if (context.notional > limits.maxOrderNotional * (1 + EPSILON)) {
+  if (context.exit !== true && context.notional > limits.maxOrderNotional * (1 + EPSILON)) {
     return refuse(
       'max_order_notional',
       `order notional ${money(context.notional)} > ${money(limits.maxOrderNotional)}`,

@@ -3,7 +3,7 @@ import type { OrderSide } from './types.js';
 
 export interface SizingInput {
   readonly side: OrderSide;
-  /** Fraction of the maximum position, in [0, 1]. */
+  /** Fraction of the maximum position, in [0, 1]; a SELL of 1 is an exit. */
   readonly size: number;
   readonly price: number;
   /** Maximum position notional per symbol, in quote units. */
@@ -15,7 +15,18 @@ export interface SizingInput {
   readonly minNotional: number | null;
 }
 
-/** Base amount to trade before venue rounding; 0 when there is nothing to do. */
+const EXIT_EPSILON = 1e-9;
+
+/** A SELL of the whole maximum position closes the position whole (Decision.size). */
+export function isExit(side: OrderSide, size: number): boolean {
+  return side === 'sell' && size >= 1 - EXIT_EPSILON;
+}
+
+/**
+ * Base amount to trade before venue rounding; 0 when there is nothing to do. An exit sells the whole
+ * free balance (the venue's precision then rounds it down; what is left is dust), whatever the price
+ * did since the buy: sizing it from the maximum position would leave a remainder after a rise.
+ */
 export function orderAmount(input: SizingInput): number {
   const { side, price, maxPositionNotional, held } = input;
   if (!(price > 0) || !(maxPositionNotional > 0)) return 0;
@@ -23,6 +34,7 @@ export function orderAmount(input: SizingInput): number {
   const wanted = (size * maxPositionNotional) / price;
   if (side === 'buy') return wanted;
   if (!(held > 0) || size === 0) return 0;
+  if (isExit(side, size)) return held;
   const rest = held - wanted;
   const dust =
     rest <= 0 ||

@@ -24,6 +24,8 @@ export interface CandleStore {
   lastOpenTime(key: SeriesKey): Promise<number | null>;
   /** Newest candle whose open time is <= `at`, or null. */
   candleAt(key: SeriesKey, at: number): Promise<Candle | null>;
+  /** The candles with open time in [from, to], oldest first. */
+  between(key: SeriesKey, from: number, to: number): Promise<Candle[]>;
 }
 
 export function validateSeriesKey(key: SeriesKey): SeriesKey {
@@ -64,7 +66,20 @@ export const CANDLE_QUERIES = {
   candleAt: (key: SeriesKey, at: number): string =>
     `SELECT open_time_ms, open, high, low, close, volume FROM candles FINAL WHERE ${seriesWhere(key)} ` +
     `AND open_time_ms <= ${numberLiteral(Math.floor(at))} ORDER BY open_time_ms DESC LIMIT 1`,
+  between: (key: SeriesKey, from: number, to: number): string =>
+    `SELECT open_time_ms, open, high, low, close, volume FROM candles FINAL WHERE ${seriesWhere(key)} ` +
+    `AND open_time_ms >= ${numberLiteral(Math.floor(from))} AND open_time_ms <= ${numberLiteral(Math.floor(to))} ` +
+    'ORDER BY open_time_ms',
 };
+
+const candleOf = (row: StoredCandle): Candle => ({
+  openTime: Number(row.open_time_ms),
+  open: Number(row.open),
+  high: Number(row.high),
+  low: Number(row.low),
+  close: Number(row.close),
+  volume: Number(row.volume),
+});
 
 export function createClickHouseCandleStore(
   client: ClickHouseClient,
@@ -96,15 +111,14 @@ export function createClickHouseCandleStore(
     async candleAt(key, at) {
       const rows = await select<StoredCandle>(CANDLE_QUERIES.candleAt(key, at), 'reading a candle');
       const row = rows[0];
-      if (!row) return null;
-      return {
-        openTime: Number(row.open_time_ms),
-        open: row.open,
-        high: row.high,
-        low: row.low,
-        close: row.close,
-        volume: row.volume,
-      };
+      return row ? candleOf(row) : null;
+    },
+    async between(key, from, to) {
+      const rows = await select<StoredCandle>(
+        CANDLE_QUERIES.between(key, from, to),
+        `reading ${key.symbol} candles`,
+      );
+      return rows.map(candleOf);
     },
   };
 }
@@ -137,6 +151,11 @@ export function createMemoryCandleStore(): CandleStore & {
       for (const c of of(key).values())
         if (c.openTime <= at && (best === null || c.openTime > best.openTime)) best = c;
       return best;
+    },
+    async between(key, from, to) {
+      return [...of(key).values()]
+        .filter((c) => c.openTime >= from && c.openTime <= to)
+        .sort((a, b) => a.openTime - b.openTime);
     },
   };
 }

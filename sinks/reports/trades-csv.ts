@@ -1,4 +1,7 @@
-/** trades.csv: one row per fill, RFC 4180 quoting, ISO times, a header naming each column. */
+/**
+ * trades.csv: one row per fill, RFC 4180 quoting, ISO times, a header naming each column. `dust` is
+ * the base amount a sell left that the market will not let you sell: the position is flat after it.
+ */
 import type { BacktestTrade } from './types.js';
 
 export const TRADE_COLUMNS = [
@@ -13,6 +16,7 @@ export const TRADE_COLUMNS = [
   'cost',
   'fee',
   'pnl',
+  'dust',
   'reason',
 ] as const;
 
@@ -37,6 +41,7 @@ export function tradesCsv(trades: readonly BacktestTrade[]): string {
         t.cost,
         t.fee,
         t.pnl,
+        t.dust,
         t.reason,
       ]
         .map(cell)

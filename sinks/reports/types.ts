@@ -4,7 +4,7 @@
  */
 import type { SymbolCode } from '../../operators/types.js';
 
-/** One filled order of the paper exchange. */
+/** One filled order of the paper exchange, or (amount 0) an exit the market refused because all left was dust. */
 export interface BacktestTrade {
   readonly decisionId: string;
   readonly strategy: string;
@@ -18,8 +18,13 @@ export interface BacktestTrade {
   /** Quote spent (buy) or received (sell), before the fee. */
   readonly cost: number;
   readonly fee: number;
-  /** Realised profit of a sell against the average entry cost (fees included); 0 for buys. */
+  /**
+   * Realised profit of a sell against the average entry cost (fees included); 0 for buys. A sell that
+   * leaves only dust closes the position: its profit counts the dust at the fill price.
+   */
   readonly pnl: number;
+  /** Base amount a sell left behind that the market will not let you sell (0 when none): flat. */
+  readonly dust: number;
   readonly reason: string;
 }
 
@@ -29,7 +34,7 @@ export interface EquityPoint {
   readonly equity: number;
   /** Buy-and-hold of the same symbols with the same capital, bought at the start. */
   readonly benchmark: number;
-  /** Fraction of equity held in assets, in [0, 1]. */
+  /** Fraction of equity held in assets, in [0, 1]; dust counts as flat. */
   readonly exposure: number;
 }
 
@@ -59,12 +64,12 @@ export interface BacktestSummary {
   readonly maxDrawdownHours: number;
   readonly maxDrawdownRecovered: boolean;
   readonly trades: number;
-  /** Sells that closed (part of) a position. */
+  /** Sells that closed (part of) a position, dust closes included. */
   readonly closedTrades: number;
   readonly winRate: number | null;
   /** Mean realised profit of closed trades, quote units. */
   readonly averageTrade: number | null;
-  /** Fraction of hours with any position held. */
+  /** Fraction of hours with a position held (dust is flat). */
   readonly exposure: number;
   readonly feesPaid: number;
   readonly decisions: number;

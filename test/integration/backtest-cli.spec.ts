@@ -122,6 +122,38 @@ describe('sentiflow backtest (command)', () => {
     expect(stderr).toMatch(/warning: 6 parameter combinations were tried/);
   });
 
+  it('sweeps the surge strategy (sentiment and volume) like any other', async () => {
+    const { stdout, stderr } = await sentiflow([
+      'backtest',
+      ...period,
+      '--strategy',
+      'surge',
+      '--param',
+      'threshold=0.5,1',
+      '--param',
+      'volumeThreshold=-1,0',
+      '--param',
+      'lookback=3,minHistory=2,minCount=5,cooldown=0',
+      '--no-record',
+      '--out',
+      out,
+    ]);
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^rank\s+params/);
+    expect(lines.slice(1, 5).every((l) => /threshold=(0\.5|1) volumeThreshold=(-1|0)/.test(l))).toBe(true);
+    const best = JSON.parse(lines[5]!);
+    expect(best).toMatchObject({ strategy: 'surge', combinations: 4 });
+    expect(Object.keys(best.params).sort()).toEqual([
+      'cooldown',
+      'lookback',
+      'minCount',
+      'minHistory',
+      'threshold',
+      'volumeThreshold',
+    ]);
+    expect(stderr).toMatch(/warning: 4 parameter combinations were tried/);
+  });
+
   it('refuses a bad parameter with one line naming it', async () => {
     const error = await sentiflow(['backtest', ...period, '--param', 'lookback=0']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);

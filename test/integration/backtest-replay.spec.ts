@@ -190,7 +190,7 @@ describe('sentiflow backtest on real Kafka and ClickHouse', () => {
     expect(summary.trades).toBe(best.trades.length);
     const csv = (await readFile(join(out, 'trades.csv'), 'utf8')).trim().split('\n');
     expect(csv[0]).toBe(
-      'decided_at,decision_id,strategy,symbol,market,side,amount,price,cost,fee,pnl,reason',
+      'decided_at,decision_id,strategy,symbol,market,side,amount,price,cost,fee,pnl,dust,reason',
     );
     expect(csv).toHaveLength(best.trades.length + 1);
     const html = await readFile(join(out, 'report.html'), 'utf8');

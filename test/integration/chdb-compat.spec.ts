@@ -3,6 +3,8 @@
  * `sentiflow migrate` sets there, every shipped analytics query, every SQL example of
  * docs/analytics.md, and prune, run unchanged. The same checks run on 18.16 in query-analytics.spec.ts.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Session } from 'chdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describePrune, runPrune } from '../../pipeline/commands/prune.js';
@@ -13,6 +15,7 @@ import { FIXTURE_CHECKS } from '../pipeline/query/analytics-checks.js';
 import { H0, TABLE_ROWS } from '../pipeline/query/analytics-fixture.js';
 import { chdbClient } from '../pipeline/query/chdb-client.js';
 import { docsSqlExamples } from '../pipeline/query/docs-sql.js';
+import { repoRoot } from '../support/cli.js';
 
 const url = 'chdb://in-process';
 const session = new Session();
@@ -70,6 +73,39 @@ describe('current ClickHouse through chdb', () => {
 
   it.each(docsSqlExamples())('docs/analytics.md example runs: $title', async ({ sql }) => {
     expect((await db.select(sql)).length).toBeGreaterThan(0);
+  });
+
+  it('runs every Grafana dashboard query, macros expanded as the plugin does', async () => {
+    const dashboard = JSON.parse(
+      readFileSync(join(repoRoot, 'docker/grafana/dashboards/sentiflow.json'), 'utf8'),
+    ) as {
+      panels: { title: string; targets: { rawSql: string }[] }[];
+    };
+    const queries = dashboard.panels.flatMap((p) =>
+      p.targets.map((t) => ({ title: p.title, sql: t.rawSql })),
+    );
+    expect(queries.map((q) => q.title)).toContain('Social dominance per symbol per hour');
+    for (const { title, sql } of queries) {
+      const expanded = sql
+        .replace(
+          /\$__timeFilter\((\w+)\)/g,
+          "$1 >= toDateTime('2024-05-01 00:00:00') AND $1 < toDateTime('2024-05-02 00:00:00')",
+        )
+        .replace(/\$\{symbol:singlequote\}/g, "'BTC', 'ETH'");
+      await expect(db.select(expanded), title).resolves.toBeDefined();
+    }
+    const dominance = queries.find((q) => q.title === 'Social dominance per symbol per hour')!.sql;
+    const rows = await db.select(
+      dominance
+        .replace(/\$__timeFilter\((\w+)\)/g, '$1 >= toDateTime(0)')
+        .replace(/\$\{symbol:singlequote\}/g, "'BTC', 'ETH'"),
+    );
+    expect(rows.filter((r) => Number(r.dominance) !== 1).map((r) => [r.symbol, Number(r.dominance)])).toEqual(
+      [
+        ['BTC', 0.375],
+        ['ETH', 0.625],
+      ],
+    );
   });
 
   it('prune leaves deletion to the TTL unless forced, then deletes old rows only', async () => {

@@ -68,6 +68,7 @@ describe('analytics queries on ClickHouse 18.16', () => {
 describe('sentiflow query through the command', () => {
   it.each([
     ['hourly', '--symbol', 'BTC'],
+    ['metrics', '--symbol', 'BTC'],
     ['compare'],
     ['rules', '--symbols', 'BTC,ETH'],
     ['authors', '--symbol', 'ETH'],
@@ -102,6 +103,21 @@ describe('sentiflow query through the command', () => {
     expect(lines[3]).toMatch(/^2024-05-01 10:00 +3 +0\.2000 +0\.3000 +2 +1 +0 +3$/);
     expect(lines.at(-1)).toBe('(2 rows)');
     expect(new Set(lines.slice(1, 5).map((l) => l.length)).size).toBe(1);
+  });
+
+  it('prints the drop totals after the hours, whatever the limit', async () => {
+    const { stdout } = await query(['drops', '--from', FROM, '--to', TO, '--limit', '2'], true);
+    expect(stdout).toMatch(/^2024-05-01 10:00 +dropped +dedupe +duplicate_id +1$/m);
+    expect(stdout).not.toMatch(/^2024-05-01 11:00/m);
+    expect(stdout).toMatch(/^total +dropped +filter +language +2$/m);
+    expect(stdout).toMatch(/^total +all +4$/m);
+    expect(stdout).toContain('4 messages dropped or rejected in the range: 3 dropped, 1 rejected');
+  });
+
+  it('prints social metrics with dominance and balance', async () => {
+    const { stdout } = await query(['metrics', '--from', FROM, '--to', TO], true);
+    expect(stdout).toMatch(/^hour +symbol +volume +authors +dominance +balance +pos +neg +sentiment$/m);
+    expect(stdout).toMatch(/^2024-05-01 10:00 +ETH +5 +5 +0\.6250 +3 +4 +1 +0\.5000$/m);
   });
 
   it('prints CSV with a header', async () => {

@@ -60,10 +60,19 @@ describe('zscore strategy', () => {
     expect(zscore.decide(history(0.25), { ...flat, lastTradeAt: T0 - 3 * HOUR }).action).toBe('BUY');
   });
 
-  it('buys only the room left and sells only what it holds', () => {
+  it('buys only the room left', () => {
     const half = createStrategy('zscore', { size: 0.6 });
     expect(half.decide(history(0.25), { ...flat, exposure: 0.5, openedAt: 0 }).size).toBe(0.5);
-    expect(half.decide(history(-0.25), { ...flat, exposure: 0.3, openedAt: 0 }).size).toBe(0.3);
+  });
+
+  it('exits with size 1 when a sell empties the position, so the sink sells the whole balance', () => {
+    const part = createStrategy('zscore', { size: 0.6 });
+    const exit = part.decide(history(-0.25), { ...flat, exposure: 0.3, openedAt: 0 });
+    expect([exit.action, exit.size]).toEqual(['SELL', 1]);
+    expect(exit.reason).toMatch(/, exit$/);
+    const partial = part.decide(history(-0.25), { ...flat, exposure: 1, openedAt: 0 });
+    expect([partial.action, partial.size]).toEqual(['SELL', 0.6]);
+    expect(partial.reason).not.toMatch(/exit/);
   });
 
   it('needs lookback + 1 buckets of history', () => {
@@ -93,12 +102,16 @@ describe('threshold strategy', () => {
 });
 
 describe('createStrategy', () => {
-  it('knows zscore and threshold', () => {
-    expect(STRATEGY_NAMES.map((n) => createStrategy(n).name)).toEqual(['zscore', 'threshold']);
+  it('knows zscore, threshold and surge', () => {
+    expect(STRATEGY_NAMES.map((n) => createStrategy(n).name)).toEqual(['zscore', 'threshold', 'surge']);
   });
 
   it.each([
-    ['unknown strategy', () => createStrategy('macd'), /unknown strategy "macd"; known: zscore, threshold/],
+    [
+      'unknown strategy',
+      () => createStrategy('macd'),
+      /unknown strategy "macd"; known: zscore, threshold, surge/,
+    ],
     [
       'unknown param',
       () => createStrategy('zscore', 'treshold=2'),

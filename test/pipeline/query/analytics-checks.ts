@@ -102,13 +102,39 @@ export const FIXTURE_CHECKS: readonly FixtureCheck[] = [
     },
   },
   {
-    name: 'drops: drop and rejection reasons per hour from dlq_counts',
+    name: 'drops: drop and rejection reasons per hour from dlq_counts, then their totals over the range',
     async run(select) {
-      const { rows } = await runFixtureQuery(select, 'drops');
+      const { rows, notes } = await runFixtureQuery(select, 'drops');
       expect(rows).toEqual([
         { hour: hourSeconds(H0), ...EXPECTED.drops[0] },
         { hour: hourSeconds(H0), ...EXPECTED.drops[1] },
         { hour: hourSeconds(H1), ...EXPECTED.drops[2] },
+        { hour: 'total', ...EXPECTED.drops[2] },
+        { hour: 'total', ...EXPECTED.drops[0] },
+        { hour: 'total', ...EXPECTED.drops[1] },
+        { hour: 'total', outcome: 'all', stage: '', reason: '', messages: 4 },
+      ]);
+      expect(notes).toEqual(['4 messages dropped or rejected in the range: 3 dropped, 1 rejected']);
+    },
+  },
+  {
+    name: 'drops: the totals cover the whole range whatever --limit cuts from the hours',
+    async run(select) {
+      const { rows } = await runFixtureQuery(select, 'drops', { limit: '1' });
+      expect(rows.filter((r) => r.hour !== 'total')).toHaveLength(1);
+      expect(rows.at(-1)).toMatchObject({ hour: 'total', outcome: 'all', messages: 4 });
+    },
+  },
+  {
+    name: 'metrics: volume, authors, dominance against all symbols, balance and sentiment, exact',
+    async run(select) {
+      const { rows } = await runFixtureQuery(select, 'metrics');
+      expect(rows).toEqual(EXPECTED.metrics.map((m) => ({ ...m, hour: hourSeconds(m.hour) })));
+      // Dominance is a share of every symbol's volume in the hour, whatever the filter.
+      const btc = await runFixtureQuery(select, 'metrics', { symbol: 'BTC' });
+      expect(btc.rows.map((r) => [r.hour, r.dominance])).toEqual([
+        [hourSeconds(H0), 0.375],
+        [hourSeconds(H1), 1],
       ]);
     },
   },

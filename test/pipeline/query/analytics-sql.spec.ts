@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hourlySql, rulesSql, signalsSql } from '../../../sinks/clickhouse/analytics.js';
+import { hourlySql, metricsSql, rulesSql, signalsSql } from '../../../sinks/clickhouse/analytics.js';
 
 const base = {
   fromMs: Date.UTC(2024, 4, 1, 10),
@@ -22,6 +22,14 @@ describe('analytics SQL builders', () => {
 
   it('refuses a limit that is not a finite number', () => {
     expect(() => rulesSql({ ...base, limit: Number.NaN })).toThrow(RangeError);
+  });
+
+  it('filters metrics by symbol but takes dominance over every symbol of the hour', () => {
+    const sql = metricsSql({ ...base, symbols: ['BTC'] });
+    expect(sql.match(/symbol IN \('BTC'\)/g)).toHaveLength(1);
+    expect(sql).toMatch(
+      /SELECT bucket_start, sum\(count\) AS hour_tweets\s+FROM sentiment_hourly FINAL\s+WHERE bucket_start >= [^\n]+\n\s+GROUP BY/,
+    );
   });
 
   it('aliases the joined subqueries, which current ClickHouse requires', () => {

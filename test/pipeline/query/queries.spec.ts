@@ -81,7 +81,7 @@ describe('queryNamed and checkSymbols', () => {
 
   it('refuses an unknown name with the list of names', () => {
     expect(() => queryNamed('tweets')).toThrow(
-      'query: unknown query "tweets" (one of: hourly, compare, rules, authors, drops, signals, accounting)',
+      'query: unknown query "tweets" (one of: hourly, metrics, compare, rules, authors, drops, signals, accounting)',
     );
   });
 

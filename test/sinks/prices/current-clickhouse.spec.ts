@@ -59,6 +59,13 @@ describe('trading tables on current ClickHouse', () => {
     );
     expect(Number(at?.open_time_ms)).toBe(T + 2 * HOUR);
     expect(at?.close).toBe(99);
+    const range = json<{ open_time_ms: string | number; close: number }>(
+      CANDLE_QUERIES.between(key, T + HOUR, T + 2 * HOUR),
+    );
+    expect(range.map((c) => [Number(c.open_time_ms), c.close])).toEqual([
+      [T + HOUR, 11],
+      [T + 2 * HOUR, 99],
+    ]);
     const [time] = json<{ t: string | number }>(
       'SELECT toUnixTimestamp(open_time) AS t FROM candles FINAL ORDER BY open_time LIMIT 1',
     );

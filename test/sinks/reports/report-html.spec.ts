@@ -2,32 +2,21 @@
  * The HTML report in a real browser: Debian's chromium driven by playwright-core. Every request other
  * than the report file itself is refused and counted, so a chart that needed the network would show.
  */
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportHtml } from '../../../sinks/reports/report-html.js';
-import { fixtureResult } from './fixture.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { launchChromium, openOffline, screenshotAndClose } from './browser.js';
+import { fixtureResult, multiYearResult } from './fixture.js';
 
 let browser: Browser;
 let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sentiflow-report-'));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -39,30 +28,21 @@ describe('report.html in headless Chromium', () => {
   it('renders every chart and the summary without console errors or network requests', async () => {
     const file = join(dir, 'report.html');
     await writeFile(file, reportHtml(fixtureResult()));
-    const page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
-    const errors: string[] = [];
-    const outside: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    const url = pathToFileURL(file).href;
-    await page.route('**/*', (route) => {
-      if (route.request().url() === url) return route.continue();
-      outside.push(route.request().url());
-      return route.abort();
-    });
-    await page.goto(url);
-    // Equity, one sentiment-vs-price chart per symbol (2), drawdown.
-    await page.waitForSelector('body[data-charts="4"]', { timeout: 15_000 });
-    expect(await page.locator('canvas').count()).toBe(4);
+    const opened = await openOffline(browser, file);
+    const { page } = opened;
+    // Equity, per symbol (2) price with sentiment and the volume under it, drawdown.
+    await page.waitForSelector('body[data-charts="6"]', { timeout: 15_000 });
+    expect(await page.locator('canvas').count()).toBe(6);
     const titles = await page.locator('.u-title').allTextContents();
     expect(titles).toEqual([
       'Equity vs buy-and-hold',
-      'BTC: hourly weighted sentiment vs price',
-      'ETH: hourly weighted sentiment vs price',
+      'BTC: price and sentiment (EMA 24 h)',
+      'BTC: social volume (tweets per hour)',
+      'ETH: price and sentiment (EMA 24 h)',
+      'ETH: social volume (tweets per hour)',
       'Drawdown (%)',
     ]);
+    expect(await page.locator('#monthly tr').count()).toBe(3);
     const legend = await page.locator('.u-legend').first().textContent();
     expect(legend).toContain('Buy and hold');
     expect(await page.locator('#summary th').allTextContents()).toContain('Sharpe (annualised)');
@@ -77,13 +57,38 @@ describe('report.html in headless Chromium', () => {
       return n;
     })()`);
     expect(inked).toBeGreaterThan(1_000);
-    const shot = join(dir, 'report.png');
-    await page.screenshot({ path: shot, fullPage: true });
-    expect((await stat(shot)).size).toBeGreaterThan(20_000);
-    expect(errors).toEqual([]);
-    expect(outside).toEqual([]);
-    await page.close();
-  });
+    await screenshotAndClose(opened, dir, 'report.png');
+  }, 30_000);
+
+  it('stays readable over three years: smoothed, downsampled, every fill kept as a marker', async () => {
+    const result = multiYearResult(3);
+    const file = join(dir, 'report-3y.html');
+    await writeFile(file, reportHtml(result, { emaHours: 48 }));
+    const opened = await openOffline(browser, file, 1400);
+    const { page } = opened;
+    await page.waitForSelector('body[data-charts="4"]', { timeout: 30_000 });
+    const bin = Math.ceil(result.hours.BTC!.length / 2_000);
+    const titles = await page.locator('.u-title').allTextContents();
+    expect(titles[1]).toBe(`BTC: price and sentiment (EMA 48 h) (each point ${bin} h)`);
+    const data = await page.evaluate<{ buys: (number | null)[]; sells: (number | null)[]; t: number[] }>(
+      `JSON.parse(document.getElementById('report-data').textContent).symbols[0]`,
+    );
+    expect(data.t.length).toBeLessThanOrEqual(2_000);
+    const start = result.hours.BTC![0]!.time;
+    const binsOf = (side: 'buy' | 'sell') =>
+      new Set(
+        result.trades
+          .filter((t) => t.side === side)
+          .map((t) => Math.floor((t.decidedAt - start) / 3_600_000 / bin)),
+      );
+    const marked = (values: (number | null)[]) => new Set(values.flatMap((v, i) => (v === null ? [] : [i])));
+    expect(marked(data.buys)).toEqual(binsOf('buy'));
+    expect(marked(data.sells)).toEqual(binsOf('sell'));
+    expect(binsOf('buy').size).toBeGreaterThan(40);
+    // 2018 to 2020: two rows per year (strategy, buy and hold) under a header.
+    expect(await page.locator('#monthly tr').count()).toBe(1 + 2 * 3);
+    await screenshotAndClose(opened, dir, 'report-3y.png');
+  }, 60_000);
 
   it('keeps text from the data out of the markup (escaped)', () => {
     const result = fixtureResult();

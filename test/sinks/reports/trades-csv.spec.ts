@@ -6,10 +6,16 @@ describe('trades.csv', () => {
   it('writes a header and one row per fill with ISO times', () => {
     const lines = tradesCsv(fixtureResult().trades).trim().split('\n');
     expect(lines[0]).toBe(
-      'decided_at,decision_id,strategy,symbol,market,side,amount,price,cost,fee,pnl,reason',
+      'decided_at,decision_id,strategy,symbol,market,side,amount,price,cost,fee,pnl,dust,reason',
     );
     expect(lines).toHaveLength(5);
     expect(lines[2]).toMatch(/^2021-01-04T20:00:00\.000Z,sf-BTC-20,zscore,BTC,BTC\/USDT,sell,0\.1,32450,/);
+  });
+
+  it('marks the dust a closing sell left behind', () => {
+    const lines = tradesCsv(fixtureResult().trades).trim().split('\n');
+    expect(lines[4]).toMatch(/,sell,0\.1,990,99,0\.099,-2\.5,0\.00004,z -2\.3 <= -2$/);
+    expect(lines[2]).toMatch(/,12\.3,0,/);
   });
 
   it('quotes fields with commas and quotes (RFC 4180)', () => {
@@ -19,7 +25,7 @@ describe('trades.csv', () => {
 
   it('writes only the header when there were no fills', () => {
     expect(tradesCsv([])).toBe(
-      'decided_at,decision_id,strategy,symbol,market,side,amount,price,cost,fee,pnl,reason\n',
+      'decided_at,decision_id,strategy,symbol,market,side,amount,price,cost,fee,pnl,dust,reason\n',
     );
   });
 });

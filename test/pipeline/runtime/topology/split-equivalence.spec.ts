@@ -29,10 +29,18 @@ const SOURCES = [0, 1, 2];
 const TARGETS = [0, 1];
 const RAW = 'tweets.raw';
 const SCORED = 'tweets.scored';
-const settings: ChainSettings = {
-  scoring: createScoringModel(),
-  strategy: createStrategy('zscore', 'lookback=3'),
-};
+const scoring = createScoringModel();
+const STRATEGIES = [
+  { strategy: createStrategy('zscore', 'lookback=3'), features: false },
+  // Sentiment and volume z-scores from the symbol's own buckets: the same in every stage layout.
+  {
+    strategy: createStrategy(
+      'surge',
+      'lookback=3,minHistory=2,minCount=1,threshold=0.3,volumeThreshold=0,cooldown=0',
+    ),
+    features: true,
+  },
+];
 
 /** A seeded generator (mulberry32), so a failure names its seed. */
 function random(seed: number): () => number {
@@ -92,7 +100,7 @@ function decided(batches: readonly OutputBatch[]) {
   };
 }
 
-async function whole(bySource: InputMessage[][], rand: () => number) {
+async function whole(bySource: InputMessage[][], rand: () => number, settings: ChainSettings) {
   const chain = createWholeChain({
     chain: { scoreChain, windowChain },
     score: scoreSettingsOf(settings),
@@ -105,7 +113,7 @@ async function whole(bySource: InputMessage[][], rand: () => number) {
   return decided([(await chain.cut([])).batch]);
 }
 
-async function split(bySource: InputMessage[][], rand: () => number) {
+async function split(bySource: InputMessage[][], rand: () => number, settings: ChainSettings) {
   const targetOf = (symbol: string) => [...symbol].reduce((h, c) => h + c.charCodeAt(0), 0) % TARGETS.length;
   // Per source: what its score stage sends to each tweets.scored partition, cut by cut.
   const sent: string[][][] = [];
@@ -163,21 +171,31 @@ async function split(bySource: InputMessage[][], rand: () => number) {
   return decided(batches);
 }
 
-describe('split stages against the whole chain', { timeout: 30_000 }, () => {
-  it.each([1, 2, 3, 4])('decide the same buckets, decisions and late tweets (seed %i)', async (seed) => {
-    const bySource = inputsBySource(seed);
-    const rand = random(seed);
-    const one = await whole(bySource, rand);
-    const two = await split(bySource, rand);
-    expect(one.buckets.length).toBeGreaterThan(10);
-    expect(one.late.length).toBeGreaterThan(0);
-    expect(two.buckets).toEqual(one.buckets);
-    expect(two.decisions).toEqual(one.decisions);
-    expect(two.late).toEqual(one.late);
-  });
+describe.each(STRATEGIES)(
+  'split stages against the whole chain ($strategy.name)',
+  ({ strategy, features }) => {
+    const settings: ChainSettings = { scoring, strategy };
+    it.each([1, 2, 3, 4])(
+      'decide the same buckets, decisions and late tweets (seed %i)',
+      async (seed) => {
+        const bySource = inputsBySource(seed);
+        const rand = random(seed);
+        const one = await whole(bySource, rand, settings);
+        const two = await split(bySource, rand, settings);
+        expect(one.buckets.length).toBeGreaterThan(10);
+        expect(one.late.length).toBeGreaterThan(0);
+        // The surge decisions looked at sentiment and volume z-scores, not only at warming up.
+        if (features) expect(one.decisions.some((d) => d.inputs.volumeZ !== undefined)).toBe(true);
+        expect(two.buckets).toEqual(one.buckets);
+        expect(two.decisions).toEqual(one.decisions);
+        expect(two.late).toEqual(one.late);
+      },
+      30_000,
+    );
 
-  it('gives the whole chain the same output under any interleaving of its partitions', async () => {
-    const bySource = inputsBySource(9);
-    expect(await whole(bySource, random(1))).toEqual(await whole(bySource, random(2)));
-  });
-});
+    it('gives the whole chain the same output under any interleaving of its partitions', async () => {
+      const bySource = inputsBySource(9);
+      expect(await whole(bySource, random(1), settings)).toEqual(await whole(bySource, random(2), settings));
+    }, 30_000);
+  },
+);
