@@ -3,9 +3,9 @@
  * `sentiflow migrate` sets there, every shipped analytics query, every SQL example of
  * docs/analytics.md, and prune, run unchanged. The same checks run on 18.16 in query-analytics.spec.ts.
  */
-import { Session } from 'chdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describePrune, runPrune } from '../../pipeline/commands/prune.js';
+import { loadChdb } from '../../scripts/chdb.js';
 import { insertRows } from '../../sinks/clickhouse/insert.js';
 import { loadMigrations, migrate } from '../../sinks/clickhouse/migrations.js';
 import { applyRetention } from '../../sinks/clickhouse/retention.js';
@@ -15,6 +15,7 @@ import { chdbClient } from '../pipeline/query/chdb-client.js';
 import { docsSqlExamples } from '../pipeline/query/docs-sql.js';
 
 const url = 'chdb://in-process';
+const { Session } = loadChdb();
 const session = new Session();
 const admin = chdbClient(session, 'default');
 const db = chdbClient(session, 'sentiflow');
