@@ -92,7 +92,7 @@ describe('the compose stack (README quick start)', () => {
     expect(lines).toContain('docker compose -f docker/compose.yml up -d --wait');
     const started = Date.now();
     for (const line of lines) {
-      if (line === 'npm test') continue; // .ci/run runs the suite itself
+      if (line.startsWith('npm ')) continue; // the tests' line: .ci/run installs and runs the suite itself
       await sh(forThisMachine(line), env, 600_000);
     }
     timings.upMs = Date.now() - started;

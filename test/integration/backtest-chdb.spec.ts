@@ -2,9 +2,9 @@
  * The backtest's SQL on current ClickHouse (26.x in-process through chdb): the candle range read and
  * the run record, idempotent by run id. The same code runs on 18.16 in backtest-replay.spec.ts.
  */
-import { Session } from 'chdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPriceSeries } from '../../pipeline/backtest/load-candles.js';
+import { loadChdb } from '../../scripts/chdb.js';
 import { migrate } from '../../sinks/clickhouse/migrations.js';
 import type { Candle } from '../../sinks/prices/candle.js';
 import { createClickHouseCandleStore } from '../../sinks/prices/candle-store.js';
@@ -14,6 +14,7 @@ import { FIXTURE_START, fixtureResult } from '../sinks/reports/fixture.js';
 
 const url = 'chdb://in-process';
 const HOUR = 3_600_000;
+const { Session } = loadChdb();
 const session = new Session();
 const admin = chdbClient(session, 'default');
 const db = chdbClient(session, 'bt_chdb');

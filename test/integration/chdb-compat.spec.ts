@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Session } from 'chdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describePrune, runPrune } from '../../pipeline/commands/prune.js';
+import { loadChdb } from '../../scripts/chdb.js';
 import { insertRows } from '../../sinks/clickhouse/insert.js';
 import { loadMigrations, migrate } from '../../sinks/clickhouse/migrations.js';
 import { applyRetention } from '../../sinks/clickhouse/retention.js';
@@ -18,6 +18,7 @@ import { docsSqlExamples } from '../pipeline/query/docs-sql.js';
 import { repoRoot } from '../support/cli.js';
 
 const url = 'chdb://in-process';
+const { Session } = loadChdb();
 const session = new Session();
 const admin = chdbClient(session, 'default');
 const db = chdbClient(session, 'sentiflow');

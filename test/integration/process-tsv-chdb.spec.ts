@@ -3,7 +3,6 @@
  * values it reads from rows.ts's JSONEachRow rows: same tweets and intake tables, awkward text included.
  * (18.16 is covered by process-threads.spec.ts, which writes TSV there and compares with JSON.)
  */
-import { Session } from 'chdb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createScoringModel, type ScoredTweet } from '../../operators/index.js';
 import { scoreChain } from '../../pipeline/runtime/chain.js';
@@ -17,11 +16,13 @@ import {
 } from '../../pipeline/runtime/output/tsv-rows.js';
 import { createScoreTask } from '../../pipeline/runtime/score-task.js';
 import { generateEnvelopes } from '../../pipeline/sources/synthetic.js';
+import { loadChdb } from '../../scripts/chdb.js';
 import { insertRows } from '../../sinks/clickhouse/insert.js';
 import { migrate } from '../../sinks/clickhouse/migrations.js';
 import { chdbClient } from '../pipeline/query/chdb-client.js';
 
 const url = 'chdb://in-process';
+const { Session } = loadChdb();
 const session = new Session();
 const admin = chdbClient(session, 'default');
 

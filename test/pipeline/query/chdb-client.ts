@@ -4,15 +4,15 @@
  * insert. One Session holds every database; each call first switches to the adapter's database.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Session } from 'chdb';
 import type { RawRow, SelectRows } from '../../../pipeline/query/result.js';
+import type { ChdbSession } from '../../../scripts/chdb.js';
 
 export interface ChdbClient {
   readonly client: ClickHouseClient;
   readonly select: SelectRows;
 }
 
-export function chdbClient(session: Session, database: string): ChdbClient {
+export function chdbClient(session: ChdbSession, database: string): ChdbClient {
   const run = async (sql: string, format?: string): Promise<string> => {
     await session.queryAsync(`USE ${database}`);
     const result = await session.queryAsync(sql, format ? { format } : {});

@@ -1,21 +1,22 @@
 /**
  * The trading migrations (0100 candles, 0101 orders) and the SQL the candle store and the paper
- * restore send, run on current ClickHouse (26.x, in-process through chdb). The integration tests run
- * the same text on the 18.16 server.
+ * restore send, run on current ClickHouse (26.x, in-process through chdb). The other integration tests
+ * run the same text on the 18.16 server.
  */
-import { Session } from 'chdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMigrations } from '../../../sinks/clickhouse/migrations.js';
-import { filledOrdersQuery } from '../../../sinks/exchange/order-history.js';
-import { makeRecord, toOrderRow } from '../../../sinks/exchange/order-record.js';
-import { toCandleRow } from '../../../sinks/prices/candle.js';
-import { CANDLE_QUERIES } from '../../../sinks/prices/candle-store.js';
-import { decision } from '../../fixtures/exchange/decisions.js';
+import { type ChdbSession, loadChdb } from '../../scripts/chdb.js';
+import { loadMigrations } from '../../sinks/clickhouse/migrations.js';
+import { filledOrdersQuery } from '../../sinks/exchange/order-history.js';
+import { makeRecord, toOrderRow } from '../../sinks/exchange/order-record.js';
+import { toCandleRow } from '../../sinks/prices/candle.js';
+import { CANDLE_QUERIES } from '../../sinks/prices/candle-store.js';
+import { decision } from '../fixtures/exchange/decisions.js';
 
 const HOUR = 3_600_000;
 const T = Date.UTC(2024, 0, 1);
 const key = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' };
-let session: Session;
+const { Session } = loadChdb();
+let session: ChdbSession;
 
 const json = <T>(sql: string): T[] =>
   session
