@@ -28,6 +28,7 @@ import {
 import { createScoreTask } from '../pipeline/runtime/score-task.js';
 import type { IntakeRecord } from '../pipeline/runtime/tally.js';
 import { createWindowTask } from '../pipeline/runtime/window-task.js';
+import { DEFAULT_FETCH_BYTES } from '../pipeline/sources/kafka-consumer.js';
 import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
 import { topicSpecs } from '../pipeline/topics.js';
 import { provideServices } from '../scripts/services/provide.js';
@@ -35,7 +36,6 @@ import { createClickHouse } from '../sinks/clickhouse/client.js';
 import { insertRows, insertTsv } from '../sinks/clickhouse/insert.js';
 import { migrate } from '../sinks/clickhouse/migrations.js';
 import { createKafka } from '../sinks/kafka/client.js';
-import { DEFAULT_FETCH_BYTES } from '../sinks/kafka/consumer.js';
 import { createProducer } from '../sinks/kafka/producer.js';
 import { ensureTopics } from '../sinks/kafka/topics.js';
 import { binPath, buildOnce } from '../test/support/cli.js';

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, SentiflowError } from '../sinks/errors.js';
+import { ConfigError, SentiflowError } from '../lib/errors.js';
 import { resolveBenchNode } from './runtime.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -16,8 +16,8 @@ import {
   statSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ConfigError, SentiflowError, UnavailableError } from '../lib/errors.js';
 import { cacheDir, repoRoot } from '../scripts/services/paths.js';
-import { ConfigError, SentiflowError, UnavailableError } from '../sinks/errors.js';
 
 export type BenchRuntime =
   | { readonly kind: 'current' }

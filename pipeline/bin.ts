@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The executable behind `sentiflow` (package.json "bin"): everything else lives in cli.ts.
-import { describeError } from '../sinks/errors.js';
+import { describeError } from '../lib/errors.js';
 import { main } from './cli.js';
 
 main(process.argv).then(

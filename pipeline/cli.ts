@@ -3,7 +3,7 @@
  * (`sentiflow: <what and where>`) with exit code 2 for bad usage or configuration and 1 otherwise.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, describeError } from '../sinks/errors.js';
+import { ConfigError, describeError } from '../lib/errors.js';
 import { createBacktestCommand } from './commands/backtest.js';
 import { createConfigCommand } from './commands/config.js';
 import { createDoctorCommand } from './commands/doctor.js';

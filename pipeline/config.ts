@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { ConfigError } from '../lib/errors.js';
 import {
   createScoringModel,
   createStrategy,
@@ -25,7 +26,6 @@ import {
   type TweetWeightOptions,
   type WindowOptions,
 } from '../operators/index.js';
-import { ConfigError } from '../sinks/errors.js';
 import { DEFAULT_RISK_LIMITS } from '../sinks/exchange/risk.js';
 import { RUNTIME_DEFAULTS } from './runtime/settings.js';
 import { DEFAULT_SCORER_MODE, scoringOptionsFrom } from './scorer-model.js';

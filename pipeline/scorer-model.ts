@@ -11,13 +11,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../lib/errors.js';
 import {
   type LearnedModelData,
   learnedModelProblem,
   type ScorerMode,
   type ScoringOptions,
 } from '../operators/index.js';
-import { ConfigError } from '../sinks/errors.js';
 
 /** The model trained by `npm run train:scorer` and shipped with this version (docs/scorer.md). */
 export const DEFAULT_SCORER_MODEL_FILE = fileURLToPath(new URL('./models/scorer.json', import.meta.url));

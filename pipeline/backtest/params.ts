@@ -3,7 +3,7 @@
  * `key=value`, lists of pairs (`threshold=1.5,lookback=48`, as `process` does) and value lists for a
  * sweep (`threshold=1.5,2,2.5`): an item without `=` is one more value for the key before it.
  */
-import { ConfigError } from '../../sinks/errors.js';
+import { ConfigError } from '../../lib/errors.js';
 
 export type ParamGrid = Readonly<Record<string, readonly string[]>>;
 

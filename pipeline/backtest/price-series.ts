@@ -6,7 +6,7 @@
  * cover is one clear ConfigError naming the hours missing.
  */
 
-import { ConfigError } from '../../sinks/errors.js';
+import { ConfigError } from '../../lib/errors.js';
 import type { Candle } from '../../sinks/prices/candle.js';
 
 export const HOUR_MS = 3_600_000;

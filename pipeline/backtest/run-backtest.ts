@@ -7,8 +7,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { ConfigError } from '../../lib/errors.js';
 import { createStrategy, StrategyError, type SymbolCode } from '../../operators/index.js';
-import { ConfigError } from '../../sinks/errors.js';
 import { recordBacktest } from '../../sinks/reports/backtest-record.js';
 import type { BacktestResult } from '../../sinks/reports/types.js';
 import { type WrittenReports, writeReports } from '../../sinks/reports/write-reports.js';

@@ -1,6 +1,6 @@
 /** Worker thread body of a sweep: evaluates its share of the grid and posts the results back. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { describeError } from '../../sinks/errors.js';
+import { describeError } from '../../lib/errors.js';
 import { evaluateAll, type SweepTask } from './sweep.js';
 
 const task = workerData as SweepTask;

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
+import { ConfigError } from '../../lib/errors.js';
 import { DEFAULT_STRATEGY, STRATEGY_NAMES, STRATEGY_PARAMS } from '../../operators/index.js';
 import { createClickHouse } from '../../sinks/clickhouse/client.js';
-import { ConfigError } from '../../sinks/errors.js';
 import { createKafka } from '../../sinks/kafka/client.js';
 import { parseParamGrid, parseSymbols, parseTime } from '../backtest/params.js';
 import { runBacktest } from '../backtest/run-backtest.js';

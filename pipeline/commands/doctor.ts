@@ -1,7 +1,7 @@
 import { Command } from 'commander';
+import { describeError } from '../../lib/errors.js';
 import { createClickHouse, serverFeatures, toClickHouseError } from '../../sinks/clickhouse/client.js';
 import { loadMigrations } from '../../sinks/clickhouse/migrations.js';
-import { describeError } from '../../sinks/errors.js';
 import { createKafka } from '../../sinks/kafka/client.js';
 import { toKafkaError, withDeadline } from '../../sinks/kafka/errors.js';
 import { probeKafkaVersion } from '../../sinks/kafka/version-probe.js';

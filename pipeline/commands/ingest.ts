@@ -3,7 +3,7 @@
  * SIGINT/SIGTERM stop reading, flush what is buffered and exit 0.
  */
 import { Command, Option } from 'commander';
-import { ConfigError } from '../../sinks/errors.js';
+import { ConfigError } from '../../lib/errors.js';
 import { createKafka } from '../../sinks/kafka/client.js';
 import { createProducer } from '../../sinks/kafka/producer.js';
 import { ensureTopics } from '../../sinks/kafka/topics.js';

@@ -3,8 +3,8 @@
  * Results go to stdout as one JSON line; progress, bad rows and data defects to stderr.
  */
 import { Command, Option } from 'commander';
+import { InputError } from '../../lib/errors.js';
 import { createClickHouse } from '../../sinks/clickhouse/client.js';
-import { InputError } from '../../sinks/errors.js';
 import { createCcxtClient } from '../../sinks/exchange/ccxt-client.js';
 import { EXCHANGE_PATTERN, SYMBOL_PATTERN, timeframeMs } from '../../sinks/prices/candle.js';
 import { createClickHouseCandleStore } from '../../sinks/prices/candle-store.js';

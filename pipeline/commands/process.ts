@@ -1,7 +1,7 @@
 import { Command } from 'commander';
+import { ConfigError } from '../../lib/errors.js';
 import { DEFAULT_STRATEGY } from '../../operators/index.js';
 import { createClickHouse } from '../../sinks/clickhouse/client.js';
-import { ConfigError } from '../../sinks/errors.js';
 import { createKafka } from '../../sinks/kafka/client.js';
 import { createProducer } from '../../sinks/kafka/producer.js';
 import { engineOptionsFrom, tradingFlagDefaults } from '../config.js';

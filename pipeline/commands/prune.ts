@@ -6,6 +6,7 @@
  * already expires rows; prune then only reports, unless --force.
  */
 import { Command } from 'commander';
+import { ConfigError } from '../../lib/errors.js';
 import {
   type ClickHouseClient,
   type ClickHouseOptions,
@@ -15,7 +16,6 @@ import {
 } from '../../sinks/clickhouse/client.js';
 import { pruneOlderThan, RETAINED_TABLES } from '../../sinks/clickhouse/retention.js';
 import { dateTimeLiteral, stringList } from '../../sinks/clickhouse/sql.js';
-import { ConfigError } from '../../sinks/errors.js';
 import { commandContext } from '../context.js';
 import { parseDurationMs, parseTime } from '../query/params.js';
 

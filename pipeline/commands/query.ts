@@ -5,9 +5,9 @@
  * message and exit code 0. See docs/analytics.md for the same questions in plain SQL.
  */
 import { Command, Option } from 'commander';
+import { ConfigError, SentiflowError } from '../../lib/errors.js';
 import type { ClickHouseOptions } from '../../sinks/clickhouse/client.js';
 import { createClickHouse } from '../../sinks/clickhouse/client.js';
-import { ConfigError, SentiflowError } from '../../sinks/errors.js';
 import { commandContext } from '../context.js';
 import { formatResult, OUTPUT_FORMATS, type OutputFormat, shortTime } from '../query/format.js';
 import { KNOWN_SYMBOLS, MAX_LIMIT, parseLimit, parseRange, parseSymbols } from '../query/params.js';

@@ -5,9 +5,9 @@
  * otherwise (or as --format says); with --out, research.json and research.html in that directory.
  */
 import { Command, Option } from 'commander';
+import { ConfigError } from '../../lib/errors.js';
 import type { ClickHouseOptions } from '../../sinks/clickhouse/client.js';
 import { createClickHouse } from '../../sinks/clickhouse/client.js';
-import { ConfigError } from '../../sinks/errors.js';
 import { EXCHANGE_PATTERN } from '../../sinks/prices/candle.js';
 import type { ResearchSettings } from '../../sinks/reports/research-types.js';
 import { writeResearchReports } from '../../sinks/reports/write-reports.js';

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { ConfigError } from '../../sinks/errors.js';
+import { ConfigError } from '../../lib/errors.js';
 import { type CommandContext, commandContext } from '../context.js';
 import { createXClient } from '../sources/x-client.js';
 import {

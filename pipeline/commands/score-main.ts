@@ -3,7 +3,7 @@
  * `node --import tsx pipeline/commands/score-main.ts`). The real CLI mounts createScoreCommand() in cli.ts.
  */
 import { CommanderError } from 'commander';
-import { ConfigError, describeError } from '../../sinks/errors.js';
+import { ConfigError, describeError } from '../../lib/errors.js';
 import { createScoreCommand } from './score.js';
 
 const command = createScoreCommand().exitOverride();

@@ -13,6 +13,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { Command, Option } from 'commander';
+import { InputError } from '../../lib/errors.js';
 import {
   createScoringModel,
   SCORER_MODES,
@@ -21,7 +22,6 @@ import {
   scoreText,
   type TextScore,
 } from '../../operators/score-tweets.js';
-import { InputError } from '../../sinks/errors.js';
 import { commandContext } from '../context.js';
 import { scoringOptionsFrom } from '../scorer-model.js';
 

@@ -4,8 +4,8 @@
  * go to the orders topic and ClickHouse `orders`. Stops cleanly on SIGINT/SIGTERM.
  */
 import { Command, Option } from 'commander';
+import { InputError } from '../../lib/errors.js';
 import { createClickHouse } from '../../sinks/clickhouse/client.js';
-import { InputError } from '../../sinks/errors.js';
 import { createKafka } from '../../sinks/kafka/client.js';
 import { createProducer } from '../../sinks/kafka/producer.js';
 import { tradingFlagDefaults } from '../config.js';

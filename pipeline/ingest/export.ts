@@ -3,7 +3,7 @@
  * Kafka timestamps in [from, to) as NDJSON, one envelope per line, honouring the output's back-pressure.
  */
 import type { Kafka } from 'kafkajs';
-import { ConfigError } from '../../sinks/errors.js';
+import { ConfigError } from '../../lib/errors.js';
 import { readTopicRange } from './read-topic.js';
 
 export interface ExportOptions {

@@ -8,8 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { headersToStrings } from '../../sinks/kafka/consumer.js';
 import { retryRetriable, toKafkaError, withDeadline } from '../../sinks/kafka/errors.js';
+import { headersToStrings } from '../sources/kafka-consumer.js';
 
 export interface TopicRecord {
   readonly partition: number;

@@ -10,7 +10,7 @@
  */
 import type { Logger } from 'pino';
 import type { Observable, Subscription } from 'rxjs';
-import { isRetriable, UnavailableError } from '../../sinks/errors.js';
+import { isRetriable, UnavailableError } from '../../lib/errors.js';
 import type { OutgoingMessage, TopicProducer } from '../../sinks/kafka/producer.js';
 import type { Demand, IngestItem } from '../sources/types.js';
 import { IngestBuffer } from './ingest-buffer.js';

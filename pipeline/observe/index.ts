@@ -6,7 +6,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { describeError } from '../../sinks/errors.js';
+import { describeError } from '../../lib/errors.js';
 import type { Config } from '../config.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { startProbes } from './probes.js';

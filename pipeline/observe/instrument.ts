@@ -5,8 +5,8 @@
  * interface; everything not wrapped is passed through unchanged.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { describeError } from '../../lib/errors.js';
 import { isTransientClickHouseError } from '../../sinks/clickhouse/client.js';
-import { describeError } from '../../sinks/errors.js';
 import type { ExchangeSink } from '../../sinks/exchange/exchange-sink.js';
 import type { TopicProducer } from '../../sinks/kafka/producer.js';
 import type { Metrics } from './metrics.js';

@@ -5,7 +5,7 @@
  * commits at every checkpoint, 10 s by default).
  */
 import type { Admin, Kafka } from 'kafkajs';
-import { describeError } from '../../sinks/errors.js';
+import { describeError } from '../../lib/errors.js';
 import type { Metrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
 

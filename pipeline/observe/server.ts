@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { UnavailableError } from '../../sinks/errors.js';
+import { UnavailableError } from '../../lib/errors.js';
 import type { Readiness } from './readiness.js';
 
 export interface ObserveServerOptions {

@@ -9,7 +9,7 @@ import {
   accountingHoursSql,
   accountingReasonsSql,
   accountingTotalSql,
-} from '../../sinks/clickhouse/analytics.js';
+} from './analytics-sql.js';
 import { type Column, coerceRows, type QueryResult, type Row, type SelectRows } from './result.js';
 
 const COUNTS: readonly Column[] = [

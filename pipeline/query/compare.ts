@@ -1,5 +1,5 @@
 /** `query compare`: symbols side by side, pivoted from one row per (hour, symbol). */
-import { type AnalyticsFilter, compareSql } from '../../sinks/clickhouse/analytics.js';
+import { type AnalyticsFilter, compareSql } from './analytics-sql.js';
 import { f, forSymbols, hour, i, result, t } from './columns.js';
 import { type Cell, type Column, coerceRows, type QueryResult, type SelectRows } from './result.js';
 

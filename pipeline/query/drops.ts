@@ -2,7 +2,7 @@
  * `query drops`: drop and rejection reasons per hour (at most --limit rows), then their totals over the
  * whole range, whatever the limit: one `total` row per reason and one for everything.
  */
-import { type AnalyticsFilter, dropsSql, dropTotalsSql } from '../../sinks/clickhouse/analytics.js';
+import { type AnalyticsFilter, dropsSql, dropTotalsSql } from './analytics-sql.js';
 import { hour, i, result, t } from './columns.js';
 import { type Column, coerceRows, type QueryResult, type Row, type SelectRows } from './result.js';
 

@@ -4,8 +4,9 @@
  * ClickHouse's DateTime range, limits are whole numbers. Bad input is one ConfigError line that names
  * the flag (the value is shown JSON-quoted, so no control character breaks the line).
  */
+
+import { ConfigError } from '../../lib/errors.js';
 import { DEFAULT_SYMBOL_MAP } from '../../operators/index.js';
-import { ConfigError } from '../../sinks/errors.js';
 import { parseTimestamp } from '../../sinks/prices/csv-candles.js';
 
 export const SYMBOL_PATTERN = /^[A-Z0-9]{2,10}$/;

@@ -1,17 +1,12 @@
 /**
  * The questions `sentiflow query <name>` answers: for each, what it needs (symbols), its columns and
- * how its rows are built from the SQL in sinks/clickhouse/analytics.ts. Every query runs through a
+ * how its rows are built from the SQL in analytics-sql.ts. Every query runs through a
  * SelectRows port, so the same definitions run on a ClickHouse server and on chdb in tests.
  */
-import {
-  type AnalyticsFilter,
-  authorsSql,
-  hourlySql,
-  metricsSql,
-  rulesSql,
-} from '../../sinks/clickhouse/analytics.js';
-import { ConfigError } from '../../sinks/errors.js';
+
+import { ConfigError } from '../../lib/errors.js';
 import { accountingQuery } from './accounting.js';
+import { type AnalyticsFilter, authorsSql, hourlySql, metricsSql, rulesSql } from './analytics-sql.js';
 import { f, forSymbols, hour, i, result, t } from './columns.js';
 import { compareQuery } from './compare.js';
 import { dropsQuery } from './drops.js';

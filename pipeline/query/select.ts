@@ -1,10 +1,11 @@
 /** The SelectRows port over @clickhouse/client, with errors that tell the user what to do. */
+
+import { RejectedError } from '../../lib/errors.js';
 import {
   type ClickHouseClient,
   clickHouseErrorCode,
   toClickHouseError,
 } from '../../sinks/clickhouse/client.js';
-import { RejectedError } from '../../sinks/errors.js';
 import type { RawRow, SelectRows } from './result.js';
 
 /** ClickHouse codes for a missing table or database: the schema was not migrated. */

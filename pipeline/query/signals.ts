@@ -1,5 +1,5 @@
 /** Latest decisions, joined with their orders when the trading migrations created the orders table. */
-import { type AnalyticsFilter, signalsSql, tableExistsSql } from '../../sinks/clickhouse/analytics.js';
+import { type AnalyticsFilter, signalsSql, tableExistsSql } from './analytics-sql.js';
 import { f, forSymbols, result, t } from './columns.js';
 import { type Column, coerceRows, type QueryResult, type SelectRows } from './result.js';
 

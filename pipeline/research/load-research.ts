@@ -4,11 +4,11 @@
  * market from the candle store, with the margins the analysis needs around the period.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { metricsSql } from '../../sinks/clickhouse/analytics.js';
-import { ConfigError } from '../../sinks/errors.js';
+import { ConfigError } from '../../lib/errors.js';
 import { marketSymbolOf } from '../../sinks/exchange/market-symbol.js';
 import { createClickHouseCandleStore } from '../../sinks/prices/candle-store.js';
 import type { ResearchSettings } from '../../sinks/reports/research-types.js';
+import { metricsSql } from '../query/analytics-sql.js';
 import { METRICS } from '../query/queries.js';
 import { coerceRows, type SelectRows } from '../query/result.js';
 import { marginsOf, type SymbolInput } from './analyze.js';

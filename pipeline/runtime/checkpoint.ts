@@ -12,10 +12,11 @@
  *    the last record applied (records a replayed score stage sends again are skipped).
  * Each state is saved with the offsets it covers: the next offset to read per partition.
  */
+
+import { RejectedError } from '../../lib/errors.js';
 import type { DedupeSnapshot } from '../../operators/index.js';
 import { loadCheckpoint, saveCheckpoint } from '../../sinks/clickhouse/checkpoints.js';
 import type { ClickHouseClient } from '../../sinks/clickhouse/client.js';
-import { RejectedError } from '../../sinks/errors.js';
 import type { Logger } from '../logger.js';
 import type { ScoreTaskSnapshot } from './score-task.js';
 import type { WindowTaskSnapshot } from './window-task.js';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { describeError, isRetriable } from '../../sinks/errors.js';
+import { describeError, isRetriable } from '../../lib/errors.js';
 
 /**
  * Retries work that failed because Kafka or ClickHouse is away, with back-off, until it succeeds or the

@@ -33,6 +33,8 @@ export type { RunnerHooks, RunSummary };
 export interface RunnerOptions {
   readonly driver: Driver;
   readonly topology: Topology;
+  /** What runs, for the last log line: `process`, `process --stage score`, `backtest replay`. */
+  readonly name: string;
   /** The input topic: group keys name it. */
   readonly topic: string;
   readonly writer: OutputWriter;
@@ -254,6 +256,6 @@ export async function runRuntime(options: RunnerOptions): Promise<RunSummary> {
   } finally {
     await Promise.all([driver.stop(), topology.close()]);
   }
-  log.info({ ...committer.total }, 'stopped');
+  log.info({ ...committer.total }, `${options.name} stopped`);
   return committer.total;
 }

@@ -3,6 +3,8 @@
  * are written. The config's `process` section takes its defaults from here (`sentiflow config check`
  * prints the effective values); `process` flags override the file.
  */
+import { DEFAULT_FETCH_BYTES } from '../sources/kafka-consumer.js';
+
 export interface RuntimeSettings {
   /** Inputs taken since the last flush that force the next one. */
   readonly flushInputs: number;
@@ -44,7 +46,7 @@ export const RUNTIME_DEFAULTS: RuntimeSettings = {
   checkpointIntervalMs: 10_000,
   checkpointBytesPerSecond: 1_000_000,
   idleWatermarkMs: null,
-  fetchBytes: 256 * 1024,
+  fetchBytes: DEFAULT_FETCH_BYTES,
   drainCheckMs: 200,
 };
 

@@ -8,7 +8,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Observable } from 'rxjs';
-import { ConfigError, InputError } from '../../sinks/errors.js';
+import { ConfigError, InputError } from '../../lib/errors.js';
 import { classifyEnvelope, classifyLine } from './classify-envelope.js';
 import { type CsvHeader, csvRowToEnvelope, parseCsvRecord, readCsvHeader } from './csv-envelope.js';
 import { createProgressBar, type ProgressOutput } from './progress.js';

@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Observable } from 'rxjs';
-import { ConfigError } from '../../sinks/errors.js';
+import { ConfigError } from '../../lib/errors.js';
 import { createFileSource$, type FileFormat } from './file.js';
 import type { Pace } from './pacer.js';
 import type { SyntheticOptions } from './synthetic.js';

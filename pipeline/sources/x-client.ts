@@ -6,7 +6,7 @@
  */
 import { Agent } from 'node:https';
 import { type ITwitterApiClientPlugin, TwitterApi } from 'twitter-api-v2';
-import { ConfigError } from '../../sinks/errors.js';
+import { ConfigError } from '../../lib/errors.js';
 
 export const X_DEFAULT_API_URL = 'https://api.x.com';
 const LIBRARY_ORIGINS = ['https://api.x.com', 'https://api.twitter.com'] as const;

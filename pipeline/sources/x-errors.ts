@@ -5,7 +5,7 @@
  * TooManyConnections: X's per-app stream connection limit; retrying only prolongs it).
  */
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError } from 'twitter-api-v2';
-import { RejectedError, type SentiflowError } from '../../sinks/errors.js';
+import { RejectedError, type SentiflowError } from '../../lib/errors.js';
 import type { Failure } from './backoff.js';
 
 export interface XHttpFailure {

@@ -4,7 +4,7 @@
  * `planRuleSync` is the pure part (what to add and remove); the rest are thin calls.
  */
 import type { TwitterApi } from 'twitter-api-v2';
-import { UnavailableError } from '../../sinks/errors.js';
+import { UnavailableError } from '../../lib/errors.js';
 import { classifyXError } from './x-errors.js';
 
 export interface StreamRule {

@@ -5,7 +5,7 @@
  * once and pass each Decision to `trader.sink.execute(decision)` (or `write(batch)`).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ConfigError } from '../../sinks/errors.js';
+import { ConfigError } from '../../lib/errors.js';
 import { createCcxtClient } from '../../sinks/exchange/ccxt-client.js';
 import { createCcxtExchange } from '../../sinks/exchange/ccxt-exchange.js';
 import { createExchangeSink, type ExchangeSink } from '../../sinks/exchange/exchange-sink.js';

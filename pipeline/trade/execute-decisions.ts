@@ -4,8 +4,9 @@
  * safe: the sink looks the order up by its client order id before it ever sends. This is the hook
  * `sentiflow process` passes as `executeDecisions`, and what `sentiflow trade` runs per message.
  */
+
+import { describeError, isRetriable } from '../../lib/errors.js';
 import type { Decision } from '../../operators/types.js';
-import { describeError, isRetriable } from '../../sinks/errors.js';
 import type { ExchangeSink } from '../../sinks/exchange/exchange-sink.js';
 import type { OrderRecord } from '../../sinks/exchange/order-record.js';
 import { realSleep } from '../../sinks/exchange/retry.js';

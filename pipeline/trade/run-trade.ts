@@ -11,8 +11,8 @@ import type { Decision } from '../../operators/types.js';
 import type { ExchangeSink } from '../../sinks/exchange/exchange-sink.js';
 import type { OrderRecord } from '../../sinks/exchange/order-record.js';
 import { realSleep } from '../../sinks/exchange/retry.js';
-import { type BatchConsumer, createBatchConsumer } from '../../sinks/kafka/consumer.js';
 import type { Logger } from '../logger.js';
+import { type BatchConsumer, createBatchConsumer } from '../sources/kafka-consumer.js';
 import { decodeDecision } from './decision-codec.js';
 import { executeWithRetry } from './execute-decisions.js';
 

@@ -3,7 +3,7 @@
  * the offsets are committed, loaded on start; the newest `seq` wins (ReplacingMergeTree(seq)).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { RejectedError } from '../errors.js';
+import { RejectedError } from '../../lib/errors.js';
 import { toClickHouseError } from './client.js';
 import { type InsertOptions, insertTsv } from './insert.js';
 import { quoteString } from './sql.js';

@@ -4,7 +4,7 @@
  * newer features are switched on by `serverFeatures()`.
  */
 import { type ClickHouseClient, ClickHouseError, ClickHouseLogLevel, createClient } from '@clickhouse/client';
-import { RejectedError, SentiflowError, UnavailableError } from '../errors.js';
+import { RejectedError, SentiflowError, UnavailableError } from '../../lib/errors.js';
 
 export type { ClickHouseClient };
 

@@ -4,7 +4,7 @@
  * (so the same build can talk to a local test double).
  */
 import { type Exchange as CcxtExchange, exchanges } from 'ccxt';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../../lib/errors.js';
 
 export interface CcxtClientOptions {
   readonly exchangeId: string;

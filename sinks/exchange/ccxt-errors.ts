@@ -1,5 +1,5 @@
 /**
- * Maps ccxt errors to sinks/errors.ts classes so no vendor error leaves sinks/. Messages are
+ * Maps ccxt errors to lib/errors.ts classes so no vendor error leaves sinks/. Messages are
  * scrubbed: query strings (timestamps, signatures) are cut from URLs and any configured secret
  * is replaced, and the ccxt error is not kept as the cause (its fields hold the raw request).
  */
@@ -12,7 +12,7 @@ import {
   NotSupported,
   OperationFailed,
 } from 'ccxt';
-import { ConfigError, RejectedError, type SentiflowError, UnavailableError } from '../errors.js';
+import { ConfigError, RejectedError, type SentiflowError, UnavailableError } from '../../lib/errors.js';
 
 export function scrub(message: string, secrets: readonly (string | null | undefined)[]): string {
   let out = message.replace(/(https?:\/\/[^\s?"']+)\?[^\s"']*/g, '$1?…');
@@ -23,7 +23,7 @@ export function scrub(message: string, secrets: readonly (string | null | undefi
   return out.length > 500 ? `${out.slice(0, 500)}…` : out;
 }
 
-/** Which sinks/errors class a ccxt error becomes; non-ccxt errors pass through unchanged. */
+/** Which lib/errors class a ccxt error becomes; non-ccxt errors pass through unchanged. */
 export function mapCcxtError(
   error: unknown,
   service: string,

@@ -1,7 +1,7 @@
 /**
  * The live adapter: the Exchange port over a ccxt client. Market orders carry our client order id;
  * lookups go by that id (Binance: GET /api/v3/order?origClientOrderId=...). Placement is sent once
- * per call and never retried here. Every ccxt error is mapped to sinks/errors.ts.
+ * per call and never retried here. Every ccxt error is mapped to lib/errors.ts.
  */
 import type { Exchange as CcxtExchange, Fee, Market, Order } from 'ccxt';
 import { DuplicateOrderId, OrderNotFound } from 'ccxt';

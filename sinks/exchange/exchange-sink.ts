@@ -5,8 +5,9 @@
  * unknown (timeout, 5xx) it looks the order up again; it never re-sends blindly. Every step that
  * matters is recorded through the OrderRecorder (orders topic + ClickHouse).
  */
+
+import { describeError, UnavailableError } from '../../lib/errors.js';
 import type { Decision } from '../../operators/types.js';
-import { describeError, UnavailableError } from '../errors.js';
 import { clientOrderIdFor } from './client-order-id.js';
 import { createDailyLossTracker } from './daily-loss.js';
 import type { KillSwitch } from './kill-switch.js';

@@ -1,5 +1,5 @@
 /** Retries of reads (lookups, balances, prices) on retriable errors. Never used for order placement. */
-import { isRetriable } from '../errors.js';
+import { isRetriable } from '../../lib/errors.js';
 
 export interface ReadRetryOptions {
   /** Extra attempts after the first. */

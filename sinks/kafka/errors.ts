@@ -1,6 +1,6 @@
 /** Maps kafkajs errors onto sentiflow's error classes so no vendor error leaks past sinks/. */
 
-import { RejectedError, SentiflowError, UnavailableError } from '../errors.js';
+import { RejectedError, SentiflowError, UnavailableError } from '../../lib/errors.js';
 import { KafkaJSError } from './kafkajs.js';
 
 export function toKafkaError(error: unknown, doing: string, brokers: readonly string[]): SentiflowError {

@@ -5,7 +5,7 @@
  */
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { UnavailableError } from '../errors.js';
+import { UnavailableError } from '../../lib/errors.js';
 import { toKafkaError, withDeadline } from './errors.js';
 import { CompressionTypes } from './kafkajs.js';
 

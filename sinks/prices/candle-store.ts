@@ -4,10 +4,10 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
+import { InputError } from '../../lib/errors.js';
 import { toClickHouseError } from '../clickhouse/client.js';
 import { insertRows } from '../clickhouse/insert.js';
 import { numberLiteral, quoteString } from '../clickhouse/sql.js';
-import { InputError } from '../errors.js';
 import {
   type Candle,
   EXCHANGE_PATTERN,

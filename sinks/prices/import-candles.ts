@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { InputError } from '../errors.js';
+import { InputError } from '../../lib/errors.js';
 import { type Candle, type SeriesKey, timeframeMs } from './candle.js';
 import { createDefectChecker, type Defect, type DefectSummary, summarizeDefects } from './candle-defects.js';
 import type { CandleStore } from './candle-store.js';

@@ -4,7 +4,7 @@
  * each page before asking for the next, and stores only candles that had closed by `until`.
  * Idempotent: a rerun rewrites the same candles, which the store replaces.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../../lib/errors.js';
 import { type Candle, type SeriesKey, timeframeMs } from './candle.js';
 import type { CandleStore } from './candle-store.js';
 

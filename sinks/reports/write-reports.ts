@@ -1,7 +1,7 @@
 /** Writes a backtest's summary.json, trades.csv and report.html, or a research run's files, into one directory. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../lib/errors.js';
 import { type ReportOptions, reportHtml } from './report-html.js';
 import { researchHtml } from './research-html.js';
 import type { ResearchReport } from './research-types.js';

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkNodeBinary, chooseRuntime, containerNodeVersion } from '../../bench/runtime.js';
+import { ConfigError } from '../../lib/errors.js';
 import { repoRoot } from '../../scripts/services/paths.js';
-import { ConfigError } from '../../sinks/errors.js';
 
 const linux = { platform: 'linux', arch: 'x64', cwd: '/repo' };
 

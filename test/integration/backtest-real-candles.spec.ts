@@ -4,9 +4,9 @@
  * missing): short gaps are carried over and counted, a stricter limit turns them into one clear line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../lib/errors.js';
 import { runBacktest } from '../../pipeline/backtest/run-backtest.js';
 import { createLogger } from '../../pipeline/logger.js';
-import { ConfigError } from '../../sinks/errors.js';
 import { createClickHouseCandleStore } from '../../sinks/prices/candle-store.js';
 import { importCandles } from '../../sinks/prices/import-candles.js';
 import { createProcessWorld, type ProcessWorld, syntheticMessages } from '../support/process-fixture.js';

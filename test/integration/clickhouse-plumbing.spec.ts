@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RejectedError } from '../../lib/errors.js';
 import { createClickHouse, serverFeatures } from '../../sinks/clickhouse/client.js';
 import { insertRows } from '../../sinks/clickhouse/insert.js';
 import { migrate } from '../../sinks/clickhouse/migrations.js';
 import { applyRetention, pruneOlderThan } from '../../sinks/clickhouse/retention.js';
-import { RejectedError } from '../../sinks/errors.js';
 import { testDatabase } from '../support/test-database.js';
 
 const db = testDatabase('it_plumbing');

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnavailableError } from '../../sinks/errors.js';
+import { UnavailableError } from '../../lib/errors.js';
+import { type ConsumedMessage, createBatchConsumer } from '../../pipeline/sources/kafka-consumer.js';
 import { createKafka } from '../../sinks/kafka/client.js';
-import { type ConsumedMessage, createBatchConsumer } from '../../sinks/kafka/consumer.js';
 import { createProducer, type TopicProducer } from '../../sinks/kafka/producer.js';
 import { ensureTopics } from '../../sinks/kafka/topics.js';
 import { waitFor } from '../support/servers.js';

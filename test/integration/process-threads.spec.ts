@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScoringModel, createStrategy } from '../../operators/index.js';
 import { createLogger } from '../../pipeline/logger.js';
 import { type LiveDeps, type ProcessOptions, runProcess } from '../../pipeline/runtime/modes/process.js';
-import { createBatchConsumer } from '../../sinks/kafka/consumer.js';
+import { createBatchConsumer } from '../../pipeline/sources/kafka-consumer.js';
 import type { OutgoingMessage } from '../../sinks/kafka/producer.js';
 import {
   createProcessWorld,

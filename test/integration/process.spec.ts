@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScoringModel, createStrategy } from '../../operators/index.js';
 import { createLogger } from '../../pipeline/logger.js';
 import { runProcess } from '../../pipeline/runtime/modes/process.js';
-import { createBatchConsumer } from '../../sinks/kafka/consumer.js';
+import { createBatchConsumer } from '../../pipeline/sources/kafka-consumer.js';
 import {
   createProcessWorld,
   type ProcessWorld,

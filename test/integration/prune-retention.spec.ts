@@ -5,9 +5,9 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../lib/errors.js';
 import { createPruneCommand, parseCutoff, runPrune } from '../../pipeline/commands/prune.js';
 import { insertRows } from '../../sinks/clickhouse/insert.js';
-import { ConfigError } from '../../sinks/errors.js';
 import { testDatabase } from '../support/test-database.js';
 
 const db = testDatabase('it_prune');

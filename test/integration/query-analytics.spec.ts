@@ -5,13 +5,13 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ConfigError, describeError, RejectedError } from '../../lib/errors.js';
 import { main } from '../../pipeline/cli.js';
 import { createQueryCommand } from '../../pipeline/commands/query.js';
 import { formatJsonLines } from '../../pipeline/query/format.js';
 import { clickHouseSelect } from '../../pipeline/query/select.js';
 import { createClickHouse } from '../../sinks/clickhouse/client.js';
 import { insertRows } from '../../sinks/clickhouse/insert.js';
-import { ConfigError, describeError, RejectedError } from '../../sinks/errors.js';
 import { FIXTURE_CHECKS, runFixtureQuery } from '../pipeline/query/analytics-checks.js';
 import { FROM, H1, TABLE_ROWS, TO } from '../pipeline/query/analytics-fixture.js';
 import { docsSqlExamples } from '../pipeline/query/docs-sql.js';

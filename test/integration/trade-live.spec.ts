@@ -6,15 +6,15 @@
 import { Writable } from 'node:stream';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeError } from '../../lib/errors.js';
 import { createLogger } from '../../pipeline/logger.js';
+import { createBatchConsumer } from '../../pipeline/sources/kafka-consumer.js';
 import {
   createTrader,
   DEFAULT_TRADING_OPTIONS,
   type TradingOptions,
 } from '../../pipeline/trade/create-trader.js';
-import { describeError } from '../../sinks/errors.js';
 import { createKafka } from '../../sinks/kafka/client.js';
-import { createBatchConsumer } from '../../sinks/kafka/consumer.js';
 import { createProducer, type TopicProducer } from '../../sinks/kafka/producer.js';
 import { ensureTopics } from '../../sinks/kafka/topics.js';
 import { decision } from '../fixtures/exchange/decisions.js';

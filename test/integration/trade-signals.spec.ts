@@ -8,6 +8,7 @@ import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../operators/types.js';
 import { createLogger } from '../../pipeline/logger.js';
+import { createBatchConsumer } from '../../pipeline/sources/kafka-consumer.js';
 import {
   createTrader,
   DEFAULT_TRADING_OPTIONS,
@@ -16,7 +17,6 @@ import {
 import { runTrade } from '../../pipeline/trade/run-trade.js';
 import { insertRows } from '../../sinks/clickhouse/insert.js';
 import { createKafka } from '../../sinks/kafka/client.js';
-import { createBatchConsumer } from '../../sinks/kafka/consumer.js';
 import { createProducer, type TopicProducer } from '../../sinks/kafka/producer.js';
 import { ensureTopics } from '../../sinks/kafka/topics.js';
 import { createClickHouseCandleStore } from '../../sinks/prices/candle-store.js';

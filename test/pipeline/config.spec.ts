@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../lib/errors.js';
 import { DEFAULT_SPAM_PATTERNS, DEFAULT_SYMBOL_MAP, DEFAULT_WINDOW_OPTIONS } from '../../operators/index.js';
 import { createConfigCommand, withConfigDefaults } from '../../pipeline/commands/config.js';
 import {
@@ -13,7 +14,6 @@ import {
   maskSecrets,
   tradingFlagDefaults,
 } from '../../pipeline/config.js';
-import { ConfigError } from '../../sinks/errors.js';
 
 function configError(run: () => unknown): ConfigError {
   try {

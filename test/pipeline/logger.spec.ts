@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { describeError, UnavailableError } from '../../lib/errors.js';
 import { ENV_KEYS, loadConfig, maskSecrets, secretValues } from '../../pipeline/config.js';
 import { createLogger } from '../../pipeline/logger.js';
-import { describeError, UnavailableError } from '../../sinks/errors.js';
 
 /** Every secret environment variable set to a marker nobody would type. */
 const SECRET_ENV = Object.fromEntries(

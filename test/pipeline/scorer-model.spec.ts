@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../lib/errors.js';
 import {
   createScoringModel,
   SCORER_MODEL_FORMAT,
@@ -18,7 +19,6 @@ import {
   scorerIdentity,
   scoringOptionsFrom,
 } from '../../pipeline/scorer-model.js';
-import { ConfigError } from '../../sinks/errors.js';
 
 const TEXTS = [
   '$BTC breaking out, next stop 100k 🚀',

@@ -5,7 +5,7 @@ import {
   isRetriable,
   RejectedError,
   UnavailableError,
-} from '../../sinks/errors.js';
+} from '../../lib/errors.js';
 
 describe('errors', () => {
   it('marks dependency outages retriable and refusals final', () => {

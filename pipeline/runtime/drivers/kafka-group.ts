@@ -5,8 +5,8 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { createBatchConsumer } from '../../../sinks/kafka/consumer.js';
 import { toKafkaError } from '../../../sinks/kafka/errors.js';
+import { createBatchConsumer } from '../../sources/kafka-consumer.js';
 import type { Driver } from './driver.js';
 
 export interface KafkaGroupOptions {

@@ -35,7 +35,12 @@ export interface LiveOptions extends Partial<RuntimeSettings> {
 
 export async function runOnKafka(
   deps: LiveDeps,
-  options: LiveOptions & { readonly topic: string; readonly groupId: string; readonly module: string },
+  options: LiveOptions & {
+    readonly topic: string;
+    readonly groupId: string;
+    readonly module: string;
+    readonly name: string;
+  },
   topology: (partitions: readonly number[]) => Topology,
 ): Promise<RunSummary> {
   const { kafka, clickhouse, logger } = deps;
@@ -58,6 +63,7 @@ export async function runOnKafka(
     throw error;
   }
   return runRuntime({
+    name: options.name,
     driver,
     topology: tasks,
     topic,

@@ -41,7 +41,13 @@ export async function runProcess(deps: LiveDeps, options: ProcessOptions): Promi
   const collector = { topic, rows: true };
   return runOnKafka(
     deps,
-    { ...options, topic, groupId: options.groupId ?? 'sentiflow-process', module: 'process' },
+    {
+      ...options,
+      topic,
+      groupId: options.groupId ?? 'sentiflow-process',
+      module: 'process',
+      name: 'process',
+    },
     (partitions) =>
       threads !== undefined && threads.count > 0
         ? createThreadedChain({

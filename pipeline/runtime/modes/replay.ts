@@ -100,6 +100,7 @@ export async function replayBuckets(kafka: Kafka, options: ReplayBucketsOptions)
     ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
   });
   const summary = await runRuntime({
+    name: 'backtest replay',
     driver,
     topology,
     topic,

@@ -45,7 +45,13 @@ export async function runScoreStage(deps: LiveDeps, options: StageOptions): Prom
         deps.onFlush?.(batch);
       },
     },
-    { ...options, topic, groupId: options.groupId ?? 'sentiflow-process-score', module: 'process-score' },
+    {
+      ...options,
+      topic,
+      groupId: options.groupId ?? 'sentiflow-process-score',
+      module: 'process-score',
+      name: 'process --stage score',
+    },
     () =>
       createScoreStage({
         scoreChain: chain.scoreChain,
@@ -66,14 +72,20 @@ export async function runWindowStage(deps: LiveDeps, options: StageOptions): Pro
   const skipped = { replayed: 0, invalid: 0 };
   const summary = await runOnKafka(
     deps,
-    { ...options, topic, groupId: options.groupId ?? 'sentiflow-process-window', module: 'process-window' },
+    {
+      ...options,
+      topic,
+      groupId: options.groupId ?? 'sentiflow-process-window',
+      module: 'process-window',
+      name: 'process --stage window',
+    },
     () =>
       createWindowStage({
         windowChain: chain.windowChain,
         window: windowSettingsOf(options.engine, sources),
         topic,
         collector: { topic, rows: false },
-        log: deps.logger.child({ module: 'process-window' }),
+        log: deps.logger.child({ module: 'process-window', name: 'process --stage window' }),
         skipped,
       }),
   );

@@ -9,8 +9,9 @@
  * process advances that partition's watermark with. The window stage therefore sees each source
  * partition's watermark move exactly as the single process does.
  */
+
+import { InputError } from '../../../lib/errors.js';
 import type { ScoredTweet } from '../../../operators/index.js';
-import { InputError } from '../../../sinks/errors.js';
 import type { OutgoingMessage } from '../../../sinks/kafka/producer.js';
 
 /** A scored tweet restricted to one symbol (`tweet.symbols` is `[symbol]`), with its source position. */

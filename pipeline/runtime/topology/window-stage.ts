@@ -8,7 +8,7 @@
  * it met in the single process; lateness is decided by that source alone (hourly-windows.ts). Records a
  * replayed score stage sends again are skipped by source offset, kept per source in the state.
  */
-import { describeError, InputError } from '../../../sinks/errors.js';
+import { describeError, InputError } from '../../../lib/errors.js';
 import type { Logger } from '../../logger.js';
 import type { WindowChain } from '../chain.js';
 import type { AppliedPosition, GroupState, WindowStageState } from '../checkpoint.js';

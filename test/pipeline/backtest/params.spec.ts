@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../lib/errors.js';
 import { expandGrid, parseParamGrid, parseSymbols, parseTime } from '../../../pipeline/backtest/params.js';
-import { ConfigError } from '../../../sinks/errors.js';
 
 describe('backtest command inputs', () => {
   it('reads value lists as a sweep and pair lists as single values', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../lib/errors.js';
 import { createPriceSeries, HOUR_MS } from '../../../pipeline/backtest/price-series.js';
-import { ConfigError } from '../../../sinks/errors.js';
 import type { Candle } from '../../../sinks/prices/candle.js';
 
 const T0 = Date.UTC(2021, 0, 1);

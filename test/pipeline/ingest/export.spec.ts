@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../lib/errors.js';
 import { parseTime, toNdjsonLine } from '../../../pipeline/ingest/export.js';
-import { ConfigError } from '../../../sinks/errors.js';
 
 describe('parseTime', () => {
   it.each([

@@ -2,9 +2,9 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Observable, of } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { RejectedError, UnavailableError } from '../../../lib/errors.js';
 import { type IngestTopics, runIngest } from '../../../pipeline/ingest/index.js';
 import type { Demand, EnvelopeItem, IngestItem } from '../../../pipeline/sources/types.js';
-import { RejectedError, UnavailableError } from '../../../sinks/errors.js';
 import type { OutgoingMessage, TopicProducer } from '../../../sinks/kafka/producer.js';
 
 const topics: IngestTopics = { raw: 'tweets.raw', dlq: 'tweets.dlq', state: 'ingest.state' };

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { SentiflowError } from '../../../lib/errors.js';
 import { planQuery, printQuery } from '../../../pipeline/commands/query.js';
 import { accountingQuery } from '../../../pipeline/query/accounting.js';
-import { SentiflowError } from '../../../sinks/errors.js';
 import { fakeSelect } from './fake-select.js';
 
 const H0 = Date.UTC(2024, 4, 1, 10) / 1000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hourlySql, metricsSql, rulesSql, signalsSql } from '../../../sinks/clickhouse/analytics.js';
+import { hourlySql, metricsSql, rulesSql, signalsSql } from '../../../pipeline/query/analytics-sql.js';
 
 const base = {
   fromMs: Date.UTC(2024, 4, 1, 10),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../lib/errors.js';
 import {
   parseDurationMs,
   parseLimit,
@@ -6,7 +7,6 @@ import {
   parseSymbols,
   parseTime,
 } from '../../../pipeline/query/params.js';
-import { ConfigError } from '../../../sinks/errors.js';
 
 const NOW = Date.UTC(2024, 4, 2, 12, 30);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../lib/errors.js';
 import { checkSymbols, QUERIES, QUERY_NAMES, queryNamed } from '../../../pipeline/query/queries.js';
-import { ConfigError } from '../../../sinks/errors.js';
 import { fakeSelect } from './fake-select.js';
 
 const H0 = Date.UTC(2024, 4, 1, 10) / 1000;

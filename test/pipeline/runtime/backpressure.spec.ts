@@ -48,6 +48,7 @@ describe('the runner under backpressure', () => {
     const settings = engine();
     const taken: number[] = [];
     const run = runRuntime({
+      name: 'process',
       driver: paused,
       topology: createWholeChain({
         chain: CHAIN,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { RejectedError } from '../../../lib/errors.js';
 import { CHECKPOINT_VERSION, checkState } from '../../../pipeline/runtime/checkpoint.js';
-import { RejectedError } from '../../../sinks/errors.js';
 
 describe('checkState, the one version check of checkpoints', () => {
   it('takes a state of the version this code writes', () => {

@@ -6,7 +6,7 @@
  * ClickHouse away) is retried and changes nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { UnavailableError } from '../../../sinks/errors.js';
+import { UnavailableError } from '../../../lib/errors.js';
 import { contents, memoryCheckpoints, memoryTables, memoryWriter } from '../../support/runtime-memory.js';
 import { inputs, runWhole } from './world.js';
 

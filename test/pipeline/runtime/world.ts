@@ -89,6 +89,7 @@ export function runWhole(
       collector: { topic: TOPIC, rows: true },
     });
   return runRuntime({
+    name: 'process',
     driver: createMemoryDriver({
       partitions: world.partitions,
       committed: world.committed,

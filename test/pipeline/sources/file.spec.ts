@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { firstValueFrom, type Observable, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../lib/errors.js';
 import { createFileSource$ } from '../../../pipeline/sources/file.js';
 import type { EnvelopeItem, IngestItem, RejectItem } from '../../../pipeline/sources/types.js';
-import { ConfigError } from '../../../sinks/errors.js';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/ingest/', import.meta.url));
 let dir: string;

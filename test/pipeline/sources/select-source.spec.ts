@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../lib/errors.js';
 import { parseSourceSpec } from '../../../pipeline/sources/select-source.js';
-import { ConfigError } from '../../../sinks/errors.js';
 
 describe('parseSourceSpec', () => {
   it.each([

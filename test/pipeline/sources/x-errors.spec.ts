@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { RejectedError } from '../../../lib/errors.js';
 import { classifyXHttpFailure } from '../../../pipeline/sources/x-errors.js';
-import { RejectedError } from '../../../sinks/errors.js';
 
 const tooManyConnections = {
   title: 'ConnectionException',

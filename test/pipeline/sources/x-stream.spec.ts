@@ -1,12 +1,12 @@
 import { pino } from 'pino';
 import type { Subscription } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RejectedError } from '../../../lib/errors.js';
 import type { RawEnvelope } from '../../../operators/types.js';
 import type { EnvelopeItem, IngestItem } from '../../../pipeline/sources/types.js';
 import { createXClient } from '../../../pipeline/sources/x-client.js';
 import { addRules, removeRules } from '../../../pipeline/sources/x-rules.js';
 import { createXStream$, X_STALL_TIMEOUT_MS } from '../../../pipeline/sources/x-stream.js';
-import { RejectedError } from '../../../sinks/errors.js';
 import { type FakeXServer, startFakeXServer } from '../../support/fake-x-server.js';
 import { ManualScheduler } from './manual-scheduler.js';
 

@@ -3,8 +3,8 @@
  * here because it is about the exchange sink's contract; it belongs in test/pipeline/trade/.
  */
 import { describe, expect, it } from 'vitest';
+import { RejectedError, UnavailableError } from '../../../lib/errors.js';
 import { createDecisionExecutor, executeWithRetry } from '../../../pipeline/trade/execute-decisions.js';
-import { RejectedError, UnavailableError } from '../../../sinks/errors.js';
 import { createExchangeSink } from '../../../sinks/exchange/exchange-sink.js';
 import type { OrderRecord } from '../../../sinks/exchange/order-record.js';
 import { createPaperExchange } from '../../../sinks/exchange/paper-exchange.js';

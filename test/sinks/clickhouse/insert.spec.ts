@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { describe, expect, it } from 'vitest';
+import { RejectedError, UnavailableError } from '../../../lib/errors.js';
 import { backoffDelay, insertRows } from '../../../sinks/clickhouse/insert.js';
-import { RejectedError, UnavailableError } from '../../../sinks/errors.js';
 
 function fakeClient(failures: unknown[]): { client: ClickHouseClient; calls: unknown[][] } {
   const calls: unknown[][] = [];

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RejectedError } from '../../../lib/errors.js';
 import { featuresOf } from '../../../sinks/clickhouse/client.js';
 import { loadMigrations, splitStatements } from '../../../sinks/clickhouse/migrations.js';
-import { RejectedError } from '../../../sinks/errors.js';
 
 function dirWith(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'sentiflow-migrations-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../sinks/errors.js';
+import { ConfigError } from '../../../lib/errors.js';
 import { createCcxtClient, rebaseUrls } from '../../../sinks/exchange/ccxt-client.js';
 import { scrub } from '../../../sinks/exchange/ccxt-errors.js';
 

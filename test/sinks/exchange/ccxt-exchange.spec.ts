@@ -4,8 +4,8 @@
  */
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeError } from '../../../lib/errors.js';
 import { createLogger } from '../../../pipeline/logger.js';
-import { describeError } from '../../../sinks/errors.js';
 import { createCcxtExchange } from '../../../sinks/exchange/ccxt-exchange.js';
 import { createExchangeSink } from '../../../sinks/exchange/exchange-sink.js';
 import { createKillSwitch } from '../../../sinks/exchange/kill-switch.js';

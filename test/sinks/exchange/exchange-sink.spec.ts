@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UnavailableError } from '../../../sinks/errors.js';
+import { UnavailableError } from '../../../lib/errors.js';
 import { createExchangeSink, type OrderRecorder } from '../../../sinks/exchange/exchange-sink.js';
 import { createKillSwitch } from '../../../sinks/exchange/kill-switch.js';
 import type { OrderRecord } from '../../../sinks/exchange/order-record.js';

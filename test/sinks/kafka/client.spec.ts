@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RejectedError } from '../../../sinks/errors.js';
+import { RejectedError } from '../../../lib/errors.js';
 import { retryWithin } from '../../../sinks/kafka/client.js';
 import { retryRetriable } from '../../../sinks/kafka/errors.js';
 import { KafkaJSError } from '../../../sinks/kafka/kafkajs.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../../lib/errors.js';
 import type { ScoredTweet } from '../../../../operators/index.js';
 import {
   decodeItem,
@@ -6,7 +7,6 @@ import {
   markMessages,
   scoredMessages,
 } from '../../../../pipeline/runtime/output/scored-records.js';
-import { InputError } from '../../../../sinks/errors.js';
 
 const tweet: ScoredTweet = {
   kind: 'scored',

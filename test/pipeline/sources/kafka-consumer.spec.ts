@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consumerConfig } from '../../../sinks/kafka/consumer.js';
+import { consumerConfig } from '../../../pipeline/sources/kafka-consumer.js';
 
 const base = { brokers: ['127.0.0.1:9092'], groupId: 'g', topics: ['t'] };
 

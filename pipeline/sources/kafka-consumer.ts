@@ -5,8 +5,8 @@
  */
 import type { Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { UnavailableError } from '../errors.js';
-import { toKafkaError, withDeadline } from './errors.js';
+import { UnavailableError } from '../../lib/errors.js';
+import { toKafkaError, withDeadline } from '../../sinks/kafka/errors.js';
 
 export interface ConsumedMessage {
   readonly topic: string;

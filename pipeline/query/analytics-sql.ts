@@ -5,7 +5,7 @@
  * Times leave ClickHouse as epoch seconds (toUInt32) so the server's time zone never matters, and
  * hours are computed from epoch seconds for the same reason. Ranges are half-open: [from, to).
  */
-import { dateTimeLiteral, numberLiteral, quoteString, stringList } from './sql.js';
+import { dateTimeLiteral, numberLiteral, quoteString, stringList } from '../../sinks/clickhouse/sql.js';
 
 export interface AnalyticsRange {
   /** Epoch ms, inclusive. */
