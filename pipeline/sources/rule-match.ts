@@ -195,3 +195,13 @@ export function createRuleMatcher(rules: readonly TaggedRule[]): RuleMatcher {
     },
   };
 }
+
+/** The hashtags a set of rules names, for servers that stream by hashtag: #tags and $cashtags, lower-cased. */
+export function ruleHashtags(rules: readonly TaggedRule[]): string[] {
+  const tags = new Set<string>();
+  for (const rule of rules) {
+    for (const m of rule.value.matchAll(/(?<![\p{L}\p{N}_])[$#]([\p{L}\p{N}_]+)/gu))
+      tags.add(m[1]!.toLowerCase());
+  }
+  return [...tags];
+}
