@@ -146,8 +146,8 @@ export function createJetstream$(options: JetstreamOptions): IngestSource {
           if (tags.length === 0) onCount('unmatched');
           else {
             window.remember(outcome.item.key, outcome.timeUs);
-            onCount('matched', tags);
             subscriber.next(outcome.item);
+            onCount('matched', tags);
           }
         }
         if (scheduler.now() - checkpointAt >= checkpointIntervalMs) {
@@ -171,12 +171,19 @@ export function createJetstream$(options: JetstreamOptions): IngestSource {
         });
         socket = ws;
         let ended = false;
-        const armStall = (): void => {
-          stallTimer?.unsubscribe();
+        // One timer per stall period, not one per message: it checks when the last message came.
+        let lastSeen = scheduler.now();
+        const watch = (delayMs: number): void => {
           stallTimer = scheduler.schedule(() => {
             stallTimer = null;
-            end({ kind: 'dropped' }, `stalled: nothing for ${stallTimeoutMs} ms`);
-          }, stallTimeoutMs);
+            const idle = scheduler.now() - lastSeen;
+            if (idle >= stallTimeoutMs) end({ kind: 'dropped' }, `stalled: nothing for ${stallTimeoutMs} ms`);
+            else watch(stallTimeoutMs - idle);
+          }, delayMs);
+        };
+        const armStall = (): void => {
+          lastSeen = scheduler.now();
+          if (stallTimer === null) watch(stallTimeoutMs);
         };
         const end = (failure: Failure, reason: string): void => {
           if (ended || stopped) return;

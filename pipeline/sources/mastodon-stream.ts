@@ -142,8 +142,8 @@ export function createMastodonStream$(options: MastodonSourceOptions): IngestSou
           else {
             recent.add(item.key);
             if (recent.size > RECENT_KEYS) recent.delete(recent.values().next().value as string);
-            onCount('matched', tags);
             subscriber.next(item);
+            onCount('matched', tags);
           }
         }
         if (live && newerId(statusId, durable[name] ?? null)) durable[name] = statusId;
