@@ -11,6 +11,7 @@ import type { Config } from '../config.js';
 import { type CommandContext, commandContext } from '../context.js';
 import { createPaceMetrics, INGEST_STATE_TOPIC, type IngestTopics, runIngest } from '../ingest/index.js';
 import { loadState } from '../ingest/read-topic.js';
+import { createSourceCounts } from '../ingest/source-counts.js';
 import { instrumentProducer, startObservability } from '../observe/index.js';
 import { FILE_FORMATS, type FileFormat } from '../sources/file.js';
 import type { Pace } from '../sources/pacer.js';
@@ -18,6 +19,7 @@ import { buildSource, parseSourceSpec, type SourceContext } from '../sources/sel
 import { DEFAULT_SYNTHETIC_RATE } from '../sources/synthetic-source.js';
 import { searchStateKey } from '../sources/x-search.js';
 import { topicSpecs } from '../topics.js';
+import { liveContext } from './ingest-live.js';
 
 interface IngestFlags {
   source?: string;
@@ -28,6 +30,7 @@ interface IngestFlags {
   seed?: string;
   format?: FileFormat;
   stateTopic: string;
+  rulesFile?: string;
   progress: boolean;
 }
 
@@ -50,7 +53,7 @@ export function createIngestCommand(deps: IngestCommandDeps = {}): Command {
     .description('read tweets from a source and write them to Kafka tweets.raw (bad payloads to tweets.dlq)')
     .option(
       '--source <spec>',
-      'x-stream | x-search | synthetic | file:<path> (default: x-stream with X_BEARER_TOKEN, else synthetic)',
+      'x-stream | x-search | bluesky | mastodon:<instance> | synthetic | file:<path> (default: x-stream with X_BEARER_TOKEN, else synthetic)',
     )
     .option('--query <query>', 'x-search: the recent-search query, e.g. "($BTC OR bitcoin) -is:retweet"')
     .option('--interval <seconds>', 'x-search: seconds between poll cycles', '60')
@@ -66,8 +69,12 @@ export function createIngestCommand(deps: IngestCommandDeps = {}): Command {
     )
     .option(
       '--state-topic <topic>',
-      'compacted topic for source state (x-search since_id)',
+      'compacted topic for source state (x-search since_id, Jetstream cursor, Mastodon status ids)',
       INGEST_STATE_TOPIC,
+    )
+    .option(
+      '--rules-file <path>',
+      'bluesky, mastodon: rules to match, a JSON array of {"value", "tag"} in X rule syntax (re-read while running)',
     )
     .option('--no-progress', 'file: no progress bar even on a terminal')
     .action(async (flags: IngestFlags, command: Command) => {
@@ -93,6 +100,18 @@ export function createIngestCommand(deps: IngestCommandDeps = {}): Command {
 
       // The source is built before the metrics server starts; its pace reaches /metrics once it does.
       let reportPace: ((pace: Pace) => void) | undefined;
+      const counts = createSourceCounts(spec.kind);
+      const live =
+        spec.kind === 'bluesky' || spec.kind === 'mastodon'
+          ? await liveContext(spec, {
+              kafka,
+              config,
+              stateTopic: topics.state,
+              rulesFile: flags.rulesFile,
+              logger,
+              counts,
+            })
+          : null;
       const context: SourceContext = {
         logger,
         x: config.x,
@@ -111,6 +130,7 @@ export function createIngestCommand(deps: IngestCommandDeps = {}): Command {
         ...(spec.kind === 'x-search'
           ? { search: await searchContext(kafka, config, topics.state, flags) }
           : {}),
+        ...live?.context,
       };
       const source = buildSource(spec, context);
 
@@ -119,6 +139,7 @@ export function createIngestCommand(deps: IngestCommandDeps = {}): Command {
         kafka: { client: kafka, topic: topics.raw },
       });
       reportPace = createPaceMetrics(observe.metrics.registry);
+      counts.attach(observe.metrics.registry);
       const producer = instrumentProducer(
         await createProducer(kafka, {
           brokers: config.kafka.brokers,
@@ -138,8 +159,10 @@ export function createIngestCommand(deps: IngestCommandDeps = {}): Command {
       logger.info({ source: spec.kind, topics }, 'ingest started');
       try {
         const stats = await runIngest({ source, producer, topics, logger, signal: controller.signal });
-        logger.info({ ...stats, stopped: controller.signal.aborted }, 'ingest finished');
+        const received = live === null ? {} : { received: counts.snapshot() };
+        logger.info({ ...stats, ...received, stopped: controller.signal.aborted }, 'ingest finished');
       } finally {
+        live?.rules.close();
         signals.off('SIGINT', stop);
         signals.off('SIGTERM', stop);
         await producer.close();

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError } from '../../lib/errors.js';
 import { type CommandContext, commandContext } from '../context.js';
+import { parseRulesFile } from '../sources/rules-file.js';
 import { createXClient } from '../sources/x-client.js';
 import {
   addRules,
@@ -29,28 +30,6 @@ export interface RulesCommandDeps {
 }
 
 const line = (rule: StreamRule): string => `${rule.id}\t${rule.tag ?? ''}\t${rule.value}\n`;
-
-/** Parses a rules file: a JSON array of {value, tag}. */
-export function parseRulesFile(text: string, path: string): RuleSpec[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`${path} is not JSON`, error);
-  }
-  const valid =
-    Array.isArray(parsed) &&
-    parsed.every(
-      (r: unknown) =>
-        typeof r === 'object' &&
-        r !== null &&
-        typeof (r as RuleSpec).value === 'string' &&
-        (r as RuleSpec).value.trim() !== '' &&
-        typeof (r as RuleSpec).tag === 'string',
-    );
-  if (!valid) throw new ConfigError(`${path} must hold a JSON array of {"value": "...", "tag": "..."}`);
-  return (parsed as RuleSpec[]).map(({ value, tag }) => ({ value, tag }));
-}
 
 export function createRulesCommand(deps: RulesCommandDeps = {}): Command {
   const out = deps.out ?? process.stdout;

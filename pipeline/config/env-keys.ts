@@ -84,6 +84,38 @@ export const ENV_KEYS: readonly EnvKey[] = [
     description: 'X API v2 app bearer token',
   },
   { name: 'X_API_URL', path: ['x', 'apiUrl'], description: 'X API base URL (point at a test double)' },
+  {
+    name: 'BLUESKY_JETSTREAM_HOSTS',
+    path: ['bluesky', 'hosts'],
+    description: 'Jetstream hosts (or ws:// URLs), comma-separated, tried in turn',
+  },
+  {
+    name: 'BLUESKY_RULES_FILE',
+    path: ['bluesky', 'rulesFile'],
+    description: 'rules file matched against Bluesky posts (default: built-in crypto rules)',
+  },
+  {
+    name: 'BLUESKY_CURSOR_MARGIN_MS',
+    path: ['bluesky', 'cursorMarginMs'],
+    description: 'Jetstream: a restart resumes this long before the stored cursor',
+  },
+  {
+    name: 'BLUESKY_STALL_TIMEOUT_MS',
+    path: ['bluesky', 'stallTimeoutMs'],
+    description: 'Jetstream: reconnect after this long without a message',
+  },
+  { name: 'MASTODON_TOKEN', path: ['mastodon', 'token'], secret: true, description: 'Mastodon access token' },
+  {
+    name: 'MASTODON_TAGS',
+    path: ['mastodon', 'tags'],
+    description: 'hashtags to stream, comma-separated (default: from the rules)',
+  },
+  { name: 'MASTODON_STREAM', path: ['mastodon', 'stream'], description: 'Mastodon: hashtag or local' },
+  {
+    name: 'MASTODON_RULES_FILE',
+    path: ['mastodon', 'rulesFile'],
+    description: 'rules file for Mastodon (hashtags to stream; matching on the local timeline)',
+  },
   { name: 'EXCHANGE_ID', path: ['exchange', 'id'], description: 'ccxt exchange id' },
   { name: 'EXCHANGE_API_KEY', path: ['exchange', 'apiKey'], secret: true, description: 'exchange API key' },
   { name: 'EXCHANGE_SECRET', path: ['exchange', 'secret'], secret: true, description: 'exchange API secret' },

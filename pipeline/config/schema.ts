@@ -6,6 +6,7 @@ import { DEFAULT_RISK_LIMITS } from '../../sinks/exchange/risk.js';
 import { RUNTIME_DEFAULTS } from '../runtime/settings.js';
 import { ENGINE_SECTIONS } from './engine-sections.js';
 import { boolish, brokerList, httpUrl, nonNegative, port, positiveInt, topicName } from './fields.js';
+import { LIVE_SOURCE_SECTIONS } from './live-sources.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -145,6 +146,7 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    ...LIVE_SOURCE_SECTIONS,
     ...ENGINE_SECTIONS,
   })
   .strict()

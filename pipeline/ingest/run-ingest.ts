@@ -5,14 +5,15 @@
  * resumes. A failed batch is retried with exponential back-off (logged once when Kafka goes away and
  * once when it comes back), so nothing accepted from a source is dropped while Kafka is down. A
  * checkpoint is written only after everything before it was acknowledged. On `signal` abort the
- * source is unsubscribed (stop reading), the buffer drained and the producer flushed; if Kafka stays
+ * source is unsubscribed (stop reading), its `finalCheckpoint` (if any) queued behind what it emitted,
+ * the buffer drained and the producer flushed; if Kafka stays
  * away longer than `shutdownDeadlineMs` the run fails saying how much was not written.
  */
 import type { Logger } from 'pino';
-import type { Observable, Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import { isRetriable, UnavailableError } from '../../lib/errors.js';
 import type { OutgoingMessage, TopicProducer } from '../../sinks/kafka/producer.js';
-import type { Demand, IngestItem } from '../sources/types.js';
+import type { IngestSource } from '../sources/types.js';
 import { IngestBuffer } from './ingest-buffer.js';
 import { type IngestTopics, type Routed, routeItem } from './messages.js';
 
@@ -24,7 +25,7 @@ export interface IngestStats {
 }
 
 export interface RunIngestOptions {
-  readonly source: (demand: Demand) => Observable<IngestItem>;
+  readonly source: IngestSource;
   readonly producer: TopicProducer;
   readonly topics: IngestTopics;
   readonly logger: Logger;
@@ -77,6 +78,9 @@ export async function runIngest({
     stopAt = now();
     log.info({ buffered: buffer.waiting }, 'stopping: no more reading, flushing what is buffered');
     subscription?.unsubscribe();
+    // Everything the source emitted is in the buffer: its position after that goes behind it.
+    const last = source.finalCheckpoint?.();
+    if (last !== undefined) buffer.push(routeItem(last, topics, now()));
     sourceDone = true;
     buffer.open();
     buffer.wake();

@@ -1,16 +1,17 @@
 /**
  * What every ingest source emits. Envelopes keep the JSON text exactly as it arrived, so tweets.raw
- * holds the payload as X delivered it; rejections carry the reason they go to the DLQ; checkpoints
+ * holds the payload as its source delivered it (X v2 envelope, Jetstream event, Mastodon status); rejections carry the reason they go to the DLQ; checkpoints
  * are source state (e.g. the search poller's since_id) that the runner stores only after everything
  * emitted before them is durable.
  */
+import type { Observable } from 'rxjs';
 
-export const SOURCE_KINDS = ['x-stream', 'x-search', 'file', 'synthetic'] as const;
+export const SOURCE_KINDS = ['x-stream', 'x-search', 'file', 'synthetic', 'bluesky', 'mastodon'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 export interface EnvelopeItem {
   readonly kind: 'envelope';
-  /** Tweet id. */
+  /** Post id: X tweet id, Bluesky at:// URI, Mastodon status URI. */
   readonly id: string;
   /**
    * Kafka key: the tweet id, or for a retweet the original's id, so that a tweet and its retweets land
@@ -53,3 +54,13 @@ export interface Demand {
 }
 
 export const ALWAYS_READY: Demand = { ready: () => undefined };
+
+/**
+ * What the ingest runner subscribes to. A source whose position moves with every message (the Jetstream
+ * cursor, Mastodon's newest status id) also offers `finalCheckpoint`: after a stop the runner writes it
+ * behind everything the source emitted, so a clean restart resumes exactly there.
+ */
+export interface IngestSource {
+  (demand: Demand): Observable<IngestItem>;
+  readonly finalCheckpoint?: () => CheckpointItem | undefined;
+}

@@ -26,6 +26,7 @@ describe('createLogger keeps secrets out of log lines', () => {
       'CLICKHOUSE_PASSWORD',
       'EXCHANGE_API_KEY',
       'EXCHANGE_SECRET',
+      'MASTODON_TOKEN',
       'X_BEARER_TOKEN',
     ]);
   });
