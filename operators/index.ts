@@ -19,6 +19,6 @@ export * from './tally-drops.js';
 export * from './threshold-strategy.js';
 export * from './trailing-stats.js';
 export type * from './types.js';
-export { ACTIONS, DROP_STAGES } from './types.js';
+export { ACTIONS, DROP_STAGES, TWEET_SOURCES } from './types.js';
 export * from './window-by-hour.js';
 export * from './zscore-strategy.js';

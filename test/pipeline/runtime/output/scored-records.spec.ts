@@ -11,6 +11,7 @@ import {
 const tweet: ScoredTweet = {
   kind: 'scored',
   id: '1001',
+  source: 'x',
   text: '$BTC and $ETH to the moon',
   createdAt: Date.UTC(2026, 0, 1, 10, 30),
   authorId: 'a1',
