@@ -13,6 +13,7 @@ export * from './score-tweets.js';
 export * from './simhash.js';
 export * from './simhash-index.js';
 export * from './social-features.js';
+export * from './source-of-id.js';
 export * from './strategy-params.js';
 export * from './surge-strategy.js';
 export * from './tally-drops.js';

@@ -98,3 +98,22 @@ describe('tweets.scored records', () => {
     expect(() => decodeItem(value, 'tweets.scored/0/5')).toThrow(InputError);
   });
 });
+
+describe('tweets.scored records and the post source', () => {
+  const record = (t: Record<string, unknown>): string =>
+    JSON.stringify({ v: 1, kind: 'tweet', source: 0, offset: '1', watermarkBefore: null, tweet: t });
+
+  it("reads a record written before tweets carried a source as X's", () => {
+    const { source: _, ...old } = { ...tweet, symbols: ['BTC'] };
+    const item = decodeItem(record(old), 'tweets.scored/0/1');
+    expect(item.kind === 'tweet' && item.tweet.source).toBe('x');
+  });
+
+  it('keeps a Bluesky source and refuses an unknown one', () => {
+    const item = decodeItem(record({ ...tweet, symbols: ['BTC'], source: 'bluesky' }), 'w');
+    expect(item.kind === 'tweet' && item.tweet.source).toBe('bluesky');
+    expect(() => decodeItem(record({ ...tweet, symbols: ['BTC'], source: 'myspace' }), 'w')).toThrow(
+      InputError,
+    );
+  });
+});
