@@ -5,7 +5,7 @@
  * emitted before them is durable.
  */
 
-export const SOURCE_KINDS = ['x-stream', 'x-search', 'file', 'synthetic'] as const;
+export const SOURCE_KINDS = ['x-stream', 'x-search', 'file', 'synthetic', 'bluesky', 'mastodon'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 export interface EnvelopeItem {
