@@ -1,6 +1,9 @@
-/** Field-by-field validation of X API v2 payloads for normalize: each helper returns the value or throws FieldError. */
-import type { NormalizeReason } from './tally-drops.js';
-import type { TweetMetrics } from './types.js';
+/**
+ * Field-by-field validation for normalize (X API v2 mostly; time, text and counts serve every source):
+ * each helper returns the value or throws FieldError.
+ */
+import { dropped, type NormalizeReason } from './tally-drops.js';
+import type { Dropped, TweetMetrics } from './types.js';
 
 export type Obj = Record<string, unknown>;
 // A rejection raised deep inside validation; caught once in normalizeParsed, never escapes.
@@ -12,8 +15,15 @@ export class FieldError {
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
-const NO_METRICS: TweetMetrics = { retweets: 0, replies: 0, likes: 0, quotes: 0 };
-const NO_TAGS: readonly string[] = [];
+export const NO_METRICS: TweetMetrics = { retweets: 0, replies: 0, likes: 0, quotes: 0 };
+export const NO_TAGS: readonly string[] = [];
+
+/** The rejection for an error caught by a per-source normalizer, with the id and time read so far. */
+export function rejected(error: unknown, id: string | null, createdAt: number | null): Dropped {
+  if (error instanceof FieldError) return dropped('normalize', error.reason, error.detail, id, createdAt);
+  // Unreachable by design; still a rejection rather than a crash of the pipeline.
+  return dropped('normalize', 'invalid_json', String(error).slice(0, 200), id, createdAt);
+}
 
 export function isObj(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -121,6 +131,11 @@ export function tweetText(data: Obj, maxText: number): string {
   const text = isObj(note) && typeof note.text === 'string' ? note.text : data.text;
   if (text === undefined || text === null) throw new FieldError('missing_text', 'text is missing');
   if (typeof text !== 'string') throw new FieldError('bad_text', 'text is not a string');
+  return checkedText(text, maxText);
+}
+
+/** A post's text within the length limit and free of unpaired surrogates (every source). */
+export function checkedText(text: string, maxText: number): string {
   if (text.length > maxText) throw new FieldError('text_too_long', `${text.length} > ${maxText} characters`);
   if (!isWellFormed(text)) throw new FieldError('bad_text', 'text holds an unpaired surrogate');
   return text;
@@ -156,7 +171,7 @@ export function findById(list: unknown, id: string, field: string): Obj | undefi
   return undefined;
 }
 
-function count(value: unknown, reason: NormalizeReason, field: string): number {
+export function count(value: unknown, reason: NormalizeReason, field: string): number {
   if (value === undefined || value === null) return 0;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new FieldError(reason, `${field} is not a non-negative number`);

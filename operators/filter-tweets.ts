@@ -84,6 +84,7 @@ function toFiltered(t: Tweet, symbols: readonly string[]): FilteredTweet {
   return {
     kind: 'filtered',
     id: t.id,
+    source: t.source,
     text: t.text,
     createdAt: t.createdAt,
     authorId: t.authorId,

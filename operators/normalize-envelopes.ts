@@ -3,8 +3,9 @@ import { type NormalizeOptions, normalizeEnvelope } from './normalize-envelope.j
 import type { Dropped, Tweet } from './types.js';
 
 /**
- * Normalizes each Kafka payload (X API v2 JSON as bytes or string; null for a tombstone) into a Tweet or a
- * Dropped{stage:'normalize'} rejection for the DLQ. One output per input; never errors on bad data.
+ * Normalizes each Kafka payload (an X v2 envelope, a Jetstream event or a Mastodon status, as bytes or
+ * string; null for a tombstone) into a Tweet or a Dropped{stage:'normalize'} rejection for the DLQ.
+ * One output per input; never errors on bad data.
  *
  *   payloads: --a--b--c--|
  *   output:   --T--D--T--|      (b was malformed: D = Dropped with a reason)

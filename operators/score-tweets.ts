@@ -77,6 +77,7 @@ export function scoreTweet(
   return {
     kind: 'scored',
     id: tweet.id,
+    source: tweet.source,
     text: tweet.text,
     createdAt: tweet.createdAt,
     authorId: tweet.authorId,

@@ -1,6 +1,10 @@
 import type { Dropped, DropStage } from './types.js';
 
-/** Why normalize rejects a payload. These are rejections: the pipeline dead-letters them. */
+/**
+ * Why normalize rejects a payload. These are rejections: the pipeline dead-letters them. Most apply to
+ * every source; `not_a_post`, `deleted_post` and `bad_did` are Bluesky's (a Jetstream identity, account or
+ * non-post event; a deleted post; an author DID that is no DID).
+ */
 export const NORMALIZE_REASONS = [
   'payload_too_large',
   'invalid_utf8',
@@ -21,6 +25,9 @@ export const NORMALIZE_REASONS = [
   'bad_reference',
   'bad_includes',
   'bad_rules',
+  'not_a_post',
+  'deleted_post',
+  'bad_did',
 ] as const;
 export type NormalizeReason = (typeof NORMALIZE_REASONS)[number];
 

@@ -77,20 +77,29 @@ export interface TweetMetrics {
   readonly quotes: number;
 }
 
+/**
+ * Where a post came from, as normalize recognised its payload (by shape, never by a header: a file replay
+ * has none). Ids follow the source: X a numeric id, Bluesky `at://<did>/app.bsky.feed.post/<rkey>`,
+ * Mastodon the status `uri`.
+ */
+export const TWEET_SOURCES = ['x', 'bluesky', 'mastodon'] as const;
+export type TweetSource = (typeof TWEET_SOURCES)[number];
+
 export interface Tweet {
   readonly kind: 'tweet';
   readonly id: string;
+  readonly source: TweetSource;
   readonly text: string;
   /** Event time: created_at in epoch milliseconds. */
   readonly createdAt: number;
   readonly authorId: string;
   readonly authorUsername: string | null;
   readonly authorFollowers: number | null;
-  /** Author account creation time, epoch ms, when X sent it. */
+  /** Author account creation time, epoch ms, when the source sent it (X, Mastodon; never Bluesky). */
   readonly authorCreatedAt: number | null;
   readonly lang: string | null;
   readonly metrics: TweetMetrics;
-  /** For a retweet, the original tweet's id (and the original's text is in `text`). */
+  /** For a retweet (Mastodon: a reblog), the original's id (and the original's text is in `text`). */
   readonly retweetOf: string | null;
   readonly quoteOf: string | null;
   readonly replyTo: string | null;

@@ -6,12 +6,20 @@
  */
 import { Command, Option } from 'commander';
 import { ConfigError, SentiflowError } from '../../lib/errors.js';
+import type { TweetSource } from '../../operators/index.js';
 import type { ClickHouseOptions } from '../../sinks/clickhouse/client.js';
 import { createClickHouse } from '../../sinks/clickhouse/client.js';
 import { commandContext } from '../context.js';
 import { formatResult, OUTPUT_FORMATS, type OutputFormat, shortTime } from '../query/format.js';
-import { KNOWN_SYMBOLS, MAX_LIMIT, parseLimit, parseRange, parseSymbols } from '../query/params.js';
-import { checkSymbols, QUERIES, QUERY_NAMES, queryNamed } from '../query/queries.js';
+import {
+  KNOWN_SYMBOLS,
+  MAX_LIMIT,
+  parseLimit,
+  parseRange,
+  parseSource,
+  parseSymbols,
+} from '../query/params.js';
+import { checkSource, checkSymbols, QUERIES, QUERY_NAMES, queryNamed } from '../query/queries.js';
 import type { QueryResult, SelectRows } from '../query/result.js';
 import { clickHouseSelect } from '../query/select.js';
 
@@ -32,12 +40,13 @@ export interface QueryFlags {
   readonly symbols?: string;
   readonly limit?: string;
   readonly format?: string;
+  readonly source?: string;
 }
 
 export interface QueryPlan {
   readonly name: (typeof QUERY_NAMES)[number];
   readonly format: OutputFormat;
-  readonly filter: { fromMs: number; toMs: number; symbols: string[]; limit: number };
+  readonly filter: { fromMs: number; toMs: number; symbols: string[]; limit: number; source?: TweetSource };
 }
 
 /** Validates the name and every flag; throws ConfigError before anything touches ClickHouse. */
@@ -59,7 +68,13 @@ export function planQuery(
   const symbols = parseSymbols(flags, knownSymbols);
   checkSymbols(query.name, symbols);
   const limit = flags.limit === undefined ? query.defaultLimit : parseLimit(flags.limit);
-  return { name: query.name, format: format as OutputFormat, filter: { ...range, symbols, limit } };
+  checkSource(query.name, flags.source);
+  const source = flags.source === undefined ? {} : { source: parseSource(flags.source) };
+  return {
+    name: query.name,
+    format: format as OutputFormat,
+    filter: { ...range, symbols, limit, ...source },
+  };
 }
 
 /** Runs a planned query and prints it; a failed consistency check throws after printing. */
@@ -97,6 +112,10 @@ export function createQueryCommand(options: QueryCommandOptions = {}): Command {
     .option('--to <time>', 'end, exclusive: ISO 8601 or epoch s/ms (default now)')
     .option('--symbol <symbol>', `one symbol, e.g. BTC (known: ${KNOWN_SYMBOLS.join(', ')})`)
     .option('--symbols <list>', 'comma-separated symbols, e.g. BTC,ETH (default: all)')
+    .option(
+      '--source <source>',
+      'only posts from x, bluesky or mastodon (hourly, rules, authors, drops, accounting; default: all)',
+    )
     .option('--limit <n>', `at most this many rows (1..${MAX_LIMIT}; default depends on the query)`)
     .addOption(
       new Option(

@@ -4,6 +4,8 @@
  * drop reasons against dropped + rejected, and the hours against the total. A failed check is shown
  * in the rows and makes the result not ok.
  */
+
+import type { TweetSource } from '../../operators/index.js';
 import {
   type AnalyticsRange,
   accountingHoursSql,
@@ -57,7 +59,10 @@ function ledgerRow(hour: number | 'total', counts: Row, reasons: Record<string, 
   };
 }
 
-export async function accountingQuery(select: SelectRows, range: AnalyticsRange): Promise<QueryResult> {
+export async function accountingQuery(
+  select: SelectRows,
+  range: AnalyticsRange & { readonly source?: TweetSource },
+): Promise<QueryResult> {
   const [hours, totals, reasons] = await Promise.all([
     select(accountingHoursSql(range)).then((r) => coerceRows(r, [{ key: 'hour', kind: 'hour' }, ...COUNTS])),
     select(accountingTotalSql(range)).then((r) => coerceRows(r, COUNTS)),
@@ -73,7 +78,7 @@ export async function accountingQuery(select: SelectRows, range: AnalyticsRange)
     overall[key] = (overall[key] ?? 0) + num(r, 'messages');
     byHour.set(hour, map);
   }
-  const title = 'accounting of the intake ledger (every consumed Kafka message, by event hour)';
+  const title = `accounting of the intake ledger (every consumed Kafka message${range.source === undefined ? '' : ` of ${range.source}`}, by event hour)`;
   if (hours.length === 0) return { title, columns: ACCOUNTING_COLUMNS, rows: [], notes: [], ok: true };
   const rows = hours.map((h) => ledgerRow(num(h, 'hour'), h, byHour.get(num(h, 'hour')) ?? {}));
   const total = ledgerRow('total', totals[0] ?? {}, overall);

@@ -5,6 +5,7 @@
  * Times leave ClickHouse as epoch seconds (toUInt32) so the server's time zone never matters, and
  * hours are computed from epoch seconds for the same reason. Ranges are half-open: [from, to).
  */
+import { DEFAULT_WINDOW_OPTIONS, type TweetSource } from '../../operators/index.js';
 import { dateTimeLiteral, numberLiteral, quoteString, stringList } from '../../sinks/clickhouse/sql.js';
 
 export interface AnalyticsRange {
@@ -18,6 +19,8 @@ export interface AnalyticsFilter extends AnalyticsRange {
   /** Validated symbols; empty means all. */
   readonly symbols: readonly string[];
   readonly limit: number;
+  /** A validated post source: only its tweets (and intake rows); absent means every source. */
+  readonly source?: TweetSource;
 }
 
 const between = (column: string, { fromMs, toMs }: AnalyticsRange): string =>
@@ -26,13 +29,41 @@ const between = (column: string, { fromMs, toMs }: AnalyticsRange): string =>
 const symbolIn = (symbols: readonly string[]): string =>
   symbols.length === 0 ? '' : ` AND symbol IN (${stringList(symbols)})`;
 
-/** Closed hourly buckets of one symbol, as the window operator wrote them. */
+const sourceIs = (source: TweetSource | undefined): string =>
+  source === undefined ? '' : ` AND source = ${quoteString(source)}`;
+
+/**
+ * Closed hourly buckets of one symbol, as the window operator wrote them. With a source, the buckets
+ * hold every source together, so the hours come from that source's stored tweets instead
+ * ({@link hourlyBySourceSql}).
+ */
 export function hourlySql(f: AnalyticsFilter & { readonly symbol: string }): string {
+  if (f.source !== undefined) return hourlyBySourceSql({ ...f, source: f.source });
   return `SELECT toUInt32(bucket_start) AS hour, count AS tweets, score_mean, weighted_mean,
   positive, negative, neutral, distinct_authors
 FROM sentiment_hourly FINAL
 WHERE symbol = ${quoteString(f.symbol)} AND ${between('bucket_start', f)}
 ORDER BY bucket_start
+LIMIT ${numberLiteral(f.limit)}`;
+}
+
+/**
+ * One source's hours of one symbol from the tweets table, with the bucket's columns computed as the
+ * window computes them (positive/negative beyond the default neutral band). It counts the stored tweets
+ * of the hour, including any the window later dropped as late, so it can exceed sentiment_hourly's count.
+ */
+export function hourlyBySourceSql(
+  f: AnalyticsFilter & { readonly symbol: string; readonly source: TweetSource },
+): string {
+  const band = `toFloat32(${numberLiteral(DEFAULT_WINDOW_OPTIONS.neutralBand)})`;
+  return `SELECT intDiv(toUInt32(created_at), 3600) * 3600 AS hour, count() AS tweets, avg(score) AS score_mean,
+  sum(score * weight) / sum(weight) AS weighted_mean, countIf(score > ${band}) AS positive,
+  countIf(score < -${band}) AS negative, countIf(score >= -${band} AND score <= ${band}) AS neutral,
+  uniqExact(author_id) AS distinct_authors
+FROM tweets FINAL
+WHERE symbol = ${quoteString(f.symbol)}${sourceIs(f.source)} AND ${between('created_at', f)}
+GROUP BY hour
+ORDER BY hour
 LIMIT ${numberLiteral(f.limit)}`;
 }
 
@@ -53,7 +84,7 @@ const perTweet = (
 ): string => `SELECT tweet_id, author_id, any(author_username) AS username,
     any(score) AS s, any(weight) AS w, any(rule_tags) AS tags
   FROM tweets FINAL
-  WHERE ${between('created_at', f)}${symbolIn(f.symbols)}
+  WHERE ${between('created_at', f)}${symbolIn(f.symbols)}${sourceIs(f.source)}
   GROUP BY tweet_id, author_id`;
 
 /** Volume and sentiment per stream rule tag; tweets without a tag count under '(untagged)'. */
@@ -101,20 +132,24 @@ ORDER BY hour, symbol
 LIMIT ${numberLiteral(f.limit)}`;
 }
 
-/** Drops and rejections per reason per hour, from the dlq_counts view over the intake ledger. */
+/**
+ * Drops and rejections per reason per hour, from the dlq_counts view over the intake ledger (which
+ * counts per source: summed here unless one source is asked for).
+ */
 export function dropsSql(f: AnalyticsFilter): string {
-  return `SELECT toUInt32(hour) AS hour_start, toString(outcome) AS outcome, stage, reason, messages
+  return `SELECT toUInt32(hour) AS hour_start, toString(outcome) AS outcome, stage, reason, sum(messages) AS messages
 FROM dlq_counts
-WHERE ${between('hour', f)}
+WHERE ${between('hour', f)}${sourceIs(f.source)}
+GROUP BY hour, outcome, stage, reason
 ORDER BY hour_start, outcome, stage, reason
 LIMIT ${numberLiteral(f.limit)}`;
 }
 
 /** Drops and rejections per reason over the whole range (aliases differ from the columns they sum). */
-export function dropTotalsSql(f: AnalyticsRange): string {
+export function dropTotalsSql(f: AnalyticsRange & { readonly source?: TweetSource }): string {
   return `SELECT toString(outcome) AS outcome_name, stage, reason, sum(messages) AS total
 FROM dlq_counts
-WHERE ${between('hour', f)}
+WHERE ${between('hour', f)}${sourceIs(f.source)}
 GROUP BY outcome, stage, reason
 ORDER BY total DESC, outcome_name, stage, reason`;
 }
@@ -141,28 +176,28 @@ ORDER BY bucket DESC, symbol, strategy`;
 }
 
 /** The intake ledger per hour: consumed counts every offset once, independently of the outcomes. */
-export function accountingHoursSql(f: AnalyticsRange): string {
+export function accountingHoursSql(f: AnalyticsRange & { readonly source?: TweetSource }): string {
   return `SELECT toUInt32(event_hour) AS hour, count() AS consumed, countIf(outcome = 'stored') AS stored,
   countIf(outcome = 'dropped') AS dropped, countIf(outcome = 'rejected') AS rejected
 FROM intake FINAL
-WHERE ${between('event_hour', f)}
+WHERE ${between('event_hour', f)}${sourceIs(f.source)}
 GROUP BY event_hour
 ORDER BY event_hour`;
 }
 
 /** The same ledger over the whole range, counted on its own so the hours can be checked against it. */
-export function accountingTotalSql(f: AnalyticsRange): string {
+export function accountingTotalSql(f: AnalyticsRange & { readonly source?: TweetSource }): string {
   return `SELECT count() AS consumed, countIf(outcome = 'stored') AS stored,
   countIf(outcome = 'dropped') AS dropped, countIf(outcome = 'rejected') AS rejected
 FROM intake FINAL
-WHERE ${between('event_hour', f)}`;
+WHERE ${between('event_hour', f)}${sourceIs(f.source)}`;
 }
 
 /** Drops and rejections per (hour, outcome, stage, reason) from the ledger itself. */
-export function accountingReasonsSql(f: AnalyticsRange): string {
+export function accountingReasonsSql(f: AnalyticsRange & { readonly source?: TweetSource }): string {
   return `SELECT toUInt32(event_hour) AS hour, toString(outcome) AS outcome, stage, reason, count() AS messages
 FROM intake FINAL
-WHERE outcome != 'stored' AND ${between('event_hour', f)}
+WHERE outcome != 'stored' AND ${between('event_hour', f)}${sourceIs(f.source)}
 GROUP BY event_hour, outcome, stage, reason
 ORDER BY event_hour, outcome, stage, reason`;
 }

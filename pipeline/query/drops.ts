@@ -25,7 +25,7 @@ export async function dropsQuery(select: SelectRows, filter: AnalyticsFilter): P
     select(dropsSql(filter)).then((rows) => coerceRows(rows, DROP_COLUMNS)),
     select(dropTotalsSql(filter)).then((rows) => coerceRows(rows, TOTAL_COLUMNS)),
   ]);
-  const title = 'drops and rejections per hour, then in total';
+  const title = `drops and rejections${filter.source === undefined ? '' : ` of ${filter.source}`} per hour, then in total`;
   if (hours.length === 0 && totals.length === 0) return result(title, DROP_COLUMNS, []);
   const sum = (outcome?: string): number =>
     totals

@@ -6,7 +6,7 @@
  */
 
 import { ConfigError } from '../../lib/errors.js';
-import { DEFAULT_SYMBOL_MAP } from '../../operators/index.js';
+import { DEFAULT_SYMBOL_MAP, TWEET_SOURCES, type TweetSource } from '../../operators/index.js';
 import { parseTimestamp } from '../../sinks/prices/csv-candles.js';
 
 export const SYMBOL_PATTERN = /^[A-Z0-9]{2,10}$/;
@@ -89,6 +89,15 @@ export function parseSymbols(
     throw new ConfigError('--symbols: expects a comma-separated list such as BTC,ETH');
   }
   return [...symbols].sort();
+}
+
+/** `--source x|bluesky|mastodon`: one post source. */
+export function parseSource(text: string): TweetSource {
+  const source = text.trim().toLowerCase();
+  if (!(TWEET_SOURCES as readonly string[]).includes(source)) {
+    throw new ConfigError(`--source: ${shown(text)} is not a source (one of: ${TWEET_SOURCES.join(', ')})`);
+  }
+  return source as TweetSource;
 }
 
 /** A whole number of rows in [1, MAX_LIMIT]. */

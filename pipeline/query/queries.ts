@@ -30,6 +30,8 @@ export interface QueryDefinition {
   /** one: exactly one symbol; many: any number (none = all); none: symbols do not apply. */
   readonly symbols: 'one' | 'many' | 'none';
   readonly defaultLimit: number;
+  /** Whether `--source` applies (the query reads tweets or intake, which carry the post source). */
+  readonly bySource: boolean;
   run(select: SelectRows, filter: AnalyticsFilter): Promise<QueryResult>;
 }
 
@@ -68,10 +70,15 @@ export const QUERIES: Readonly<Record<QueryName, QueryDefinition>> = {
     summary: 'sentiment per hour for one symbol: volume, mean, weighted mean, pos/neg/neutral, authors',
     symbols: 'one',
     defaultLimit: 10_000,
+    bySource: true,
     run: async (select, filter) => {
       const symbol = filter.symbols[0] ?? '';
       const rows = coerceRows(await select(hourlySql({ ...filter, symbol })), HOURLY);
-      return result(`hourly sentiment of ${symbol} (closed buckets)`, HOURLY, rows);
+      const title =
+        filter.source === undefined
+          ? `hourly sentiment of ${symbol} (closed buckets)`
+          : `hourly sentiment of ${symbol} from ${filter.source} (stored tweets)`;
+      return result(title, HOURLY, rows);
     },
   },
   metrics: {
@@ -79,6 +86,7 @@ export const QUERIES: Readonly<Record<QueryName, QueryDefinition>> = {
       'social metrics per symbol and hour: volume, unique authors, dominance, balance, weighted sentiment',
     symbols: 'many',
     defaultLimit: 10_000,
+    bySource: false,
     run: async (select, filter) =>
       result(
         `social metrics per hour, ${forSymbols(filter.symbols)} (dominance: share of all symbols' volume)`,
@@ -90,12 +98,14 @@ export const QUERIES: Readonly<Record<QueryName, QueryDefinition>> = {
     summary: 'symbols side by side per hour: weighted mean and volume',
     symbols: 'many',
     defaultLimit: 10_000,
+    bySource: false,
     run: compareQuery,
   },
   rules: {
     summary: 'volume and sentiment per stream rule tag (each tweet once)',
     symbols: 'many',
     defaultLimit: 1_000,
+    bySource: true,
     run: async (select, filter) =>
       result(
         `volume and sentiment per rule tag, ${forSymbols(filter.symbols)}`,
@@ -107,6 +117,7 @@ export const QUERIES: Readonly<Record<QueryName, QueryDefinition>> = {
     summary: 'top authors by summed weight of their stored tweets',
     symbols: 'many',
     defaultLimit: 20,
+    bySource: true,
     run: async (select, filter) =>
       result(
         `top authors by weight, ${forSymbols(filter.symbols)}`,
@@ -118,18 +129,21 @@ export const QUERIES: Readonly<Record<QueryName, QueryDefinition>> = {
     summary: 'drops and DLQ rejections per reason per hour, and their totals over the range',
     symbols: 'none',
     defaultLimit: 10_000,
+    bySource: true,
     run: dropsQuery,
   },
   signals: {
     summary: 'latest decisions, joined with their orders when the orders table exists',
     symbols: 'many',
     defaultLimit: 50,
+    bySource: false,
     run: signalsQuery,
   },
   accounting: {
     summary: 'per hour and in total: consumed = stored + dropped + rejected, drops by reason',
     symbols: 'none',
     defaultLimit: 10_000,
+    bySource: true,
     run: (select, filter) => accountingQuery(select, filter),
   },
 };
@@ -139,6 +153,15 @@ export function queryNamed(name: string): QueryDefinition & { readonly name: Que
     throw new ConfigError(`query: unknown query ${JSON.stringify(name)} (one of: ${QUERY_NAMES.join(', ')})`);
   }
   return { ...QUERIES[name as QueryName], name: name as QueryName };
+}
+
+/** Refuses `--source` on a query over the hourly buckets, which hold every source together. */
+export function checkSource(name: QueryName, source: string | undefined): void {
+  if (source !== undefined && !QUERIES[name].bySource) {
+    throw new ConfigError(
+      `query ${name}: reads the hourly buckets, which mix every source; --source applies to ${QUERY_NAMES.filter((n) => QUERIES[n].bySource).join(', ')}`,
+    );
+  }
 }
 
 /** Checks the symbols against what the query takes. */

@@ -20,6 +20,8 @@ export interface IntakeRecord {
   readonly outcome: Outcome;
   readonly stage: string;
   readonly reason: string;
+  /** The post's source ('x', 'bluesky', 'mastodon'); '' when a rejection gave no way to tell. */
+  readonly source: string;
 }
 
 /** A payload normalize refused, kept whole for the DLQ. */

@@ -1,9 +1,16 @@
 /**
- * Decides whether a received payload is a usable X v2 envelope (-> tweets.raw) or unusable
- * (-> tweets.dlq with a reason). Deliberately shallow: only what Kafka needs (an id for the key,
- * created_at for the timestamp) and a text; everything else is normalize's business downstream.
+ * Decides whether a received payload is a usable post (-> tweets.raw) or unusable (-> tweets.dlq with a
+ * reason). Deliberately shallow: only what Kafka needs (an id for the key, created_at for the timestamp)
+ * and a text; everything else is normalize's business downstream. Payloads are told apart by shape, as
+ * normalize tells them: X v2 (`data`), a Bluesky Jetstream event (`did`, `time_us`, `kind`) or a Mastodon
+ * Status (`uri`, `content`, `account`). Jetstream and Mastodon payloads keep their own source (so a file
+ * replay of an export writes them with the source header and key they had); X payloads take the caller's.
  */
+import { classifyJetstreamEvent } from './jetstream-event.js';
+import { classifyStatus } from './mastodon-status.js';
 import type { EnvelopeItem, RejectItem, SourceKind } from './types.js';
+
+type Reject = (reason: string, detail: string) => RejectItem;
 
 const TWEET_ID = /^\d{1,19}$/;
 
@@ -18,13 +25,19 @@ export function classifyEnvelope(
   source: SourceKind,
   where: string,
 ): EnvelopeItem | RejectItem {
-  const reject = (reason: string, detail: string): RejectItem => ({
+  const reject: Reject = (reason, detail) => ({
     kind: 'reject',
     reason,
     detail: `${where}: ${detail}`,
     payload: json,
     source,
   });
+  if (isRecord(parsed) && parsed.data === undefined) {
+    if (parsed.did !== undefined && parsed.time_us !== undefined && parsed.kind !== undefined)
+      return jetstreamPost(parsed, json, reject);
+    if (parsed.uri !== undefined && parsed.content !== undefined && parsed.account !== undefined)
+      return mastodonStatus(parsed, json, where, source);
+  }
   if (!isRecord(parsed) || !isRecord(parsed.data)) return reject('not_an_envelope', 'no "data" object');
   const { id, text, created_at: createdAt } = parsed.data;
   if (typeof id !== 'string' || !TWEET_ID.test(id)) return reject('missing_id', 'data.id is not a tweet id');
@@ -32,6 +45,25 @@ export function classifyEnvelope(
   const time = typeof createdAt === 'string' ? Date.parse(createdAt) : Number.NaN;
   const key = retweetedId(parsed.data.referenced_tweets) ?? id;
   return { kind: 'envelope', id, key, createdAt: Number.isFinite(time) ? time : null, json, source };
+}
+
+/** A Jetstream event in a file: only a post is an envelope (an export holds nothing else). */
+function jetstreamPost(event: unknown, json: string, reject: Reject): EnvelopeItem | RejectItem {
+  const outcome = classifyJetstreamEvent(event, json, reject);
+  if (outcome.kind === 'post') return outcome.item;
+  if (outcome.kind === 'ignored') return reject('not_a_post', `a Jetstream ${outcome.reason} event`);
+  return outcome;
+}
+
+/** A Mastodon Status in a file: keyed and timed as the streaming source does it. */
+function mastodonStatus(
+  status: unknown,
+  json: string,
+  where: string,
+  source: SourceKind,
+): EnvelopeItem | RejectItem {
+  const outcome = classifyStatus(json, where, status);
+  return outcome.kind === 'status' ? outcome.item : { ...outcome, source };
 }
 
 function retweetedId(references: unknown): string | undefined {

@@ -1,5 +1,6 @@
 /**
- * `file:<path>`: NDJSON of X v2 envelopes (one per line, as `sentiflow export` writes them) or the
+ * `file:<path>`: NDJSON of posts (X v2 envelopes, Jetstream events, Mastodon statuses; one per line, as
+ * `sentiflow export` writes them; classify-envelope.ts tells them apart) or the X-only
  * CSV layout documented in csv-envelope.ts (chosen by a .csv extension). Pull-based: lines come from
  * readline over a file stream and the next one is read only when `demand` is ready, so a slow sink
  * holds the file back instead of buffering it. A malformed line becomes a rejection naming its line

@@ -53,6 +53,15 @@ export function classifyJetstreamMessage(text: string, where: string): Jetstream
   } catch (error) {
     return reject('invalid_json', (error as Error).message);
   }
+  return classifyJetstreamEvent(event, text, reject);
+}
+
+/** Classifies one event already parsed from `text` (a file line replaying an export, for example). */
+export function classifyJetstreamEvent(
+  event: unknown,
+  text: string,
+  reject: (reason: string, detail: string) => RejectItem,
+): JetstreamOutcome {
   if (!isRecord(event) || typeof event.time_us !== 'number' || typeof event.did !== 'string') {
     return reject('not_a_jetstream_event', 'expected an object with did, time_us and kind');
   }

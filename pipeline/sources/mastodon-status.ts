@@ -2,9 +2,10 @@
  * One Mastodon Status (JSON text as the streaming API or the REST timeline delivered it) -> an ingest
  * envelope or a rejection. Pure. The key and id are the status' `uri` (for a reblog the reblogged
  * status' uri, as X retweets are keyed by their original); createdAt is `created_at`. The text rules
- * look at is the HTML content reduced to plain text here only for matching; tweets.raw keeps the JSON
+ * look at is the HTML content reduced to plain text by normalize's own htmlText; tweets.raw keeps the JSON
  * exactly as received and normalize extracts the text downstream.
  */
+import { htmlText } from '../../operators/html-text.js';
 import type { PostFacts } from './rule-match.js';
 import type { EnvelopeItem, RejectItem } from './types.js';
 
@@ -24,30 +25,6 @@ export type StatusOutcome =
 export function newerId(a: string, b: string | null): boolean {
   if (b === null) return true;
   return a.length !== b.length ? a.length > b.length : a > b;
-}
-
-const ENTITIES: Readonly<Record<string, string>> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-};
-
-/** HTML content to text good enough for rule matching: breaks and paragraphs to newlines, tags dropped. */
-export function htmlText(html: string): string {
-  return html
-    .replace(/<br\s*\/?>|<\/p>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-      if (name[0] === '#') {
-        const code =
-          name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
-        return Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-      }
-      return ENTITIES[name.toLowerCase()] ?? whole;
-    });
 }
 
 export function classifyStatus(json: string, where: string, parsed?: unknown): StatusOutcome {

@@ -12,7 +12,7 @@ import { insertRows } from '../../sinks/clickhouse/insert.js';
 import { loadMigrations, migrate } from '../../sinks/clickhouse/migrations.js';
 import { applyRetention } from '../../sinks/clickhouse/retention.js';
 import { FIXTURE_CHECKS } from '../pipeline/query/analytics-checks.js';
-import { H0, TABLE_ROWS } from '../pipeline/query/analytics-fixture.js';
+import { H0, SOURCE_ROWS, TABLE_ROWS } from '../pipeline/query/analytics-fixture.js';
 import { chdbClient } from '../pipeline/query/chdb-client.js';
 import { docsSqlExamples } from '../pipeline/query/docs-sql.js';
 import { repoRoot } from '../support/cli.js';
@@ -26,6 +26,7 @@ const db = chdbClient(session, 'sentiflow');
 beforeAll(async () => {
   await migrate(admin.client, db.client, { url, database: 'sentiflow' });
   for (const [table, rows] of Object.entries(TABLE_ROWS)) await insertRows(db.client, table, rows, { url });
+  for (const [table, rows] of Object.entries(SOURCE_ROWS)) await insertRows(db.client, table, rows, { url });
 });
 
 afterAll(() => {
@@ -86,6 +87,9 @@ describe('current ClickHouse through chdb', () => {
       p.targets.map((t) => ({ title: p.title, sql: t.rawSql })),
     );
     expect(queries.map((q) => q.title)).toContain('Social dominance per symbol per hour');
+    expect(queries.map((q) => q.title)).toEqual(
+      expect.arrayContaining(['Posts per source per hour', 'Sentiment per source per hour']),
+    );
     for (const { title, sql } of queries) {
       const expanded = sql
         .replace(

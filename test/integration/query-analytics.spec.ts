@@ -13,7 +13,7 @@ import { clickHouseSelect } from '../../pipeline/query/select.js';
 import { createClickHouse } from '../../sinks/clickhouse/client.js';
 import { insertRows } from '../../sinks/clickhouse/insert.js';
 import { FIXTURE_CHECKS, runFixtureQuery } from '../pipeline/query/analytics-checks.js';
-import { FROM, H1, TABLE_ROWS, TO } from '../pipeline/query/analytics-fixture.js';
+import { FROM, H1, SOURCE_ROWS, TABLE_ROWS, TO } from '../pipeline/query/analytics-fixture.js';
 import { docsSqlExamples } from '../pipeline/query/docs-sql.js';
 import { testDatabase } from '../support/test-database.js';
 
@@ -25,6 +25,7 @@ const select = clickHouseSelect(client, { url, doing: 'test' });
 beforeAll(async () => {
   await db.migrate();
   for (const [table, rows] of Object.entries(TABLE_ROWS)) await insertRows(client, table, rows, { url });
+  for (const [table, rows] of Object.entries(SOURCE_ROWS)) await insertRows(client, table, rows, { url });
 });
 
 afterAll(() => db.drop());
@@ -172,6 +173,8 @@ describe('sentiflow query through the command', () => {
     [['tweets; DROP TABLE tweets'], 'query: unknown query "tweets; DROP TABLE tweets"'],
     [['hourly', '--symbol', 'BTC', '--format', 'xml'], '--format: "xml" is not one of table, json, csv'],
     [['rules', '--from', TO, '--to', FROM], '--from must be before --to'],
+    [['hourly', '--symbol', 'BTC', '--source', "x' OR 1=1"], '--source: "x\' OR 1=1" is not a source'],
+    [['metrics', '--source', 'bluesky'], 'query metrics: reads the hourly buckets, which mix every source'],
   ])('refuses %j with one line and leaves the tables alone', async (args, message) => {
     const error = await query(args).then(
       () => undefined,
@@ -181,7 +184,7 @@ describe('sentiflow query through the command', () => {
     expect(describeError(error)).toContain(message);
     expect(describeError(error)).not.toContain('\n');
     const [row] = await select('SELECT count() AS n FROM tweets FINAL');
-    expect(Number(row?.n)).toBe(5);
+    expect(Number(row?.n)).toBe(5 + (SOURCE_ROWS.tweets?.length ?? 0));
   });
 
   it('refuses bad input as one line and exit code 2 from the sentiflow program too', async () => {

@@ -25,6 +25,7 @@ describe('normalizeEnvelope on valid X v2 payloads', () => {
     expect(t).toEqual({
       kind: 'tweet',
       id: '1800000000000000001',
+      source: 'x',
       text: 'Buying more $BTC, this dip is a gift 🚀',
       createdAt: Date.UTC(2026, 0, 1, 10, 0, 0),
       authorId: '1001',

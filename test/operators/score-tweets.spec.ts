@@ -16,6 +16,7 @@ function tweet(overrides: Partial<FilteredTweet> = {}): FilteredTweet {
   return {
     kind: 'filtered',
     id: '1',
+    source: 'x',
     text: '$BTC looking bullish 🚀',
     createdAt: 1_700_000_000_000,
     authorId: 'a1',

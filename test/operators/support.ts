@@ -11,6 +11,7 @@ export function tweet(overrides: Partial<Tweet> = {}): Tweet {
   return {
     kind: 'tweet',
     id: '100',
+    source: 'x',
     text: '$BTC looks strong today',
     createdAt: T0,
     authorId: '9',

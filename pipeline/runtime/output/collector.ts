@@ -4,7 +4,7 @@
  * commit protocol hands it to the writer; neither knows the tables. Score threads keep a collector of
  * their own for the rows they encode and hand those over at the cut (`absorbRows`).
  */
-import type { Bucket, Decision, Dropped } from '../../../operators/index.js';
+import { type Bucket, type Decision, type Dropped, sourceOfId } from '../../../operators/index.js';
 import type { OutgoingMessage } from '../../../sinks/kafka/producer.js';
 import type { ScoreResult } from '../score-task.js';
 import {
@@ -74,6 +74,7 @@ export function intakeRecordOf({ input, outcome, item, eventTime }: ScoreResult)
     outcome,
     stage: drop?.stage ?? '',
     reason: drop?.reason ?? '',
+    source: drop === null ? (item as { source: string }).source : sourceOfId(drop.tweetId),
   };
 }
 

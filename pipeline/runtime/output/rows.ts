@@ -23,6 +23,7 @@ export function tweetRows(tweet: ScoredTweet): Record<string, unknown>[] {
     quotes: tweet.metrics.quotes,
     retweet_of: tweet.retweetOf ?? '',
     rule_tags: tweet.ruleTags,
+    source: tweet.source,
   };
   return tweet.symbols.map((symbol) => ({ symbol, ...shared }));
 }
@@ -37,6 +38,7 @@ export function intakeRow(topic: string, r: IntakeRecord): Record<string, unknow
     outcome: r.outcome,
     stage: r.stage,
     reason: r.reason,
+    source: r.source,
   };
 }
 

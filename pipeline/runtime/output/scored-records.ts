@@ -11,7 +11,7 @@
  */
 
 import { InputError } from '../../../lib/errors.js';
-import type { ScoredTweet } from '../../../operators/index.js';
+import { type ScoredTweet, TWEET_SOURCES } from '../../../operators/index.js';
 import type { OutgoingMessage } from '../../../sinks/kafka/producer.js';
 
 /** A scored tweet restricted to one symbol (`tweet.symbols` is `[symbol]`), with its source position. */
@@ -102,7 +102,8 @@ export function decodeItem(value: Uint8Array | string | null, where: string): Re
     typeof t.weight !== 'number' ||
     typeof t.authorId !== 'string' ||
     !Array.isArray(t.symbols) ||
-    t.symbols.length !== 1
+    t.symbols.length !== 1 ||
+    (t.source !== undefined && !TWEET_SOURCES.includes(t.source))
   ) {
     throw new InputError(where, 'tweet record with a missing or malformed field');
   }
@@ -111,6 +112,7 @@ export function decodeItem(value: Uint8Array | string | null, where: string): Re
     source: o.source,
     offset: o.offset,
     watermarkBefore: o.watermarkBefore,
-    tweet: t as ScoredTweet,
+    // Records written before tweets carried a source are X's, the only source there was.
+    tweet: t.source === undefined ? ({ ...t, source: 'x' } as ScoredTweet) : (t as ScoredTweet),
   };
 }

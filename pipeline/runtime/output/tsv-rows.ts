@@ -28,6 +28,7 @@ export const TWEET_COLUMNS = [
   'quotes',
   'retweet_of',
   'rule_tags',
+  'source',
 ] as const;
 
 export const INTAKE_COLUMNS = [
@@ -39,6 +40,7 @@ export const INTAKE_COLUMNS = [
   'outcome',
   'stage',
   'reason',
+  'source',
 ] as const;
 
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -76,7 +78,9 @@ export function tweetRowsTsv(tweet: ScoredTweet): string | null {
   const text = field(tweet.text);
   const retweetOf = field(tweet.retweetOf ?? '');
   const tags = stringArray(tweet.ruleTags);
+  const source = field(tweet.source);
   if (
+    source === null ||
     id === null ||
     author === null ||
     username === null ||
@@ -90,7 +94,7 @@ export function tweetRowsTsv(tweet: ScoredTweet): string | null {
   const rest =
     `\t${Math.floor(tweet.createdAt / 1000)}\t${tweet.createdAt}\t${id}\t${author}\t${username}\t${followers}` +
     `\t${lang}\t${text}\t${tweet.score}\t${tweet.weight}\t${likes}\t${retweets}\t${replies}\t${quotes}` +
-    `\t${retweetOf}\t${tags}\n`;
+    `\t${retweetOf}\t${tags}\t${source}\n`;
   let out = '';
   for (const symbol of tweet.symbols) {
     const s = field(symbol);
@@ -107,7 +111,8 @@ export function intakeRowTsv(topic: string, r: IntakeRecord): string | null {
   const id = field(r.tweetId);
   const stage = field(r.stage);
   const reason = field(r.reason);
-  if (t === null || id === null || stage === null || reason === null) return null;
+  const source = field(r.source);
+  if (t === null || id === null || stage === null || reason === null || source === null) return null;
   const hour = Math.floor(r.eventTime / 3_600_000) * 3_600;
-  return `${t}\t${r.partition}\t${r.offset}\t${hour}\t${id}\t${r.outcome}\t${stage}\t${reason}\n`;
+  return `${t}\t${r.partition}\t${r.offset}\t${hour}\t${id}\t${r.outcome}\t${stage}\t${reason}\t${source}\n`;
 }

@@ -18,6 +18,8 @@ export function windowTweet(
   return {
     kind: 'scored',
     id,
+    // Not read by the window (tweets rows are written where the whole tweet is): a placeholder like text.
+    source: 'x',
     text: '',
     createdAt,
     authorId,

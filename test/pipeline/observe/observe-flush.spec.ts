@@ -38,6 +38,7 @@ describe('createFlushObserver', () => {
       outcome,
       stage: outcome === 'rejected' ? 'normalize' : 'filter',
       reason,
+      source: 'x',
     });
     observe(
       output({

@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { planQuery, type QueryFlags } from '../../../pipeline/commands/query.js';
 import { QUERIES, type QueryName } from '../../../pipeline/query/queries.js';
 import type { QueryResult, Row, SelectRows } from '../../../pipeline/query/result.js';
-import { EXPECTED, FROM, H0, H1, round4, TO } from './analytics-fixture.js';
+import { EXPECTED, FROM, H0, H1, H3, H4, round4, SOURCE_FROM, SOURCE_TO, TO } from './analytics-fixture.js';
 
 export async function runFixtureQuery(
   select: SelectRows,
@@ -163,6 +163,75 @@ export const FIXTURE_CHECKS: readonly FixtureCheck[] = [
         'rejected normalize:invalid_json': 1,
       });
       expect(result.notes.join('\n')).toContain('9 = 5 + 3 + 1');
+    },
+  },
+  {
+    name: 'hourly --source: the hours of one source and symbol from the tweets table',
+    async run(select) {
+      const range = { from: SOURCE_FROM, to: SOURCE_TO, symbol: 'BTC' };
+      const bluesky = await runFixtureQuery(select, 'hourly', { ...range, source: 'bluesky' });
+      expect(rounded(bluesky.rows)).toEqual([
+        {
+          hour: hourSeconds(H3),
+          tweets: 2,
+          score_mean: 0,
+          weighted_mean: round4((0.5 * 2 - 0.5) / 3),
+          positive: 1,
+          negative: 1,
+          neutral: 0,
+          distinct_authors: 2,
+        },
+        {
+          hour: hourSeconds(H4),
+          tweets: 1,
+          score_mean: 0.02,
+          weighted_mean: 0.02,
+          positive: 0,
+          negative: 0,
+          neutral: 1,
+          distinct_authors: 1,
+        },
+      ]);
+      const mastodon = await runFixtureQuery(select, 'hourly', { ...range, source: 'mastodon' });
+      expect(rounded(mastodon.rows)).toEqual([
+        expect.objectContaining({ hour: hourSeconds(H3), tweets: 1, weighted_mean: 1, positive: 1 }),
+      ]);
+      const x = await runFixtureQuery(select, 'hourly', { ...range, source: 'x' });
+      expect(rounded(x.rows)).toEqual([
+        expect.objectContaining({ hour: hourSeconds(H3), tweets: 1, neutral: 1, distinct_authors: 1 }),
+      ]);
+    },
+  },
+  {
+    name: 'drops, accounting and authors --source: the ledger of one source; rejections of no source only in the whole',
+    async run(select) {
+      const range = { from: SOURCE_FROM, to: SOURCE_TO };
+      const all = await runFixtureQuery(select, 'drops', range);
+      expect(all.rows.filter((r) => r.hour !== 'total').map((r) => [r.reason, r.messages])).toEqual([
+        ['near_duplicate', 1],
+        ['deleted_post', 1],
+        ['invalid_json', 1],
+      ]);
+      const mastodon = await runFixtureQuery(select, 'drops', { ...range, source: 'mastodon' });
+      expect(mastodon.rows.map((r) => [r.hour, r.reason, r.messages])).toEqual([
+        [hourSeconds(H3), 'near_duplicate', 1],
+        ['total', 'near_duplicate', 1],
+        ['total', '', 1],
+      ]);
+      const ledger = await runFixtureQuery(select, 'accounting', { ...range, source: 'bluesky' });
+      expect(ledger.ok).toBe(true);
+      expect(ledger.rows.at(-1)).toMatchObject({
+        hour: 'total',
+        consumed: 4,
+        stored: 3,
+        dropped: 0,
+        rejected: 1,
+        reasons: { 'rejected normalize:deleted_post': 1 },
+      });
+      const whole = await runFixtureQuery(select, 'accounting', range);
+      expect(whole.rows.at(-1)).toMatchObject({ consumed: 8, stored: 5, dropped: 1, rejected: 2 });
+      const authors = await runFixtureQuery(select, 'authors', { ...range, source: 'mastodon' });
+      expect(authors.rows.map((r) => r.author_id)).toEqual(['https://m.example/@c']);
     },
   },
 ];

@@ -233,3 +233,46 @@ export const EXPECTED = {
 };
 
 export const round4 = close;
+
+/**
+ * Posts of every source, two and three hours after the range above (so the checks over FROM..TO never
+ * see them): per-source hourly, drops and accounting read these over SOURCE_FROM..SOURCE_TO.
+ */
+export const H3 = H0 + 3 * 3_600_000;
+export const H4 = H0 + 4 * 3_600_000;
+export const SOURCE_FROM = '2024-05-01T13:00:00Z';
+export const SOURCE_TO = '2024-05-01T15:00:00Z';
+
+const sourced = (row: Record<string, unknown>, source: string) => ({ ...row, source });
+export const SOURCE_ROWS: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
+  tweets: [
+    sourced(
+      tweet('BTC', 'at://did:plc:a/app.bsky.feed.post/1', H3 + 1_000, 'did:plc:a', 0.5, 2, []),
+      'bluesky',
+    ),
+    sourced(
+      tweet('ETH', 'at://did:plc:a/app.bsky.feed.post/1', H3 + 1_000, 'did:plc:a', 0.5, 2, []),
+      'bluesky',
+    ),
+    sourced(
+      tweet('BTC', 'at://did:plc:b/app.bsky.feed.post/2', H3 + 2_000, 'did:plc:b', -0.5, 1, []),
+      'bluesky',
+    ),
+    sourced(
+      tweet('BTC', 'at://did:plc:b/app.bsky.feed.post/3', H4 + 1_000, 'did:plc:b', 0.02, 1, []),
+      'bluesky',
+    ),
+    sourced(tweet('BTC', 'https://m.example/s/1', H3 + 3_000, 'https://m.example/@c', 1, 3, []), 'mastodon'),
+    sourced(tweet('BTC', 'x1', H3 + 4_000, 'x9', 0, 1, []), 'x'),
+  ],
+  intake: [
+    sourced(intake(H3, 'stored'), 'bluesky'),
+    sourced(intake(H3, 'stored'), 'bluesky'),
+    sourced(intake(H3, 'rejected', 'normalize', 'deleted_post'), 'bluesky'),
+    sourced(intake(H4, 'stored'), 'bluesky'),
+    sourced(intake(H3, 'stored'), 'mastodon'),
+    sourced(intake(H3, 'dropped', 'dedupe', 'near_duplicate'), 'mastodon'),
+    sourced(intake(H3, 'rejected', 'normalize', 'invalid_json'), ''),
+    sourced(intake(H3, 'stored'), 'x'),
+  ],
+};

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { hourlySql, metricsSql, rulesSql, signalsSql } from '../../../pipeline/query/analytics-sql.js';
+import {
+  accountingTotalSql,
+  dropsSql,
+  hourlySql,
+  metricsSql,
+  rulesSql,
+  signalsSql,
+} from '../../../pipeline/query/analytics-sql.js';
 
 const base = {
   fromMs: Date.UTC(2024, 4, 1, 10),
@@ -36,5 +43,16 @@ describe('analytics SQL builders', () => {
     expect(signalsSql({ ...base, withOrders: true })).toMatch(
       /\) AS s\s+ANY LEFT JOIN \([\s\S]*\) AS o USING decision_id/,
     );
+  });
+
+  it('reads one source from the tweets table, and filters drops and the ledger by source', () => {
+    expect(hourlySql({ ...base, symbol: 'BTC' })).toContain('FROM sentiment_hourly FINAL');
+    const sql = hourlySql({ ...base, symbol: 'BTC', source: 'bluesky' });
+    expect(sql).toContain('FROM tweets FINAL');
+    expect(sql).toContain("symbol = 'BTC' AND source = 'bluesky' AND created_at >= toDateTime(1714557600)");
+    expect(sql).toContain('countIf(score > toFloat32(0.05)) AS positive');
+    expect(dropsSql({ ...base, source: 'mastodon' })).toContain("AND source = 'mastodon'");
+    expect(accountingTotalSql(base)).not.toContain('source');
+    expect(accountingTotalSql({ ...base, source: 'x' })).toContain("AND source = 'x'");
   });
 });

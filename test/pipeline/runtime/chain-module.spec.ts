@@ -51,7 +51,7 @@ const whole = (chain: ChainModule) =>
 
 /** What the intake ledger says the extra filter dropped. */
 const droppedByIt = (t: ReturnType<typeof contents>) =>
-  t.intake.filter(([, row]) => row.endsWith('\tdropped\tfilter\tno_moon')).length;
+  t.intake.filter(([, row]) => row.endsWith('\tdropped\tfilter\tno_moon\tx')).length;
 
 // Several runs of 900 inputs each, a pair of them in score threads.
 describe('a chain module of your own', { timeout: 60_000 }, () => {

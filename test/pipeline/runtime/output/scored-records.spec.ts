@@ -11,6 +11,7 @@ import {
 const tweet: ScoredTweet = {
   kind: 'scored',
   id: '1001',
+  source: 'x',
   text: '$BTC and $ETH to the moon',
   createdAt: Date.UTC(2026, 0, 1, 10, 30),
   authorId: 'a1',
@@ -95,5 +96,24 @@ describe('tweets.scored records', () => {
     ],
   ])('refuses %s with an InputError', (_name, value) => {
     expect(() => decodeItem(value, 'tweets.scored/0/5')).toThrow(InputError);
+  });
+});
+
+describe('tweets.scored records and the post source', () => {
+  const record = (t: Record<string, unknown>): string =>
+    JSON.stringify({ v: 1, kind: 'tweet', source: 0, offset: '1', watermarkBefore: null, tweet: t });
+
+  it("reads a record written before tweets carried a source as X's", () => {
+    const { source: _, ...old } = { ...tweet, symbols: ['BTC'] };
+    const item = decodeItem(record(old), 'tweets.scored/0/1');
+    expect(item.kind === 'tweet' && item.tweet.source).toBe('x');
+  });
+
+  it('keeps a Bluesky source and refuses an unknown one', () => {
+    const item = decodeItem(record({ ...tweet, symbols: ['BTC'], source: 'bluesky' }), 'w');
+    expect(item.kind === 'tweet' && item.tweet.source).toBe('bluesky');
+    expect(() => decodeItem(record({ ...tweet, symbols: ['BTC'], source: 'myspace' }), 'w')).toThrow(
+      InputError,
+    );
   });
 });

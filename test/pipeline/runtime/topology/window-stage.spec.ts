@@ -46,6 +46,7 @@ function record(
   const tweet: ScoredTweet = {
     kind: 'scored',
     id: `t${source}-${offset}`,
+    source: 'x',
     text: 'x',
     createdAt: at,
     authorId: `a${offset}`,
