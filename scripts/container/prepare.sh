@@ -7,6 +7,11 @@
 source "$(dirname "$0")/lib.sh"
 started=$(date +%s)
 dockerd="$("$CONTAINER_DIR/ensure-docker.sh")"
+# A failure after this point (an image that does not build) leaves no dockerd of ours behind: the test
+# teardown that would stop it never learns its pid.
+case "$dockerd" in
+  started\ *) trap 'status=$?; [ "$status" -eq 0 ] || kill "${dockerd#started }" 2>/dev/null || true' EXIT ;;
+esac
 "$CONTAINER_DIR/standin-images.sh" >/dev/null
 # shellcheck disable=SC1091
 source "$CACHE_DIR/images.env"
