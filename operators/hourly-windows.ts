@@ -1,7 +1,17 @@
-import { KeySet } from './key-set.js';
+import {
+  type Accumulator,
+  accumulatorOf,
+  MICRO,
+  newAccumulator,
+  type OpenBucketSnapshot,
+  openBucketOf,
+  toBucket,
+} from './bucket-accumulator.js';
 import { idHash } from './recent-ids.js';
 import { dropped } from './tally-drops.js';
 import type { Bucket, Dropped, ScoredTweet } from './types.js';
+
+export type { OpenBucketSnapshot } from './bucket-accumulator.js';
 
 export const HOUR_MS = 3_600_000;
 
@@ -58,24 +68,6 @@ export const DEFAULT_WINDOW_OPTIONS: Required<WindowOptions> = {
   sources: [],
 };
 
-// Sums are kept as integers in micro-units: integer addition is associative, so a bucket does not
-// depend on the order its tweets arrived in (float addition would differ in the last bits).
-const MICRO = 1_000_000;
-
-interface Accumulator {
-  count: number;
-  score: number;
-  weight: number;
-  weighted: number;
-  positive: number;
-  negative: number;
-  neutral: number;
-  authors: KeySet;
-  extraAuthors: number;
-  first: number;
-  last: number;
-}
-
 /** The plain state machine behind {@link windowByHour}: one instance per subscription. */
 export interface HourlyWindows {
   /**
@@ -98,26 +90,6 @@ export interface WindowSnapshot {
   /** Watermark per source; null when a source has none yet. */
   readonly watermarks: Readonly<Record<string, number | null>>;
   readonly buckets: readonly OpenBucketSnapshot[];
-}
-
-export interface OpenBucketSnapshot {
-  readonly symbol: string;
-  readonly start: number;
-  readonly count: number;
-  /** Sums in micro-units (integers). */
-  readonly score: number;
-  readonly weight: number;
-  readonly weighted: number;
-  readonly positive: number;
-  readonly negative: number;
-  readonly neutral: number;
-  /** Distinct authors as idHash keys (what snapshot() writes). */
-  readonly authorKeys?: ArrayLike<number>;
-  /** Distinct authors as ids, as snapshots written before authorKeys have them (read, not written). */
-  readonly authors?: readonly string[];
-  readonly extraAuthors: number;
-  readonly first: number;
-  readonly last: number;
 }
 
 const NONE: readonly (Bucket | Dropped)[] = [];
@@ -145,17 +117,13 @@ export function createHourlyWindows(options?: WindowOptions, from?: WindowSnapsh
   let open = 0;
   const byStart = new Map<number, Map<string, Accumulator>>();
   for (const b of from?.buckets ?? []) {
-    // The reverse of snapshot(): the sums as they are, the authors back into a KeySet.
-    const { symbol, start, authorKeys, authors: ids, ...sums } = b;
+    const { symbol, start } = b;
     let symbols = byStart.get(start);
     if (symbols === undefined) {
       symbols = new Map();
       byStart.set(start, symbols);
     }
-    const authors = new KeySet();
-    if (authorKeys !== undefined) for (let i = 0; i < authorKeys.length; i++) authors.add(authorKeys[i]!);
-    for (const id of ids ?? []) authors.add(idHash(id));
-    symbols.set(symbol, { ...sums, authors });
+    symbols.set(symbol, accumulatorOf(b));
     open++;
     nextClose = Math.min(nextClose, start + HOUR_MS + o.allowedLatenessMs);
   }
@@ -257,10 +225,7 @@ export function createHourlyWindows(options?: WindowOptions, from?: WindowSnapsh
       version: 1,
       watermarks: Object.fromEntries([...sourceMarks].map(([k, w]) => [k, Number.isFinite(w) ? w : null])),
       buckets: [...byStart].flatMap(([start, symbols]) =>
-        [...symbols].map(([symbol, a]) => {
-          const { authors, ...sums } = a;
-          return { ...sums, symbol, start, authorKeys: authors.keys() };
-        }),
+        [...symbols].map(([symbol, a]) => openBucketOf(symbol, start, a)),
       ),
     }),
     get watermark() {
@@ -269,41 +234,5 @@ export function createHourlyWindows(options?: WindowOptions, from?: WindowSnapsh
     get openBuckets() {
       return open;
     },
-  };
-}
-
-function newAccumulator(time: number): Accumulator {
-  return {
-    count: 0,
-    score: 0,
-    weight: 0,
-    weighted: 0,
-    positive: 0,
-    negative: 0,
-    neutral: 0,
-    authors: new KeySet(),
-    extraAuthors: 0,
-    first: time,
-    last: time,
-  };
-}
-
-function toBucket(symbol: string, start: number, a: Accumulator): Bucket {
-  return {
-    kind: 'bucket',
-    symbol,
-    start,
-    count: a.count,
-    scoreSum: a.score / MICRO,
-    scoreMean: a.count === 0 ? 0 : a.score / (a.count * MICRO),
-    weightSum: a.weight / MICRO,
-    weightedScoreSum: a.weighted / MICRO,
-    weightedMean: a.weight === 0 ? 0 : a.weighted / a.weight,
-    positive: a.positive,
-    negative: a.negative,
-    neutral: a.neutral,
-    distinctAuthors: a.authors.size + a.extraAuthors,
-    firstEventTime: a.first,
-    lastEventTime: a.last,
   };
 }
