@@ -1,6 +1,6 @@
 /**
- * The layout rules the code review keeps asking for, as a test: pipeline files stay small enough to
- * read in one sitting, and each top-level folder holds what its name says (DESIGN.md's arrow of
+ * The layout rules the code review keeps asking for, as a test: source files stay small enough to
+ * read in one sitting (the lexicon tables in operators/lexicon are data, not code), and each top-level folder holds what its name says (DESIGN.md's arrow of
  * dependencies: operators import nothing from pipeline or sinks; sinks only types from operators;
  * lib imports nothing of ours). Import cycles are Biome's (noImportCycles in biome.json).
  */
@@ -9,7 +9,8 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
-const MAX_PIPELINE_LINES = 300;
+const MAX_LINES = 300;
+const CODE = ['lib', 'operators', 'pipeline', 'sinks'];
 
 function sources(dir: string): string[] {
   return readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
@@ -29,10 +30,11 @@ function importsOf(file: string): { path: string; typeOnly: boolean }[] {
 }
 
 describe('layout', () => {
-  it(`keeps every file in pipeline/ at ${MAX_PIPELINE_LINES} lines or fewer`, () => {
-    const long = sources('pipeline')
+  it(`keeps every code file of ${CODE.join(', ')} at ${MAX_LINES} lines or fewer`, () => {
+    const long = CODE.flatMap(sources)
+      .filter((f) => !f.startsWith('operators/lexicon/'))
       .map((f) => ({ f, lines: readFileSync(join(root, f), 'utf8').split('\n').length - 1 }))
-      .filter(({ lines }) => lines > MAX_PIPELINE_LINES)
+      .filter(({ lines }) => lines > MAX_LINES)
       .map(({ f, lines }) => `${f}: ${lines}`);
     expect(long).toEqual([]);
   });
