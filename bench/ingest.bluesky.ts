@@ -9,20 +9,18 @@
  * best. Uses KAFKA_BROKERS when set, else starts the local test servers. BENCH_INGEST_COUNT sets the
  * events per round (default 50,000).
  */
-import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { Kafka, Message } from 'kafkajs';
 import { pino } from 'pino';
-import { type IngestTopics, runIngest } from '../pipeline/ingest/index.js';
+import { runIngest } from '../pipeline/ingest/index.js';
 import { createJetstream$ } from '../pipeline/sources/jetstream.js';
 import { classifyJetstreamMessage } from '../pipeline/sources/jetstream-event.js';
 import { compileRules, fixedRules } from '../pipeline/sources/rules-file.js';
 import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
 import { provideServices } from '../scripts/services/provide.js';
 import { createKafka } from '../sinks/kafka/client.js';
-import { CompressionTypes } from '../sinks/kafka/kafkajs.js';
 import { createProducer } from '../sinks/kafka/producer.js';
-import { ensureTopics } from '../sinks/kafka/topics.js';
+import { deleteTopics, freshTopics, sendRaw } from './ingest-topics.js';
 import { emit, note, ratioOf } from './lib.js';
 
 const BENCH = 'ingest.bluesky';
@@ -110,52 +108,19 @@ const services = await provideServices({ env: process.env, ownerPid: process.pid
 const brokers = services.kafka.endpoint.brokers;
 const kafka: Kafka = createKafka({ brokers, clientId: 'bench-ingest-bluesky', logger });
 
-async function freshTopics(): Promise<IngestTopics> {
-  const id = randomUUID().slice(0, 8);
-  const topics = { raw: `bench.raw.${id}`, dlq: `bench.dlq.${id}`, state: `bench.state.${id}` };
-  await ensureTopics(
-    kafka,
-    [
-      { name: topics.raw, partitions: 3, replicationFactor: 1, retentionHours: 1 },
-      { name: topics.dlq, partitions: 1, replicationFactor: 1, retentionHours: 1 },
-      { name: topics.state, partitions: 1, replicationFactor: 1, retentionHours: -1, compacted: true },
-    ],
-    { brokers },
-  );
-  return topics;
-}
-
-async function deleteTopics(topics: IngestTopics): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [topics.raw, topics.dlq, topics.state] }).catch(() => undefined);
-  await admin.disconnect();
-}
-
 async function baseline(): Promise<number> {
-  const topics = await freshTopics();
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
+  const topics = await freshTopics(kafka, brokers);
+  const seconds = await sendRaw(kafka, topics.raw, messages, async (work) => {
+    const started = performance.now();
+    await work();
+    return (performance.now() - started) / 1000;
   });
-  await producer.connect();
-  const started = performance.now();
-  for (let i = 0; i < messages.length; i += 2000) {
-    await producer.sendBatch({
-      acks: -1,
-      compression: CompressionTypes.GZIP,
-      topicMessages: [{ topic: topics.raw, messages: messages.slice(i, i + 2000) }],
-    });
-  }
-  const seconds = (performance.now() - started) / 1000;
-  await producer.disconnect();
-  await deleteTopics(topics);
+  await deleteTopics(kafka, topics);
   return seconds;
 }
 
 async function ours(): Promise<number> {
-  const topics = await freshTopics();
+  const topics = await freshTopics(kafka, brokers);
   const producer = await createProducer(kafka, { brokers, logger, compression: 'gzip' });
   const controller = new AbortController();
   let matched = 0;
@@ -172,7 +137,7 @@ async function ours(): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   await producer.close();
   if (stats.envelopes !== count) throw new Error(`ingested ${stats.envelopes} of ${count} envelopes`);
-  await deleteTopics(topics);
+  await deleteTopics(kafka, topics);
   return seconds;
 }
 

@@ -6,19 +6,17 @@
  * each side reports its best round. Needs KAFKA_BROKERS (`eval "$(npm run -s services:up)"`).
  * BENCH_INGEST_COUNT sets the envelopes per round (default 50,000).
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka, Message } from 'kafkajs';
 import { pino } from 'pino';
-import { type IngestTopics, runIngest } from '../pipeline/ingest/index.js';
+import { runIngest } from '../pipeline/ingest/index.js';
 import { createFileSource$ } from '../pipeline/sources/file.js';
 import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
 import { createKafka } from '../sinks/kafka/client.js';
-import { CompressionTypes } from '../sinks/kafka/kafkajs.js';
 import { createProducer } from '../sinks/kafka/producer.js';
-import { ensureTopics } from '../sinks/kafka/topics.js';
+import { deleteTopics, freshTopics, sendRaw } from './ingest-topics.js';
 import { emit, note, ratioOf } from './lib.js';
 
 const BENCH = 'ingest.file_to_kafka';
@@ -32,28 +30,6 @@ const count = Number(process.env.BENCH_INGEST_COUNT ?? 50_000);
 const rounds = Number(process.env.BENCH_INGEST_ROUNDS ?? 3);
 const logger = pino({ level: 'silent' });
 const kafka: Kafka = createKafka({ brokers, clientId: 'bench-ingest', logger });
-
-async function freshTopics(): Promise<IngestTopics> {
-  const id = randomUUID().slice(0, 8);
-  const topics = { raw: `bench.raw.${id}`, dlq: `bench.dlq.${id}`, state: `bench.state.${id}` };
-  await ensureTopics(
-    kafka,
-    [
-      { name: topics.raw, partitions: 3, replicationFactor: 1, retentionHours: 1 },
-      { name: topics.dlq, partitions: 1, replicationFactor: 1, retentionHours: 1 },
-      { name: topics.state, partitions: 1, replicationFactor: 1, retentionHours: -1, compacted: true },
-    ],
-    { brokers },
-  );
-  return topics;
-}
-
-async function deleteTopics(names: readonly string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [...names] }).catch(() => undefined);
-  await admin.disconnect();
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
 const path = join(dir, 'tweets.ndjson');
@@ -90,29 +66,14 @@ async function timed(work: () => Promise<void>): Promise<Round> {
 }
 
 async function baseline(): Promise<Round> {
-  const topics = await freshTopics();
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-  });
-  await producer.connect();
-  const round = await timed(async () => {
-    for (let i = 0; i < messages.length; i += 2000) {
-      await producer.sendBatch({
-        acks: -1,
-        compression: CompressionTypes.GZIP,
-        topicMessages: [{ topic: topics.raw, messages: messages.slice(i, i + 2000) }],
-      });
-    }
-  });
-  await producer.disconnect();
-  await deleteTopics([topics.raw, topics.dlq, topics.state]);
+  const topics = await freshTopics(kafka, brokers);
+  const round = await sendRaw(kafka, topics.raw, messages, timed);
+  await deleteTopics(kafka, topics);
   return round;
 }
 
 async function ours(): Promise<Round> {
-  const topics = await freshTopics();
+  const topics = await freshTopics(kafka, brokers);
   const producer = await createProducer(kafka, { brokers, logger, compression: 'gzip' });
   let envelopes = 0;
   const round = await timed(async () => {
@@ -126,7 +87,7 @@ async function ours(): Promise<Round> {
   });
   await producer.close();
   if (envelopes !== count) throw new Error(`ingested ${envelopes} of ${count} envelopes`);
-  await deleteTopics([topics.raw, topics.dlq, topics.state]);
+  await deleteTopics(kafka, topics);
   return round;
 }
 
