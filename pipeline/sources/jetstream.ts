@@ -23,6 +23,7 @@ import {
 } from './jetstream-cursor.js';
 import { classifyJetstreamMessage, type JetstreamIgnored, POST_COLLECTION } from './jetstream-event.js';
 import type { LiveRules } from './rules-file.js';
+import { type StallWatch, watchStall } from './stall-watch.js';
 import {
   ALWAYS_READY,
   type CheckpointItem,
@@ -96,7 +97,7 @@ export function createJetstream$(options: JetstreamOptions): IngestSource {
     new Observable<IngestItem>((subscriber) => {
       let backoff: BackoffState = INITIAL_BACKOFF;
       let socket: WebSocket | null = null;
-      let stallTimer: Subscription | null = null;
+      let stall: StallWatch | null = null;
       let retryTimer: Subscription | null = null;
       let stopped = false;
       let attempts = 0;
@@ -171,25 +172,14 @@ export function createJetstream$(options: JetstreamOptions): IngestSource {
         });
         socket = ws;
         let ended = false;
-        // One timer per stall period, not one per message: it checks when the last message came.
-        let lastSeen = scheduler.now();
-        const watch = (delayMs: number): void => {
-          stallTimer = scheduler.schedule(() => {
-            stallTimer = null;
-            const idle = scheduler.now() - lastSeen;
-            if (idle >= stallTimeoutMs) end({ kind: 'dropped' }, `stalled: nothing for ${stallTimeoutMs} ms`);
-            else watch(stallTimeoutMs - idle);
-          }, delayMs);
-        };
-        const armStall = (): void => {
-          lastSeen = scheduler.now();
-          if (stallTimer === null) watch(stallTimeoutMs);
-        };
+        const watchdog = watchStall(scheduler, stallTimeoutMs, () =>
+          end({ kind: 'dropped' }, `stalled: nothing for ${stallTimeoutMs} ms`),
+        );
+        stall = watchdog;
         const end = (failure: Failure, reason: string): void => {
           if (ended || stopped) return;
           ended = true;
-          stallTimer?.unsubscribe();
-          stallTimer = null;
+          watchdog.stop();
           ws.removeAllListeners();
           ws.on('error', () => undefined);
           ws.terminate();
@@ -198,23 +188,22 @@ export function createJetstream$(options: JetstreamOptions): IngestSource {
         };
         ws.on('open', () => {
           log.info({ host, cursor: window.resumeCursor() }, 'jetstream connected');
-          armStall();
+          watchdog.touch();
         });
         ws.on('message', (data: Buffer) => {
           if (ended || stopped) return;
           if (backoff.attempt !== 0) backoff = INITIAL_BACKOFF;
-          armStall();
+          watchdog.touch();
           handle(data, where);
           const waiting = sink.ready();
           if (waiting === undefined) return;
           // Kafka holds us back: stop reading (no stall meanwhile); Jetstream buffers on its side.
           ws.pause();
-          stallTimer?.unsubscribe();
-          stallTimer = null;
+          watchdog.stop();
           void waiting.then(() => {
             if (ended || stopped) return;
             ws.resume();
-            armStall();
+            watchdog.touch();
           });
         });
         ws.on('unexpected-response', (_request, response) => {
@@ -224,13 +213,13 @@ export function createJetstream$(options: JetstreamOptions): IngestSource {
         });
         ws.on('error', (error: Error) => end({ kind: 'network' }, error.message));
         ws.on('close', (code: number) => end({ kind: 'dropped' }, `closed (${code})`));
-        armStall(); // also bounds a connect that never completes
+        watchdog.touch(); // also bounds a connect that never completes
       };
 
       connect();
       return () => {
         stopped = true;
-        stallTimer?.unsubscribe();
+        stall?.stop();
         retryTimer?.unsubscribe();
         if (socket !== null) {
           socket.removeAllListeners();

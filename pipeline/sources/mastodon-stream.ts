@@ -35,6 +35,7 @@ import {
 import { classifyStatus, newerId } from './mastodon-status.js';
 import type { LiveRules } from './rules-file.js';
 import { createSseParser } from './sse.js';
+import { watchStall } from './stall-watch.js';
 import {
   ALWAYS_READY,
   type CheckpointItem,
@@ -161,12 +162,9 @@ export function createMastodonStream$(options: MastodonSourceOptions): IngestSou
         const controller = new AbortController();
         controllers.add(controller);
         let connected = false;
-        // Not in `timers`: re-armed per chunk, and cancelled in `finally` (teardown aborts the fetch).
-        let stall = scheduler.schedule(() => controller.abort(), stallTimeoutMs);
-        const arm = () => {
-          stall.unsubscribe();
-          stall = scheduler.schedule(() => controller.abort(), stallTimeoutMs);
-        };
+        // Not in `timers`: touched per chunk, and stopped in `finally` (teardown aborts the fetch).
+        const stall = watchStall(scheduler, stallTimeoutMs, () => controller.abort());
+        stall.touch();
         try {
           // A first run starts from the newest status now, so that a drop can be caught up from there.
           if (durable[name] === undefined) durable[name] = await fetchNewestId(api, s, controller.signal);
@@ -181,7 +179,7 @@ export function createMastodonStream$(options: MastodonSourceOptions): IngestSou
           connected = true;
           log.info({ stream: name, since: durable[name] ?? null }, 'mastodon stream connected');
           const since = durable[name]!;
-          arm(); // the catch-up gets a stall period of its own
+          stall.touch(); // the catch-up gets a stall period of its own
           const gap = await fetchSince(api, s, since, {
             signal: controller.signal,
             ...(options.catchUpLimit === undefined ? {} : { limit: options.catchUpLimit }),
@@ -194,7 +192,7 @@ export function createMastodonStream$(options: MastodonSourceOptions): IngestSou
             durable[name] = newest.id;
           const c = checkpoint();
           if (c !== undefined) subscriber.next(c);
-          arm();
+          stall.touch();
           const reader = response.body.getReader();
           const decoder = new TextDecoder();
           const parser = createSseParser();
@@ -202,7 +200,7 @@ export function createMastodonStream$(options: MastodonSourceOptions): IngestSou
             const { value, done } = await reader.read();
             if (done) throw new Error('stream ended');
             healthy();
-            arm();
+            stall.touch();
             for (const event of parser.push(decoder.decode(value, { stream: true }))) {
               if (event.event === 'delete') onCount('status_delete');
               else if (event.event === 'status.update') onCount('status_update');
@@ -225,9 +223,9 @@ export function createMastodonStream$(options: MastodonSourceOptions): IngestSou
               throw new Error('an event without end beyond the size limit');
             const waiting = demand.ready();
             if (waiting !== undefined) {
-              stall.unsubscribe();
+              stall.stop();
               await waiting;
-              arm();
+              stall.touch();
             }
           }
         } catch (error) {
@@ -238,7 +236,7 @@ export function createMastodonStream$(options: MastodonSourceOptions): IngestSou
           if (connected && !(error instanceof MastodonHttpError)) throw new Dropped((error as Error).message);
           throw error;
         } finally {
-          stall.unsubscribe();
+          stall.stop();
           controllers.delete(controller);
           controller.abort();
         }
