@@ -38,25 +38,15 @@ function isSpace(c: number): boolean {
 const PLANES = 8;
 const MAX_TOKENS = (1 << PLANES) - 1;
 
-/**
- * SimHash over the words of a text, ignoring case, URLs, @mentions, punctuation and pure numbers:
- * the parts copy-paste spam varies between copies. Each word votes on 64 bits; a bit is set when
- * most words' hashes have it set. Votes are counted in bit-sliced counters (8 bit-planes per
- * 32-bit half), so a word costs a handful of bitwise operations instead of 64 increments;
- * words past the 255th are ignored.
- *
- * Example: simhashText('Free $BTC for all! https://t.co/x') equals simhashText('free $btc for all')
- * Cost: O(length of text) time, constant memory.
- */
-export function simhashText(text: string, scratch?: Int32Array): SimHash {
-  // Bit-planes 0..7 count votes for the low half, 8..15 for the high half. A caller that hashes
-  // many texts may pass its own 16-slot scratch array to save an allocation per call.
-  const planes = scratch ?? new Int32Array(2 * PLANES);
-  planes.fill(0);
+// The one pass over a text's words that simhashText and leadingWordsKey share, so both see the same
+// words. Each word (its two running hashes h1, h2) votes into `planes` when given, and the first
+// `lead[2]` words fold into lead[0] and lead[1] when `lead` is given. Stops after `limit` words;
+// returns how many it saw.
+function walkWords(text: string, planes: Int32Array | null, limit: number, lead: Uint32Array | null): number {
   let tokens = 0;
   const n = text.length;
   let i = 0;
-  while (i < n && tokens < MAX_TOKENS) {
+  while (i < n && tokens < limit) {
     let c = text.charCodeAt(i);
     if (!isTokenChar(c)) {
       if (c === 64) {
@@ -86,10 +76,56 @@ export function simhashText(text: string, scratch?: Int32Array): SimHash {
     }
     if (digitsOnly) continue;
     tokens++;
-    addVote(planes, 0, fmix32(h1) | 0);
-    addVote(planes, PLANES, fmix32(h2 ^ 0x9e3779b9) | 0);
+    const v1 = fmix32(h1);
+    const v2 = fmix32(h2 ^ 0x9e3779b9);
+    if (planes !== null) {
+      addVote(planes, 0, v1 | 0);
+      addVote(planes, PLANES, v2 | 0);
+    }
+    if (lead !== null && tokens <= lead[2]!) {
+      lead[0] = Math.imul(lead[0]! ^ v1, 0x01000193);
+      lead[1] = Math.imul(lead[1]! ^ v2, 0x5bd1e995) ^ (lead[1]! >>> 15);
+    }
   }
+  return tokens;
+}
+
+/**
+ * SimHash over the words of a text, ignoring case, URLs, @mentions, punctuation and pure numbers:
+ * the parts copy-paste spam varies between copies. Each word votes on 64 bits; a bit is set when
+ * most words' hashes have it set. Votes are counted in bit-sliced counters (8 bit-planes per
+ * 32-bit half), so a word costs a handful of bitwise operations instead of 64 increments;
+ * words past the 255th are ignored.
+ *
+ * Example: simhashText('Free $BTC for all! https://t.co/x') equals simhashText('free $btc for all')
+ * Cost: O(length of text) time, constant memory.
+ */
+export function simhashText(text: string, scratch?: Int32Array): SimHash {
+  // Bit-planes 0..7 count votes for the low half, 8..15 for the high half. A caller that hashes
+  // many texts may pass its own 16-slot scratch array to save an allocation per call.
+  const planes = scratch ?? new Int32Array(2 * PLANES);
+  planes.fill(0);
+  const tokens = walkWords(text, planes, MAX_TOKENS, null);
   return { hi: majority(planes, PLANES, tokens), lo: majority(planes, 0, tokens), tokens };
+}
+
+/**
+ * A 64-bit hash (16 hex digits) of a text's first `words` words, seen as simhashText sees them
+ * (case, URLs, @mentions, punctuation and pure numbers ignored), or null when the text has fewer.
+ * Copies of a post that differ only after their opening words (a link or tags appended, a tail
+ * cut off) share it, which lets ingest send them to one partition, where dedupe compares them.
+ *
+ * Example: leadingWordsKey('$BTC to the MOON, friends! https://x.y', 4) === leadingWordsKey('@al $btc to the moon', 4)
+ * Cost: O(length of the first `words` words).
+ */
+export function leadingWordsKey(text: string, words: number): string | null {
+  const lead = new Uint32Array([0x6a09e667, 0xbb67ae85, words]);
+  if (walkWords(text, null, words, lead) < words) return null;
+  return hex8(fmix32(lead[0]!)) + hex8(fmix32(lead[1]! ^ lead[0]!));
+}
+
+function hex8(v: number): string {
+  return v.toString(16).padStart(8, '0');
 }
 
 // Adds one to the 32 vertical counters at the bits set in `word` (ripple carry through the planes).

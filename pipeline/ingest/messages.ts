@@ -1,5 +1,5 @@
 /**
- * How ingest items become Kafka messages: envelopes to tweets.raw keyed by tweet id (a retweet by its original's) with created_at as
+ * How ingest items become Kafka messages: envelopes to tweets.raw under their key (post-key.ts) with created_at as
  * the Kafka timestamp; rejections to tweets.dlq with a reason header; checkpoints to the compacted
  * ingest state topic keyed by their state key.
  */

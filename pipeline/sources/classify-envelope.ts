@@ -1,13 +1,14 @@
 /**
  * Decides whether a received payload is a usable post (-> tweets.raw) or unusable (-> tweets.dlq with a
- * reason). Deliberately shallow: only what Kafka needs (an id for the key, created_at for the timestamp)
- * and a text; everything else is normalize's business downstream. Payloads are told apart by shape, as
+ * reason). Deliberately shallow: only what Kafka needs (a key from the text, post-key.ts; created_at for
+ * the timestamp) and a text; everything else is normalize's business downstream. Payloads are told apart by shape, as
  * normalize tells them: X v2 (`data`), a Bluesky Jetstream event (`did`, `time_us`, `kind`) or a Mastodon
  * Status (`uri`, `content`, `account`). Jetstream and Mastodon payloads keep their own source (so a file
  * replay of an export writes them with the source header and key they had); X payloads take the caller's.
  */
 import { classifyJetstreamEvent } from './jetstream-event.js';
 import { classifyStatus } from './mastodon-status.js';
+import { postKey } from './post-key.js';
 import type { EnvelopeItem, RejectItem, SourceKind } from './types.js';
 
 type Reject = (reason: string, detail: string) => RejectItem;
@@ -43,7 +44,11 @@ export function classifyEnvelope(
   if (typeof id !== 'string' || !TWEET_ID.test(id)) return reject('missing_id', 'data.id is not a tweet id');
   if (typeof text !== 'string') return reject('missing_text', `tweet ${id} has no text`);
   const time = typeof createdAt === 'string' ? Date.parse(createdAt) : Number.NaN;
-  const key = retweetedId(parsed.data.referenced_tweets) ?? id;
+  const originalId = retweetedId(parsed.data.referenced_tweets);
+  const key = postKey(
+    originalId === undefined ? text : retweetText(parsed, originalId, text),
+    originalId ?? id,
+  );
   return { kind: 'envelope', id, key, createdAt: Number.isFinite(time) ? time : null, json, source };
 }
 
@@ -72,6 +77,24 @@ function retweetedId(references: unknown): string | undefined {
     | Record<string, unknown>
     | undefined;
   return typeof retweeted?.id === 'string' && TWEET_ID.test(retweeted.id) ? retweeted.id : undefined;
+}
+
+/**
+ * The text normalize reads for a retweet: the original's (full text, or its note_tweet) when the envelope
+ * includes it, else the retweet's own text without its "RT @user: " opening.
+ */
+function retweetText(envelope: Record<string, unknown>, originalId: string, text: string): string {
+  const includes = envelope.includes;
+  const tweets = isRecord(includes) && Array.isArray(includes.tweets) ? includes.tweets : [];
+  const original = tweets.find((t) => isRecord(t) && t.id === originalId) as
+    | Record<string, unknown>
+    | undefined;
+  if (original !== undefined) {
+    const note = original.note_tweet;
+    if (isRecord(note) && typeof note.text === 'string') return note.text;
+    if (typeof original.text === 'string') return original.text;
+  }
+  return text.replace(/^RT @\w+: /, '');
 }
 
 /** Parses and classifies one line of text (NDJSON files, stream lines). */

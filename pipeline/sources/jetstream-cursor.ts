@@ -2,7 +2,7 @@
  * Where the Jetstream source resumes, and what it must not write twice. Jetstream replays from a cursor
  * (time_us); hosts stamp events with their own receive time, so after a reconnect, a failover or a
  * restart the source asks for `cursor - margin` and gets a few seconds again. The window remembers the
- * keys it emitted during the last `margin` of time_us and drops those repeats; it travels in the
+ * post ids (at:// URIs) it emitted during the last `margin` of time_us and drops those repeats; it travels in the
  * checkpoint, so a restart drops them too. Bounded: at most `maxKeys` keys (the oldest go first).
  *
  * Checkpoint value (ingest.state, key `bluesky`): {"v":1,"cursor":<time_us>,"recent":[[key,time_us],...]}.

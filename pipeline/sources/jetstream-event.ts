@@ -1,7 +1,7 @@
 /**
  * One Jetstream message (the text of one WebSocket frame) -> what ingest does with it. Pure.
  * - a `commit` creating an `app.bsky.feed.post` that the rules match: an envelope whose JSON is the
- *   message text unchanged, id and key `at://<did>/app.bsky.feed.post/<rkey>`, createdAt from
+ *   message text unchanged, id `at://<did>/app.bsky.feed.post/<rkey>`, key from its text (post-key.ts), createdAt from
  *   record.createdAt (time_us when that is missing or unreadable);
  * - such a post the rules do not match: `unmatched` (counted, not written);
  * - identity and account events, other collections, and the policy for changes to posts: a delete or
@@ -11,6 +11,7 @@
  * - unreadable JSON, or a post without did, rkey or text: a rejection for the DLQ with its reason.
  * Every readable event carries its time_us, which moves the cursor.
  */
+import { postKey } from './post-key.js';
 import type { PostFacts } from './rule-match.js';
 import type { EnvelopeItem, RejectItem } from './types.js';
 
@@ -86,7 +87,14 @@ export function classifyJetstreamEvent(
   return {
     kind: 'post',
     timeUs,
-    item: { kind: 'envelope', id: uri, key: uri, createdAt, json: text, source: 'bluesky' },
+    item: {
+      kind: 'envelope',
+      id: uri,
+      key: postKey(record.text, uri),
+      createdAt,
+      json: text,
+      source: 'bluesky',
+    },
     facts: postFacts(record),
   };
 }

@@ -141,12 +141,12 @@ export function createJetstream$(options: JetstreamOptions): IngestSource {
         }
         window.advance(outcome.timeUs);
         if (outcome.kind === 'ignored') onCount(outcome.reason);
-        else if (window.seen(outcome.item.key)) onCount('repeat');
+        else if (window.seen(outcome.item.id)) onCount('repeat');
         else {
           const tags = rules.get().match(outcome.facts);
           if (tags.length === 0) onCount('unmatched');
           else {
-            window.remember(outcome.item.key, outcome.timeUs);
+            window.remember(outcome.item.id, outcome.timeUs);
             subscriber.next(outcome.item);
             onCount('matched', tags);
           }

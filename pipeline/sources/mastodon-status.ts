@@ -1,11 +1,13 @@
 /**
  * One Mastodon Status (JSON text as the streaming API or the REST timeline delivered it) -> an ingest
- * envelope or a rejection. Pure. The key and id are the status' `uri` (for a reblog the reblogged
- * status' uri, as X retweets are keyed by their original); createdAt is `created_at`. The text rules
+ * envelope or a rejection. Pure. The id is the status' `uri`; the key comes from the text (post-key.ts;
+ * for a reblog the reblogged status' text, as X retweets are keyed by their original's); createdAt is
+ * `created_at`. The text rules and the key
  * look at is the HTML content reduced to plain text by normalize's own htmlText; tweets.raw keeps the JSON
  * exactly as received and normalize extracts the text downstream.
  */
 import { htmlText } from '../../operators/html-text.js';
+import { postKey } from './post-key.js';
 import type { PostFacts } from './rule-match.js';
 import type { EnvelopeItem, RejectItem } from './types.js';
 
@@ -54,18 +56,19 @@ export function classifyStatus(json: string, where: string, parsed?: unknown): S
   const time = typeof status.created_at === 'string' ? Date.parse(status.created_at) : Number.NaN;
   // A reblog's own uri is its id (as a retweet keeps its own id); the key is the original's.
   const id = typeof status.uri === 'string' && status.uri !== '' ? status.uri : original.uri;
+  const facts = statusFacts(original, status !== original);
   return {
     kind: 'status',
     statusId: status.id,
     item: {
       kind: 'envelope',
       id,
-      key: original.uri,
+      key: postKey(facts.text, original.uri),
       createdAt: Number.isFinite(time) ? time : null,
       json,
       source: 'mastodon',
     },
-    facts: statusFacts(original, status !== original),
+    facts,
   };
 }
 

@@ -136,12 +136,12 @@ export function createMastodonStream$(options: MastodonSourceOptions): IngestSou
           return;
         }
         const { item, facts, statusId } = outcome;
-        if (recent.has(item.key)) onCount('repeat');
+        if (recent.has(item.id)) onCount('repeat');
         else {
           const tags = s.kind === 'hashtag' ? [name] : rules.get().match(facts);
           if (tags.length === 0) onCount('unmatched');
           else {
-            recent.add(item.key);
+            recent.add(item.id);
             if (recent.size > RECENT_KEYS) recent.delete(recent.values().next().value as string);
             subscriber.next(item);
             onCount('matched', tags);

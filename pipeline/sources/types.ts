@@ -14,8 +14,9 @@ export interface EnvelopeItem {
   /** Post id: X tweet id, Bluesky at:// URI, Mastodon status URI. */
   readonly id: string;
   /**
-   * Kafka key: the tweet id, or for a retweet the original's id, so that a tweet and its retweets land
-   * in one partition (the process stage keeps dedupe state per partition).
+   * Kafka key (post-key.ts): from the opening words of the text, so that a post, its reposts and its
+   * copies on other sources land in one partition (the process stage keeps dedupe state per partition).
+   * Not an identity: two posts may share it. Repeats of one delivery are told apart by `id`.
    */
   readonly key: string;
   /** created_at in epoch ms (the Kafka timestamp), or null when the payload has none. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hammingDistance, simhashText } from '../../operators/simhash.js';
+import { hammingDistance, leadingWordsKey, simhashText } from '../../operators/simhash.js';
 import { SimHashIndex } from '../../operators/simhash-index.js';
 
 describe('simhashText', () => {
@@ -231,6 +231,44 @@ describe('SimHashIndex against a brute-force model', () => {
         });
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('leadingWordsKey', () => {
+  it('sees the opening words as simhashText sees words: case, URLs, mentions, numbers and punctuation aside', () => {
+    const key = leadingWordsKey('Join our VIP group for $BTC', 6);
+    expect(key).toMatch(/^[0-9a-f]{16}$/);
+    expect(leadingWordsKey('@bob join OUR vip group, 500 for $btc!!! https://t.co/x and more after', 6)).toBe(
+      key,
+    );
+    expect(leadingWordsKey('https://t.co/y Join our VIP 12 group for $BTC signals now', 6)).toBe(key);
+  });
+
+  it('tells openings apart by any word and by word order', () => {
+    const key = leadingWordsKey('Join our VIP group for $BTC', 6);
+    expect(leadingWordsKey('Join our VIP group for $ETH', 6)).not.toBe(key);
+    expect(leadingWordsKey('our Join VIP group for $BTC', 6)).not.toBe(key);
+    expect(leadingWordsKey('Join our VIP group for', 5)).not.toBe(
+      leadingWordsKey('Join our VIP group for $BTC', 6),
+    );
+  });
+
+  it('is null for a text with fewer words', () => {
+    expect(leadingWordsKey('$BTC to the moon 🚀', 6)).toBeNull();
+    expect(leadingWordsKey('', 1)).toBeNull();
+  });
+
+  it('spreads distinct openings (no collisions over many generated texts)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^[a-z]{3,8}$/), { minLength: 6, maxLength: 6 }),
+        (words) => {
+          const a = leadingWordsKey(words.join(' '), 6);
+          const b = leadingWordsKey([...words.slice(0, 5), `${words[5]}x`].join(' '), 6);
+          return a !== null && a !== b;
+        },
+      ),
     );
   });
 });

@@ -1,7 +1,7 @@
 /**
  * What each source's posts become in the score half beyond normalize: their weight (Jetstream carries no
  * follower count or engagement; Mastodon does) and dedupe of the same text cross-posted to X, Bluesky and
- * Mastodon (within one partition's dedupe state: see operators/README.md for what holds across partitions).
+ * Mastodon (within one partition's dedupe state; test/integration/cross-posts.spec.ts shows the copies meet in one).
  */
 import { describe, expect, it } from 'vitest';
 import { createDedupeState } from '../../operators/dedupe-tweets.js';
