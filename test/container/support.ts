@@ -99,3 +99,18 @@ export async function pollUntil<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** The samples of one Prometheus metric at `url` (a /metrics endpoint): labels and value per line. */
+export async function metricSamples(
+  url: string,
+  name: string,
+): Promise<{ readonly labels: Readonly<Record<string, string>>; readonly value: number }[]> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  const text = await res.text();
+  const line = new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, 'gm');
+  return [...text.matchAll(line)].map((m) => ({
+    labels: Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]])),
+    value: Number(m[2]),
+  }));
+}
