@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readTopicRange, type TopicRecord } from '../../pipeline/ingest/read-topic.js';
+import { postKey } from '../../pipeline/sources/post-key.js';
 import { type FakeJetstream, postEvent, startFakeJetstream } from '../support/fake-jetstream.js';
 import { metricSamples, pollUntil, quickStart, sh, shWithInput } from './support.js';
 
@@ -239,7 +240,7 @@ describe('the compose stack (README quick start)', () => {
       },
     ];
     const matching = posts.filter((p) => p.tag !== undefined);
-    /** What each matching post was sent as, by its AT URI, and the time its Kafka records start at. */
+    /** What each matching post was sent as, by its Kafka key (post-key.ts), and the time its records start at. */
     const sent = new Map<string, { payload: string; createdAtMs: number }>();
     let fromMs = 0;
 
@@ -295,7 +296,7 @@ describe('the compose stack (README quick start)', () => {
         const event = postEvent(n, text, { timeUs: base + n * 1000 });
         jetstream.publish(event);
         if (tag !== undefined)
-          sent.set(uri(n), {
+          sent.set(postKey(text, uri(n)), {
             payload: JSON.stringify(event),
             createdAtMs: Math.floor((base + n * 1000) / 1000),
           });
