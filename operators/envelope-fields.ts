@@ -2,6 +2,7 @@
  * Field-by-field validation for normalize (X API v2 mostly; time, text and counts serve every source):
  * each helper returns the value or throws FieldError.
  */
+import { xPlainText } from './html-text.js';
 import { dropped, type NormalizeReason } from './tally-drops.js';
 import type { Dropped, TweetMetrics } from './types.js';
 
@@ -126,12 +127,13 @@ function isWellFormed(text: string): boolean {
 }
 
 export function tweetText(data: Obj, maxText: number): string {
-  // Long posts carry their full text in note_tweet; `text` is then a truncated preview.
+  // Long posts carry their full text in note_tweet; `text` is then a truncated preview. Both come with
+  // &, < and > escaped.
   const note = data.note_tweet;
   const text = isObj(note) && typeof note.text === 'string' ? note.text : data.text;
   if (text === undefined || text === null) throw new FieldError('missing_text', 'text is missing');
   if (typeof text !== 'string') throw new FieldError('bad_text', 'text is not a string');
-  return checkedText(text, maxText);
+  return checkedText(xPlainText(text), maxText);
 }
 
 /** A post's text within the length limit and free of unpaired surrogates (every source). */

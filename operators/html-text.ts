@@ -169,3 +169,16 @@ function entityAt(html: string, at: number): { text: string; end: number } | nul
   const named = Object.hasOwn(NAMED, body) ? NAMED[body] : undefined;
   return named === undefined ? null : { text: named, end: semi + 1 };
 }
+
+const X_ESCAPED = /&(amp|lt|gt);/g;
+
+/**
+ * X's post text as written: X returns it as plain text with `&`, `<` and `>` escaped as `&amp;`, `&lt;`
+ * and `&gt;` (those three only; a `&quot;` a user typed arrives as `&amp;quot;`). One pass, so an
+ * escaped entity stays what the user typed.
+ *
+ * Example: xPlainText('$BTC &amp; $ETH &lt;3 &amp;lt;') -> '$BTC & $ETH <3 &lt;'
+ */
+export function xPlainText(text: string): string {
+  return text.includes('&') ? text.replace(X_ESCAPED, (_, name: string) => NAMED[name]!) : text;
+}

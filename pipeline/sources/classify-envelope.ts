@@ -6,6 +6,7 @@
  * Status (`uri`, `content`, `account`). Jetstream and Mastodon payloads keep their own source (so a file
  * replay of an export writes them with the source header and key they had); X payloads take the caller's.
  */
+import { xPlainText } from '../../operators/html-text.js';
 import { classifyJetstreamEvent } from './jetstream-event.js';
 import { classifyStatus } from './mastodon-status.js';
 import { postKey } from './post-key.js';
@@ -46,7 +47,7 @@ export function classifyEnvelope(
   const time = typeof createdAt === 'string' ? Date.parse(createdAt) : Number.NaN;
   const originalId = retweetedId(parsed.data.referenced_tweets);
   const key = postKey(
-    originalId === undefined ? text : retweetText(parsed, originalId, text),
+    xPlainText(originalId === undefined ? text : retweetText(parsed, originalId, text)),
     originalId ?? id,
   );
   return { kind: 'envelope', id, key, createdAt: Number.isFinite(time) ? time : null, json, source };

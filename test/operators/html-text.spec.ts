@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { htmlText } from '../../operators/html-text.js';
+import { htmlText, xPlainText } from '../../operators/html-text.js';
 
 describe('htmlText', () => {
   it('strips tags and keeps hashtag and mention links as their text', () => {
@@ -57,5 +57,21 @@ describe('htmlText on any input', () => {
         return typeof text === 'string' && text.length <= s.length;
       }),
     );
+  });
+});
+
+describe('xPlainText', () => {
+  it('decodes the three escapes X applies, once, and nothing else', () => {
+    expect(xPlainText('$BTC &amp; $ETH &lt;3 &gt;&gt; &amp;lt; &quot; &#36; &')).toBe(
+      '$BTC & $ETH <3 >> &lt; &quot; &#36; &',
+    );
+    const plain = 'no ampersand here';
+    expect(xPlainText(plain)).toBe(plain);
+  });
+
+  it('inverts X escaping for any text', () => {
+    const escapedByX = (t: string) =>
+      t.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+    fc.assert(fc.property(fc.string(), (t) => xPlainText(escapedByX(t)) === t));
   });
 });

@@ -57,6 +57,16 @@ describe('normalizeEnvelope on valid X v2 payloads', () => {
     expect(t.ruleTags).toEqual(['eth']);
   });
 
+  it('reads the text as written: X escapes &, < and > (and only those), note_tweet included', () => {
+    const escaped = JSON.parse(plain!);
+    escaped.data.text = '$BTC &amp; $ETH &lt;3, stop &gt;&gt; &amp;quot;FUD&amp;quot; &quot;';
+    expect(asTweet(normalizeEnvelope(JSON.stringify(escaped))).text).toBe(
+      '$BTC & $ETH <3, stop >> &quot;FUD&quot; &quot;',
+    );
+    escaped.data.note_tweet = { text: 'long &amp; strong' };
+    expect(asTweet(normalizeEnvelope(JSON.stringify(escaped))).text).toBe('long & strong');
+  });
+
   it('reads bytes (as Kafka delivers them) the same as strings', () => {
     expect(normalizeEnvelope(new TextEncoder().encode(plain!))).toEqual(normalizeEnvelope(plain!));
   });

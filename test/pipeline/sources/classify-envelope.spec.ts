@@ -134,6 +134,9 @@ describe('the tweets.raw key (post-key.ts): copies, reposts and cross-posts shar
         ),
       ),
     ).toBe(key);
+    // X escapes & < > in its text; the key reads the text as written, as normalize does.
+    const amp = 'Buying $BTC & $ETH, this dip is a gift';
+    expect(keyOf(x('25', amp.replace('&', '&amp;')))).toBe(keyOf(bluesky(amp)));
     // Another post keeps its own key.
     expect(keyOf(x('22', 'Selling all my $BTC, this dip is a trap for everyone'))).not.toBe(key);
   });
