@@ -9,7 +9,7 @@
  * replay is a contiguous slice of each partition, exactly what the live process read in that order.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 import { toKafkaError, withDeadline } from '../../../sinks/kafka/errors.js';
 import type { InputMessage } from '../message.js';
 import type { Driver } from './driver.js';
@@ -146,20 +146,12 @@ export function createKafkaReplayDriver(kafka: Kafka, options: ReplayDriverOptio
         eachBatch: async ({ batch, heartbeat }) => {
           const range = ranges.get(batch.partition);
           if (range === undefined || !remaining.has(batch.partition)) return;
-          const from = next.get(batch.partition) ?? range.start;
-          const messages: InputMessage[] = [];
-          for (const m of batch.messages) {
-            const offset = BigInt(m.offset);
-            // Before the range, or handed over already (a batch fetched again after a seek).
-            if (offset < from) continue;
-            if (offset >= range.end) break;
-            messages.push({
-              partition: batch.partition,
-              offset: m.offset,
-              value: m.value ?? null,
-              timestamp: Number(m.timestamp),
-            });
-          }
+          const messages = messagesInRange(
+            batch.partition,
+            batch.messages,
+            next.get(batch.partition) ?? range.start,
+            range.end,
+          );
           const last = messages[messages.length - 1];
           if (last !== undefined) next.set(batch.partition, BigInt(last.offset) + 1n);
           try {
@@ -205,4 +197,31 @@ export function createKafkaReplayDriver(kafka: Kafka, options: ReplayDriverOptio
       await consumer.disconnect().catch(() => undefined);
     },
   };
+}
+
+/**
+ * The messages of a fetched batch in [from, end), in order. Offsets grow within a batch, so when its first
+ * and last are inside, every one is, and no offset in between is parsed (the usual case: the replay
+ * reads each batch once, from its start).
+ */
+export function messagesInRange(
+  partition: number,
+  batch: readonly KafkaMessage[],
+  from: bigint,
+  end: bigint,
+): InputMessage[] {
+  const n = batch.length;
+  if (n === 0) return [];
+  const whole = BigInt(batch[0]!.offset) >= from && BigInt(batch[n - 1]!.offset) < end;
+  const messages: InputMessage[] = [];
+  for (const m of batch) {
+    if (!whole) {
+      const offset = BigInt(m.offset);
+      // Before the range, or handed over already (a batch fetched again after a seek).
+      if (offset < from) continue;
+      if (offset >= end) break;
+    }
+    messages.push({ partition, offset: m.offset, value: m.value ?? null, timestamp: Number(m.timestamp) });
+  }
+  return messages;
 }
