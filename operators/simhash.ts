@@ -110,7 +110,7 @@ export function simhashText(text: string, scratch?: Int32Array): SimHash {
 }
 
 /**
- * A 64-bit hash (16 hex digits) of a text's first `words` words, seen as simhashText sees them
+ * A 53-bit hash (in decimal) of a text's first `words` words, seen as simhashText sees them
  * (case, URLs, @mentions, punctuation and pure numbers ignored), or null when the text has fewer.
  * Copies of a post that differ only after their opening words (a link or tags appended, a tail
  * cut off) share it, which lets ingest send them to one partition, where dedupe compares them.
@@ -119,14 +119,17 @@ export function simhashText(text: string, scratch?: Int32Array): SimHash {
  * Cost: O(length of the first `words` words).
  */
 export function leadingWordsKey(text: string, words: number): string | null {
-  const lead = new Uint32Array([0x6a09e667, 0xbb67ae85, words]);
+  const lead = LEAD;
+  lead[0] = 0x6a09e667;
+  lead[1] = 0xbb67ae85;
+  lead[2] = words;
   if (walkWords(text, null, words, lead) < words) return null;
-  return hex8(fmix32(lead[0]!)) + hex8(fmix32(lead[1]! ^ lead[0]!));
+  // 53 bits in decimal: V8 prints an integer in decimal several times faster than in hex.
+  return String(fmix32(lead[0]!) * 0x200000 + (fmix32(lead[1]! ^ lead[0]!) >>> 11));
 }
 
-function hex8(v: number): string {
-  return v.toString(16).padStart(8, '0');
-}
+// leadingWordsKey's running hashes and word count (it is synchronous: calls never overlap).
+const LEAD = new Uint32Array(3);
 
 // Adds one to the 32 vertical counters at the bits set in `word` (ripple carry through the planes).
 function addVote(planes: Int32Array, from: number, word: number): void {

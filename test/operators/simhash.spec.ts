@@ -238,7 +238,7 @@ describe('SimHashIndex against a brute-force model', () => {
 describe('leadingWordsKey', () => {
   it('sees the opening words as simhashText sees words: case, URLs, mentions, numbers and punctuation aside', () => {
     const key = leadingWordsKey('Join our VIP group for $BTC', 6);
-    expect(key).toMatch(/^[0-9a-f]{16}$/);
+    expect(key).toMatch(/^\d{1,16}$/);
     expect(leadingWordsKey('@bob join OUR vip group, 500 for $btc!!! https://t.co/x and more after', 6)).toBe(
       key,
     );
