@@ -2,9 +2,9 @@
  * One Mastodon Status (JSON text as the streaming API or the REST timeline delivered it) -> an ingest
  * envelope or a rejection. Pure. The id is the status' `uri`; the key comes from the text (post-key.ts;
  * for a reblog the reblogged status' text, as X retweets are keyed by their original's); createdAt is
- * `created_at`. The text rules and the key
- * look at is the HTML content reduced to plain text by normalize's own htmlText; tweets.raw keeps the JSON
- * exactly as received and normalize extracts the text downstream.
+ * `created_at`. The text the rules and the key look at is the HTML content reduced to plain text by
+ * normalize's own htmlText; tweets.raw keeps the JSON exactly as received and normalize extracts the
+ * text downstream.
  */
 import { htmlText } from '../../operators/html-text.js';
 import { postKey } from './post-key.js';
@@ -54,7 +54,7 @@ export function classifyStatus(json: string, where: string, parsed?: unknown): S
   if (typeof original.content !== 'string')
     return reject('missing_text', `status ${status.id} has no content`);
   const time = typeof status.created_at === 'string' ? Date.parse(status.created_at) : Number.NaN;
-  // A reblog's own uri is its id (as a retweet keeps its own id); the key is the original's.
+  // A reblog's own uri is its id (as a retweet keeps its own id); its key comes from the original's text.
   const id = typeof status.uri === 'string' && status.uri !== '' ? status.uri : original.uri;
   const facts = statusFacts(original, status !== original);
   return {
