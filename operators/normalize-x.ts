@@ -31,13 +31,8 @@ export function normalizeX(value: Obj, maxText: number): Tweet | Dropped {
     const refs = references(data.referenced_tweets);
     const authorId = tweetId(data.author_id, 'missing_author', 'bad_author', 'data.author_id');
     let text = tweetText(data, maxText);
-    if (refs.retweetOf !== null) {
-      const original = findById(includes?.tweets, refs.retweetOf, 'includes.tweets');
-      // data.text of a retweet is "RT @user: " plus a truncated copy; the original holds the full text.
-      if (original !== undefined && (typeof original.text === 'string' || isObj(original.note_tweet))) {
-        text = tweetText(original, maxText);
-      }
-    }
+    const source = textSource(data, includes, refs.retweetOf);
+    if (source !== data) text = tweetText(source, maxText);
     const user = findById(includes?.users, authorId, 'includes.users');
     const lang = data.lang;
     if (lang !== undefined && lang !== null && typeof lang !== 'string')
@@ -65,4 +60,17 @@ export function normalizeX(value: Obj, maxText: number): Tweet | Dropped {
   } catch (error) {
     return rejected(error, id, createdAt);
   }
+}
+
+/**
+ * The post whose text normalize reads (ingest keys by it too): a retweet's original when includes.tweets
+ * carries its text, since data.text of a retweet is "RT @user: " plus a truncated copy; else the post
+ * itself. Throws FieldError when includes.tweets is not an array.
+ */
+export function textSource(data: Obj, includes: Obj | undefined, retweetOf: string | null): Obj {
+  if (retweetOf === null) return data;
+  const original = findById(includes?.tweets, retweetOf, 'includes.tweets');
+  return original !== undefined && (typeof original.text === 'string' || isObj(original.note_tweet))
+    ? original
+    : data;
 }

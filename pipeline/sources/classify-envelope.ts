@@ -6,7 +6,9 @@
  * Status (`uri`, `content`, `account`). Jetstream and Mastodon payloads keep their own source (so a file
  * replay of an export writes them with the source header and key they had); X payloads take the caller's.
  */
+import { tweetText } from '../../operators/envelope-fields.js';
 import { xPlainText } from '../../operators/html-text.js';
+import { textSource } from '../../operators/normalize-x.js';
 import { classifyJetstreamEvent } from './jetstream-event.js';
 import { classifyStatus } from './mastodon-status.js';
 import { postKey } from './post-key.js';
@@ -46,10 +48,7 @@ export function classifyEnvelope(
   if (typeof text !== 'string') return reject('missing_text', `tweet ${id} has no text`);
   const time = typeof createdAt === 'string' ? Date.parse(createdAt) : Number.NaN;
   const originalId = retweetedId(parsed.data.referenced_tweets);
-  const key = postKey(
-    xPlainText(originalId === undefined ? text : retweetText(parsed, originalId, text)),
-    originalId ?? id,
-  );
+  const key = postKey(keyText(parsed, parsed.data, originalId, text), originalId ?? id);
   return { kind: 'envelope', id, key, createdAt: Number.isFinite(time) ? time : null, json, source };
 }
 
@@ -81,21 +80,23 @@ function retweetedId(references: unknown): string | undefined {
 }
 
 /**
- * The text normalize reads for a retweet: the original's (full text, or its note_tweet) when the envelope
- * includes it, else the retweet's own text without its "RT @user: " opening.
+ * The text normalize reads (normalize-x.ts textSource and tweetText: a retweet's original when included,
+ * X's escapes undone), else the post's own text; a retweet's own text without its "RT @user: " opening.
  */
-function retweetText(envelope: Record<string, unknown>, originalId: string, text: string): string {
-  const includes = envelope.includes;
-  const tweets = isRecord(includes) && Array.isArray(includes.tweets) ? includes.tweets : [];
-  const original = tweets.find((t) => isRecord(t) && t.id === originalId) as
-    | Record<string, unknown>
-    | undefined;
-  if (original !== undefined) {
-    const note = original.note_tweet;
-    if (isRecord(note) && typeof note.text === 'string') return note.text;
-    if (typeof original.text === 'string') return original.text;
+function keyText(
+  envelope: Record<string, unknown>,
+  data: Record<string, unknown>,
+  originalId: string | undefined,
+  text: string,
+): string {
+  try {
+    const includes = isRecord(envelope.includes) ? envelope.includes : undefined;
+    const source = textSource(data, includes, originalId ?? null);
+    if (source !== data) return tweetText(source, Number.POSITIVE_INFINITY);
+  } catch {
+    // Unreadable includes or original text: normalize rejects the post; its own text keys it.
   }
-  return text.replace(/^RT @\w+: /, '');
+  return xPlainText(originalId === undefined ? text : text.replace(/^RT @\w+: /, ''));
 }
 
 /** Parses and classifies one line of text (NDJSON files, stream lines). */
