@@ -5,19 +5,16 @@
  * the first copy of each and drops the others as near duplicates. Keyed by post id, as tweets.raw was
  * before, the same copies spread over the partitions and most of them count again.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createScoringModel } from '../../operators/index.js';
 import { runIngest } from '../../pipeline/ingest/index.js';
 import type { TopicRecord } from '../../pipeline/ingest/read-topic.js';
 import { scoreChain } from '../../pipeline/runtime/chain.js';
 import { createScoreTask } from '../../pipeline/runtime/score-task.js';
 import { createFileSource$ } from '../../pipeline/sources/file.js';
-import { createProducer, type TopicProducer } from '../../sinks/kafka/producer.js';
-import { brokers, freshTopics, readAll, silentLogger, testKafka } from '../pipeline/ingest/kafka-helpers.js';
+import { freshTopics, ingestFixture, readAll, silentLogger } from '../pipeline/ingest/kafka-helpers.js';
 
 const PARTITIONS = 4;
 const T = Date.parse('2026-03-02T10:00:00.000Z');
@@ -93,23 +90,11 @@ function scorePerPartition(records: readonly TopicRecord[]) {
   return { kept, nearDuplicates };
 }
 
-let kafka: Kafka;
-let producer: TopicProducer;
-let dir: string;
-
-beforeAll(async () => {
-  kafka = testKafka();
-  producer = await createProducer(kafka, { brokers: brokers(), logger: silentLogger });
-  dir = mkdtempSync(join(tmpdir(), 'cross-posts-it-'));
-});
-
-afterAll(async () => {
-  await producer?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const kafkaSetup = ingestFixture('cross-posts-it-');
 
 describe('cross-posts across tweets.raw partitions (real broker)', () => {
   it('lands every copy of a post in one partition, where dedupe keeps one and drops the others', async () => {
+    const { kafka, producer, dir } = kafkaSetup;
     const topics = await freshTopics(kafka, PARTITIONS);
     const path = join(dir, 'cross-posts.ndjson');
     writeFileSync(path, `${said.flatMap((text, n) => copies(text, n)).join('\n')}\n`);
@@ -140,6 +125,7 @@ describe('cross-posts across tweets.raw partitions (real broker)', () => {
   });
 
   it('would count most copies again if they were keyed by post id (the control)', async () => {
+    const { kafka, producer } = kafkaSetup;
     const topics = await freshTopics(kafka, PARTITIONS);
     const payloads = said.flatMap((text, n) => copies(text, n));
     await producer.send(

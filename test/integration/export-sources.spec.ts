@@ -4,39 +4,30 @@
  * come back the same too, except that their source header reads `file` (an X payload's shape does not
  * tell the filtered stream from the search poller).
  */
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { normalizeEnvelope } from '../../operators/index.js';
 import { exportTopic } from '../../pipeline/ingest/export.js';
 import { runIngest } from '../../pipeline/ingest/index.js';
 import { classifyLine } from '../../pipeline/sources/classify-envelope.js';
 import { createFileSource$ } from '../../pipeline/sources/file.js';
-import { createProducer, type OutgoingMessage, type TopicProducer } from '../../sinks/kafka/producer.js';
-import { brokers, freshTopics, readAll, silentLogger, testKafka } from '../pipeline/ingest/kafka-helpers.js';
+import type { OutgoingMessage } from '../../sinks/kafka/producer.js';
+import {
+  brokers,
+  freshTopics,
+  ingestFixture,
+  readAll,
+  silentLogger,
+} from '../pipeline/ingest/kafka-helpers.js';
 
 const fixture = (name: string): string[] =>
   readFileSync(new URL(`../fixtures/envelopes/${name}`, import.meta.url), 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '');
 
-let kafka: Kafka;
-let producer: TopicProducer;
-let dir: string;
-
-beforeAll(async () => {
-  kafka = testKafka();
-  producer = await createProducer(kafka, { brokers: brokers(), logger: silentLogger });
-  dir = mkdtempSync(join(tmpdir(), 'export-sources-it-'));
-});
-
-afterAll(async () => {
-  await producer?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const kafkaSetup = ingestFixture('export-sources-it-');
 
 // What the ingest sources write, under the keys they give (post-key.ts).
 function keyOf(payload: string): string {
@@ -69,6 +60,7 @@ function messages(): OutgoingMessage[] {
 
 describe('export -> file -> ingest across sources (real broker)', () => {
   it('keeps every payload byte for byte with its key, timestamp and source header', async () => {
+    const { kafka, producer, dir } = kafkaSetup;
     const first = await freshTopics(kafka);
     const sent = messages();
     await producer.send(first.raw, sent);

@@ -1,19 +1,18 @@
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportTopic } from '../../pipeline/ingest/export.js';
 import { runIngest } from '../../pipeline/ingest/index.js';
 import { createFileSource$ } from '../../pipeline/sources/file.js';
 import { postKey } from '../../pipeline/sources/post-key.js';
-import { createProducer, type TopicProducer } from '../../sinks/kafka/producer.js';
-import { brokers, freshTopics, readAll, silentLogger, testKafka } from '../pipeline/ingest/kafka-helpers.js';
-
-let kafka: Kafka;
-let producer: TopicProducer;
-let dir: string;
+import {
+  brokers,
+  freshTopics,
+  ingestFixture,
+  readAll,
+  silentLogger,
+} from '../pipeline/ingest/kafka-helpers.js';
 
 function envelopeLine(n: number): string {
   const second = String(n % 60).padStart(2, '0');
@@ -32,19 +31,11 @@ function envelopeLine(n: number): string {
   });
 }
 
-beforeAll(async () => {
-  kafka = testKafka();
-  producer = await createProducer(kafka, { brokers: brokers(), logger: silentLogger });
-  dir = mkdtempSync(join(tmpdir(), 'ingest-file-it-'));
-});
-
-afterAll(async () => {
-  await producer?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const kafkaSetup = ingestFixture('ingest-file-it-');
 
 describe('file source -> Kafka (real broker)', () => {
   it('writes every good line to tweets.raw keyed and timestamped, and every broken one to the DLQ with its line number', async () => {
+    const { kafka, producer, dir } = kafkaSetup;
     const topics = await freshTopics(kafka);
     const broken = new Map<number, string>([
       [10, '{"data":{"id":"1","text":"cut'],
@@ -84,6 +75,7 @@ describe('file source -> Kafka (real broker)', () => {
   });
 
   it('export -> file -> ingest round trip is lossless (keys, values, timestamps)', async () => {
+    const { kafka, producer, dir } = kafkaSetup;
     const first = await freshTopics(kafka);
     const path = join(dir, 'round-trip-input.ndjson');
     writeFileSync(path, Array.from({ length: 3000 }, (_, i) => envelopeLine(i + 1)).join('\n'));

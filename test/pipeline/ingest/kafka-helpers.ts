@@ -1,11 +1,16 @@
 /** Helpers for the ingest integration tests (test/integration/ingest-*.spec.ts): real Kafka only. */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { type Config, ConfigSchema } from '../../../pipeline/config.js';
 import { INGEST_STATE_TOPIC, type IngestTopics } from '../../../pipeline/ingest/index.js';
 import { readTopicRange, type TopicRecord } from '../../../pipeline/ingest/read-topic.js';
 import { createKafka } from '../../../sinks/kafka/client.js';
+import { createProducer, type TopicProducer } from '../../../sinks/kafka/producer.js';
 import { ensureTopics } from '../../../sinks/kafka/topics.js';
 
 export const silentLogger = pino({ level: 'silent' });
@@ -70,4 +75,29 @@ export function testConfig(topics: IngestTopics, x: Partial<Config['x']> = {}): 
     topics: { tweetsRaw: topics.raw, tweetsDlq: topics.dlq, partitions: 3 },
     x,
   });
+}
+
+export interface IngestFixture {
+  readonly kafka: Kafka;
+  readonly producer: TopicProducer;
+  /** A fresh temporary directory, removed after the file's tests. */
+  readonly dir: string;
+}
+
+/**
+ * What the file-based ingest specs set up before their tests and tear down after: a Kafka client, our
+ * producer and a temporary directory named `<prefix>...`. Read its fields inside the tests.
+ */
+export function ingestFixture(prefix: string): IngestFixture {
+  const fixture = {} as { kafka: Kafka; producer: TopicProducer; dir: string };
+  beforeAll(async () => {
+    fixture.kafka = testKafka();
+    fixture.producer = await createProducer(fixture.kafka, { brokers: brokers(), logger: silentLogger });
+    fixture.dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    await fixture.producer?.close();
+    if (fixture.dir !== undefined) rmSync(fixture.dir, { recursive: true, force: true });
+  });
+  return fixture;
 }
