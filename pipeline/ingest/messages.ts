@@ -31,8 +31,15 @@ export interface Routed {
   readonly bytes: number;
 }
 
+/** The ingested_at header of the last millisecond seen: a busy source routes many items within one. */
+let isoAt = { ms: Number.NaN, iso: '' };
+function isoOf(ms: number): string {
+  if (ms !== isoAt.ms) isoAt = { ms, iso: new Date(ms).toISOString() };
+  return isoAt.iso;
+}
+
 export function routeItem(item: IngestItem, topics: IngestTopics, ingestedAtMs: number): Routed {
-  const ingestedAt = new Date(ingestedAtMs).toISOString();
+  const ingestedAt = isoOf(ingestedAtMs);
   switch (item.kind) {
     case 'envelope':
       return {

@@ -54,10 +54,10 @@ export function classifyEnvelope(
 
 /** A Jetstream event in a file: only a post is an envelope (an export holds nothing else). */
 function jetstreamPost(event: unknown, json: string, reject: Reject): EnvelopeItem | RejectItem {
-  const outcome = classifyJetstreamEvent(event, json, reject);
+  const outcome = classifyJetstreamEvent(event, json);
   if (outcome.kind === 'post') return outcome.item;
   if (outcome.kind === 'ignored') return reject('not_a_post', `a Jetstream ${outcome.reason} event`);
-  return outcome;
+  return reject(outcome.reason, outcome.detail);
 }
 
 /** A Mastodon Status in a file: keyed and timed as the streaming source does it. */

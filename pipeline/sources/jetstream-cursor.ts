@@ -35,8 +35,9 @@ export function parseCursorState(text: string): CursorState {
 
 export class ResumeWindow {
   private cursorUs: number | null;
-  /** Keys in the order they were emitted, with their time_us. */
-  private readonly queue: [string, number][] = [];
+  /** Keys in the order they were emitted, beside their time_us (parallel arrays: no pair per post). */
+  private keyQueue: string[] = [];
+  private timeQueue: number[] = [];
   private head = 0;
   private readonly keys = new Map<string, number>();
 
@@ -66,7 +67,8 @@ export class ResumeWindow {
   /** Notes an emitted envelope. */
   remember(key: string, timeUs: number): void {
     this.keys.set(key, timeUs);
-    this.queue.push([key, timeUs]);
+    this.keyQueue.push(key);
+    this.timeQueue.push(timeUs);
     this.evict();
   }
 
@@ -79,20 +81,28 @@ export class ResumeWindow {
   /** The checkpoint value (null before any event). */
   serialize(): string | null {
     if (this.cursorUs === null) return null;
-    const recent = this.queue.slice(this.head).filter(([key, t]) => this.keys.get(key) === t);
+    const recent: [string, number][] = [];
+    for (let i = this.head; i < this.keyQueue.length; i++) {
+      const key = this.keyQueue[i]!;
+      const timeUs = this.timeQueue[i]!;
+      if (this.keys.get(key) === timeUs) recent.push([key, timeUs]);
+    }
     return JSON.stringify({ v: 1, cursor: this.cursorUs, recent });
   }
 
   private evict(): void {
     const oldest = this.cursorUs === null ? Number.NEGATIVE_INFINITY : this.cursorUs - this.marginUs;
-    while (this.head < this.queue.length) {
-      const [key, timeUs] = this.queue[this.head]!;
-      if (timeUs >= oldest && this.queue.length - this.head <= this.maxKeys) break;
+    const end = this.keyQueue.length;
+    while (this.head < end) {
+      const timeUs = this.timeQueue[this.head]!;
+      if (timeUs >= oldest && end - this.head <= this.maxKeys) break;
+      const key = this.keyQueue[this.head]!;
       if (this.keys.get(key) === timeUs) this.keys.delete(key);
       this.head += 1;
     }
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue.splice(0, this.head);
+    if (this.head > 1024 && this.head * 2 > end) {
+      this.keyQueue = this.keyQueue.slice(this.head);
+      this.timeQueue = this.timeQueue.slice(this.head);
       this.head = 0;
     }
   }

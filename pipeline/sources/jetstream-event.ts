@@ -41,45 +41,54 @@ export function postUri(did: string, rkey: string): string {
 
 /** Classifies one message; `where` locates it in rejection details (e.g. the host and connection). */
 export function classifyJetstreamMessage(text: string, where: string): JetstreamOutcome {
-  const reject = (reason: string, detail: string): RejectItem => ({
-    kind: 'reject',
-    reason,
-    detail: `${where}: ${detail}`,
-    payload: text,
-    source: 'bluesky',
-  });
   let event: unknown;
   try {
     event = JSON.parse(text);
   } catch (error) {
-    return reject('invalid_json', (error as Error).message);
+    return jetstreamReject(text, where, 'invalid_json', (error as Error).message);
   }
-  return classifyJetstreamEvent(event, text, reject);
+  const outcome = classifyJetstreamEvent(event, text);
+  return outcome.kind === 'invalid' ? jetstreamReject(text, where, outcome.reason, outcome.detail) : outcome;
 }
 
-/** Classifies one event already parsed from `text` (a file line replaying an export, for example). */
+/** An event that cannot be read as Jetstream: the DLQ reason and what was wrong. */
+export interface InvalidEvent {
+  readonly kind: 'invalid';
+  readonly reason: string;
+  readonly detail: string;
+}
+
+const invalid = (reason: string, detail: string): InvalidEvent => ({ kind: 'invalid', reason, detail });
+
+function jetstreamReject(payload: string, where: string, reason: string, detail: string): RejectItem {
+  return { kind: 'reject', reason, detail: `${where}: ${detail}`, payload, source: 'bluesky' };
+}
+
+/**
+ * Classifies one event already parsed from `text` (a file line replaying an export, for example); the
+ * caller turns an `invalid` one into its rejection.
+ */
 export function classifyJetstreamEvent(
   event: unknown,
   text: string,
-  reject: (reason: string, detail: string) => RejectItem,
-): JetstreamOutcome {
+): Exclude<JetstreamOutcome, RejectItem> | InvalidEvent {
   if (!isRecord(event) || typeof event.time_us !== 'number' || typeof event.did !== 'string') {
-    return reject('not_a_jetstream_event', 'expected an object with did, time_us and kind');
+    return invalid('not_a_jetstream_event', 'expected an object with did, time_us and kind');
   }
   const timeUs = event.time_us;
   if (event.kind === 'identity' || event.kind === 'account')
     return { kind: 'ignored', timeUs, reason: event.kind };
   if (event.kind !== 'commit') return { kind: 'ignored', timeUs, reason: 'unknown_kind' };
   const commit = event.commit;
-  if (!isRecord(commit)) return reject('not_a_jetstream_event', 'a commit event without "commit"');
+  if (!isRecord(commit)) return invalid('not_a_jetstream_event', 'a commit event without "commit"');
   if (commit.collection !== POST_COLLECTION) return { kind: 'ignored', timeUs, reason: 'other_collection' };
   if (commit.operation === 'delete') return { kind: 'ignored', timeUs, reason: 'post_delete' };
   if (commit.operation === 'update') return { kind: 'ignored', timeUs, reason: 'post_update' };
   if (commit.operation !== 'create') return { kind: 'ignored', timeUs, reason: 'unknown_kind' };
   const { rkey, record } = commit;
-  if (typeof rkey !== 'string' || rkey === '') return reject('missing_id', 'commit.rkey is missing');
+  if (typeof rkey !== 'string' || rkey === '') return invalid('missing_id', 'commit.rkey is missing');
   if (!isRecord(record) || typeof record.text !== 'string') {
-    return reject('missing_text', `post ${rkey} has no record.text`);
+    return invalid('missing_text', `post ${rkey} has no record.text`);
   }
   const uri = postUri(event.did, rkey);
   const parsedTime = typeof record.createdAt === 'string' ? Date.parse(record.createdAt) : Number.NaN;

@@ -167,11 +167,27 @@ function parse(rule: string): Node {
   return tree;
 }
 
-function evaluate(node: Node, post: Prepared): boolean {
-  if ('test' in node) return node.test(post);
-  if ('not' in node) return !evaluate(node.not, post);
-  if ('all' in node) return node.all.every((n) => evaluate(n, post));
-  return node.any.some((n) => evaluate(n, post));
+type Test = (post: Prepared) => boolean;
+
+/** A parsed rule as one function: the tree is walked once, when the rules load, not for every post. */
+function compile(node: Node): Test {
+  if ('test' in node) return node.test;
+  if ('not' in node) {
+    const inner = compile(node.not);
+    return (post) => !inner(post);
+  }
+  if ('all' in node) {
+    const parts = node.all.map(compile);
+    return (post) => {
+      for (const part of parts) if (!part(post)) return false;
+      return true;
+    };
+  }
+  const alternatives = node.any.map(compile);
+  return (post) => {
+    for (const alternative of alternatives) if (alternative(post)) return true;
+    return false;
+  };
 }
 
 export interface RuleMatcher {
@@ -182,14 +198,14 @@ export interface RuleMatcher {
 
 /** Compiles rules once; throws RuleSyntaxError for a rule outside the supported subset. */
 export function createRuleMatcher(rules: readonly TaggedRule[]): RuleMatcher {
-  const compiled = rules.map((r) => ({ tag: r.tag, tree: parse(r.value) }));
+  const compiled = rules.map((r) => ({ tag: r.tag, test: compile(parse(r.value)) }));
   return {
     rules,
     match(facts) {
       const post: Prepared = { facts, lower: facts.text.toLowerCase(), hashtagSet: null };
       const tags: string[] = [];
-      for (const { tag, tree } of compiled) {
-        if (!tags.includes(tag) && evaluate(tree, post)) tags.push(tag);
+      for (const { tag, test } of compiled) {
+        if (!tags.includes(tag) && test(post)) tags.push(tag);
       }
       return tags;
     },

@@ -3,7 +3,7 @@
  * period (kafkajs has no linger of its own). `send` resolves only once the broker acknowledged the
  * messages, so callers can commit upstream offsets after it; `close` flushes what is queued.
  */
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { IHeaders, Kafka, Message, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { UnavailableError } from '../../lib/errors.js';
 import { toKafkaError, withDeadline } from './errors.js';
@@ -47,13 +47,12 @@ interface Pending {
 }
 
 function toKafkaMessage(m: OutgoingMessage): Message {
-  return {
-    key: m.key,
-    value: m.value,
-    ...(m.timestamp === undefined ? {} : { timestamp: String(Math.trunc(m.timestamp)) }),
-    ...(m.headers === undefined ? {} : { headers: { ...m.headers } }),
-    ...(m.partition === undefined ? {} : { partition: m.partition }),
-  };
+  const message: Message = { key: m.key, value: m.value };
+  if (m.timestamp !== undefined) message.timestamp = String(Math.trunc(m.timestamp));
+  // kafkajs only reads the headers: no copy.
+  if (m.headers !== undefined) message.headers = m.headers as IHeaders;
+  if (m.partition !== undefined) message.partition = m.partition;
+  return message;
 }
 
 export async function createProducer(
