@@ -123,7 +123,7 @@ export function createThreadScorer(options: ThreadScorerOptions, chain: ScoreCha
       return writer.end();
     },
     cut(state) {
-      const taken = rows;
+      const taken = { tweets: joined(rows.tweets), intake: joined(rows.intake) };
       rows = { tweets: emptyRows(), intake: emptyRows() };
       const dedupe = state
         ? Object.fromEntries(
@@ -133,6 +133,16 @@ export function createThreadScorer(options: ThreadScorerOptions, chain: ScoreCha
       return { rows: taken, dedupe };
     },
   };
+}
+
+/**
+ * A table's TSV lines as one string: the cut reply crosses threads as one flat string instead of a
+ * clone of every line (20,000 and more a cut), and the insert sends it as one piece instead of one
+ * socket write per line. process.e2e: ~1.2 s of this thread's serialising and ~4 s of the consuming
+ * thread's writev and GC, per million inputs.
+ */
+function joined(rows: TableRows): TableRows {
+  return rows.tsv.length <= 1 ? rows : { tsv: [rows.tsv.join('')], json: rows.json };
 }
 
 /**
