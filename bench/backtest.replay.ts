@@ -6,6 +6,7 @@
  * nothing with them. The replay scores in `scoreThreads` worker threads (one per core) while the main
  * thread fetches Kafka and windows (pipeline/runtime/threads/score-threads.ts). Peak RSS is sampled during the backtest. The topic is filled by a child process
  * (gzip, as ingest writes it) so producing does not weigh on this process's RSS.
+ * BENCH_SCORE_THREADS sets the score threads (default: one per core).
  * Servers: KAFKA_BROKERS / CLICKHOUSE_URL when set, else started here through scripts/services.
  * The topic keeps its messages forever while the bench runs (their 2024 timestamps would be past a
  * time retention at once) and is deleted at the end.
@@ -203,7 +204,7 @@ async function main(): Promise<void> {
       baselineSeconds: Math.round(rawSeconds * 10) / 10,
       cpuSeconds: Math.round(((cpu.user + cpu.system) / 1e6) * 10) / 10,
       peakRssMb,
-      scoreThreads: defaultScoreThreads(),
+      scoreThreads: Number(process.env.BENCH_SCORE_THREADS ?? defaultScoreThreads()),
       stored: outcome.replay.stored,
       buckets: outcome.ranked[0]!.summary.tweets.buckets,
       decisions: outcome.decisions.length,
