@@ -119,7 +119,7 @@ function isWordStart(c: number): boolean {
 describe('tokenize finds emoticons', () => {
   it('finds every emoticon of the lexicon that stands as a token, bare or between . , ! ?', () => {
     let checked = 0;
-    for (const [emoticon, value] of model.emoticons) {
+    for (const emoticon of model.emoticons.keys()) {
       // "$:" and "@:" read as a cashtag and a mention, skipped like all of those.
       if (/^[@$]./u.test(emoticon)) continue;
       for (const token of [emoticon, `${emoticon}!!`, `..${emoticon}`, `?!${emoticon}`]) {
