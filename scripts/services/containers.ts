@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { StartedTestContainer } from 'testcontainers';
+import type { GenericContainer, StartedTestContainer } from 'testcontainers';
 import { probeKafkaVersion } from '../../sinks/kafka/version-probe.js';
 import { clickHouseVersion, pingClickHouse } from './clickhouse-probe.js';
 import { ensureImage, removeContainer } from './docker.js';
@@ -52,36 +52,79 @@ async function testcontainers(options: ContainerOptions): Promise<typeof import(
   return import('testcontainers');
 }
 
+/**
+ * Starts a container on the host network with `count` fresh loopback ports. It is named so that a failed
+ * start can be removed (testcontainers leaves a container whose wait strategy failed behind), and its
+ * output is kept so the error says why it died. A port another listener took between choosing and
+ * binding costs one more attempt, as in the local launchers.
+ */
+async function startOnPorts<P extends number[]>(
+  what: string,
+  count: P['length'],
+  options: ContainerOptions,
+  define: (ports: P) => GenericContainer,
+): Promise<{ container: StartedTestContainer; ports: P }> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = (await freePorts(count)) as P;
+    const name = `sentiflow-${what}-${randomBytes(4).toString('hex')}`;
+    const output: string[] = [];
+    try {
+      const container = await define(ports)
+        .withName(name)
+        .withNetworkMode('host')
+        .withLogConsumer((stream) => {
+          stream.on('data', (chunk: Buffer | string) => {
+            output.push(String(chunk));
+            if (output.length > 200) output.shift();
+          });
+        })
+        .withStartupTimeout(options.startupTimeoutMs ?? 120_000)
+        .start();
+      return { container, ports };
+    } catch (error) {
+      await removeContainer(name).catch(() => {});
+      const said = output.join('');
+      if (attempt < 3 && /Address already in use|BindException/.test(said)) continue;
+      const tail = said.trim().split('\n').slice(-5).join(' | ');
+      throw new Error(
+        `${(error as Error).message.split('\n')[0]}${tail ? `; its last output: ${tail}` : ''}`,
+      );
+    }
+  }
+}
+
 export async function startKafkaContainer(options: ContainerOptions = {}): Promise<Provided<KafkaEndpoint>> {
   const started = Date.now();
   const image = options.kafkaImage ?? (process.env.KAFKA_IMAGE || defaultKafkaImage);
   await ensureImage(image);
   const { GenericContainer, Wait } = await testcontainers(options);
-  const [port, controller] = (await freePorts(2)) as [number, number];
-  const container = await new GenericContainer(image)
-    .withNetworkMode('host')
-    .withEnvironment({
-      CLUSTER_ID: randomBytes(16).toString('base64url'),
-      KAFKA_NODE_ID: '1',
-      KAFKA_PROCESS_ROLES: 'broker,controller',
-      KAFKA_LISTENERS: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controller}`,
-      KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://127.0.0.1:${port}`,
-      KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
-      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-      KAFKA_CONTROLLER_QUORUM_VOTERS: `1@127.0.0.1:${controller}`,
-      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
-      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
-      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
-      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: '1',
-      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: '1',
-      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
-    })
-    .withWaitStrategy(Wait.forLogMessage('Kafka Server started'))
-    .withStartupTimeout(options.startupTimeoutMs ?? 120_000)
-    .start();
+  const { container, ports } = await startOnPorts<[number, number]>(
+    'kafka',
+    2,
+    options,
+    ([broker, controller]) =>
+      new GenericContainer(image)
+        .withEnvironment({
+          CLUSTER_ID: randomBytes(16).toString('base64url'),
+          KAFKA_NODE_ID: '1',
+          KAFKA_PROCESS_ROLES: 'broker,controller',
+          KAFKA_LISTENERS: `PLAINTEXT://127.0.0.1:${broker},CONTROLLER://127.0.0.1:${controller}`,
+          KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://127.0.0.1:${broker}`,
+          KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+          KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+          KAFKA_CONTROLLER_QUORUM_VOTERS: `1@127.0.0.1:${controller}`,
+          KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+          KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+          KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+          KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: '1',
+          KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: '1',
+          KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+        })
+        .withWaitStrategy(Wait.forLogMessage('Kafka Server started')),
+  );
   const server = asServer(container);
   try {
-    const broker = `127.0.0.1:${port}`;
+    const broker = `127.0.0.1:${ports[0]}`;
     await waitForKafka([broker], { timeoutMs: 60_000 });
     const wire = await probeKafkaVersion(broker);
     return {
@@ -102,9 +145,17 @@ export async function startClickHouseContainer(
   const image = options.clickhouseImage ?? (process.env.CLICKHOUSE_IMAGE || defaultClickHouseImage);
   await ensureImage(image);
   const { GenericContainer } = await testcontainers(options);
-  const [http, tcp, interserver] = (await freePorts(3)) as [number, number, number];
-  // Replaces the image's docker_related_config.xml (which listens on every interface).
-  const network = `<clickhouse>
+  const { container, ports } = await startOnPorts<[number, number, number]>(
+    'clickhouse',
+    3,
+    options,
+    ([http, tcp, interserver]) =>
+      new GenericContainer(image)
+        .withEnvironment({ CLICKHOUSE_SKIP_USER_SETUP: '1' })
+        .withCopyContentToContainer([
+          // Replaces the image's docker_related_config.xml (which listens on every interface).
+          {
+            content: `<clickhouse>
   <listen_host>127.0.0.1</listen_host>
   <http_port>${http}</http_port>
   <tcp_port>${tcp}</tcp_port>
@@ -112,18 +163,14 @@ export async function startClickHouseContainer(
   <mysql_port remove="1"/>
   <postgresql_port remove="1"/>
 </clickhouse>
-`;
-  const container = await new GenericContainer(image)
-    .withNetworkMode('host')
-    .withEnvironment({ CLICKHOUSE_SKIP_USER_SETUP: '1' })
-    .withCopyContentToContainer([
-      { content: network, target: '/etc/clickhouse-server/config.d/docker_related_config.xml' },
-    ])
-    .withStartupTimeout(options.startupTimeoutMs ?? 120_000)
-    .start();
+`,
+            target: '/etc/clickhouse-server/config.d/docker_related_config.xml',
+          },
+        ]),
+  );
   const server = asServer(container);
   try {
-    const url = `http://127.0.0.1:${http}`;
+    const url = `http://127.0.0.1:${ports[0]}`;
     await pollUntil(() => pingClickHouse(url), { timeoutMs: 60_000, what: `ClickHouse /ping on ${url}` });
     const auth = { url, user: 'default', password: '' };
     return {
