@@ -1,4 +1,5 @@
 /** Shared helpers for benchmark scripts: one JSON line per result on stdout, nothing else there. */
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface BenchResult {
   readonly bench: string;
@@ -41,6 +42,58 @@ export function trackPeakRss(intervalMs = 50): { stop(): number; sample(): void 
       clearInterval(timer);
       sample();
       return Math.round((peak / 1024 / 1024) * 10) / 10;
+    },
+  };
+}
+
+/**
+ * CPU seconds per thread of this process from /proc (Linux), sampled while threads come and go: the main
+ * thread's, and every other thread's that used at least `minSeconds` (worker threads; libuv's pool), most
+ * first. Shows which thread is a run's critical path, which process-wide CPU cannot. Empty elsewhere.
+ */
+export function trackThreadCpu(
+  intervalMs = 200,
+  minSeconds = 0.5,
+): { stop(): { main: number; others: number[] } } {
+  const tick = 100; // USER_HZ on Linux
+  const start = new Map<string, number>();
+  const last = new Map<string, number>();
+  const read = (first: boolean): void => {
+    let tids: string[];
+    try {
+      tids = readdirSync('/proc/self/task');
+    } catch {
+      return;
+    }
+    for (const tid of tids) {
+      try {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+        if (first) start.set(tid, ticks);
+        else if (!start.has(tid)) start.set(tid, 0);
+        last.set(tid, ticks);
+      } catch {
+        // The thread ended between listing and reading.
+      }
+    }
+  };
+  read(true);
+  const timer = setInterval(() => read(false), intervalMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      read(false);
+      const used = (tid: string): number =>
+        Math.round((((last.get(tid) ?? 0) - (start.get(tid) ?? 0)) / tick) * 10) / 10;
+      const main = String(process.pid);
+      const others = [...last.keys()]
+        .filter((tid) => tid !== main)
+        .map(used)
+        .filter((s) => s >= minSeconds)
+        .sort((a, b) => b - a);
+      return { main: used(main), others };
     },
   };
 }
