@@ -6,7 +6,7 @@
  * nothing with them. The replay scores in `scoreThreads` worker threads (one per core) while the main
  * thread fetches Kafka and windows (pipeline/runtime/threads/score-threads.ts). Peak RSS is sampled during the backtest. The topic is filled by a child process
  * (gzip, as ingest writes it) so producing does not weigh on this process's RSS.
- * BENCH_SCORE_THREADS sets the score threads (default: one per core).
+ * PROCESS_SCORE_THREADS sets the score threads, as for `sentiflow backtest` (default: one per core).
  * Servers: KAFKA_BROKERS / CLICKHOUSE_URL when set, else started here through scripts/services.
  * The topic keeps its messages forever while the bench runs (their 2024 timestamps would be past a
  * time retention at once) and is deleted at the end.
@@ -21,7 +21,6 @@ import type { Kafka } from 'kafkajs';
 import { pino } from 'pino';
 import { runBacktest } from '../pipeline/backtest/run-backtest.js';
 import { loadConfig } from '../pipeline/config.js';
-import { defaultScoreThreads } from '../pipeline/runtime/threads/score-threads.js';
 import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
 import { provideServices } from '../scripts/services/provide.js';
 import { serviceEnv } from '../scripts/services/report.js';
@@ -208,7 +207,7 @@ async function main(): Promise<void> {
       mainThreadCpuSeconds: threadCpu.main,
       otherThreadCpuSeconds: threadCpu.others,
       peakRssMb,
-      scoreThreads: Number(process.env.BENCH_SCORE_THREADS ?? defaultScoreThreads()),
+      scoreThreads: config.process.scoreThreads,
       stored: outcome.replay.stored,
       buckets: outcome.ranked[0]!.summary.tweets.buckets,
       decisions: outcome.decisions.length,

@@ -16,7 +16,6 @@ import type { Config } from '../config.js';
 import { chainModuleUrl } from '../runtime/chain-module.js';
 import { planReplay } from '../runtime/drivers/kafka-replay.js';
 import { type ReplayedBuckets, replayBuckets } from '../runtime/modes/replay.js';
-import { defaultScoreThreads } from '../runtime/threads/score-threads.js';
 import { scorerIdentity, scoringOptionsFrom } from '../scorer-model.js';
 import { codeVersion } from './code-version.js';
 import { decideOver, type RunSettings } from './evaluate.js';
@@ -47,7 +46,10 @@ export interface BacktestOptions {
   readonly maxGapHours?: number;
   /** Kafka fetch size per partition, bytes (default 1 MiB). */
   readonly fetchBytesPerPartition?: number;
-  /** Score in worker threads while this one fetches and windows (default true); false runs the engine here. */
+  /**
+   * Score in worker threads (config.process.scoreThreads of them) while this one fetches and windows
+   * (default true); false runs the engine here.
+   */
   readonly replayThread?: boolean;
 }
 
@@ -132,7 +134,8 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
   });
 
   const progress = createReplayProgress(deps.progress ?? { isTTY: false, write: () => true });
-  log.info({ topic, from: iso(from), to: iso(to), combinations: combos.length }, 'replaying');
+  const scoreThreads = options.replayThread === false ? 0 : config.process.scoreThreads;
+  log.info({ topic, from: iso(from), to: iso(to), combinations: combos.length, scoreThreads }, 'replaying');
   const replay = await replayBuckets(kafka, {
     topic,
     brokers: config.kafka.brokers,
@@ -142,7 +145,8 @@ export async function runBacktest(deps: BacktestDeps, options: BacktestOptions):
     config,
     strategy: strategies[0]!,
     plan,
-    ...(options.replayThread === false ? {} : { scoreThreads: defaultScoreThreads() }),
+    // As many score threads as `process` has (PROCESS_SCORE_THREADS; 0 scores on this thread).
+    scoreThreads,
     ...(options.fetchBytesPerPartition ? { maxBytesPerPartition: options.fetchBytesPerPartition } : {}),
     onProgress: (p) => progress.update(p),
     // The chain `process` runs: a module of the user's own when the config names one.

@@ -179,7 +179,8 @@ export const ENV_KEYS: readonly EnvKey[] = [
   {
     name: 'PROCESS_SCORE_THREADS',
     path: ['process', 'scoreThreads'],
-    description: 'process: scoring threads besides the main one, 0 = one thread (default: one per core)',
+    description:
+      'process and backtest: scoring threads besides the main one, 0 = one thread (default: one per core)',
   },
   {
     name: 'SENTIFLOW_CHAIN_MODULE',

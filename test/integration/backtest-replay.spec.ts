@@ -1,11 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Logger, pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/errors.js';
 import { createStrategy, type Decision } from '../../operators/index.js';
 import { runBacktest } from '../../pipeline/backtest/run-backtest.js';
-import { engineOptionsFrom } from '../../pipeline/config.js';
+import { type Config, engineOptionsFrom } from '../../pipeline/config.js';
 import { createLogger } from '../../pipeline/logger.js';
 import { runProcess } from '../../pipeline/runtime/modes/process.js';
 import { replayBuckets } from '../../pipeline/runtime/modes/replay.js';
@@ -49,9 +50,17 @@ function candles(base: number, seed: number): Candle[] {
   return list;
 }
 
-function backtest(overrides: Partial<Parameters<typeof runBacktest>[1]> = {}) {
+function backtest(
+  overrides: Partial<Parameters<typeof runBacktest>[1]> = {},
+  deps: { config?: Config; logger?: Logger } = {},
+) {
   return runBacktest(
-    { kafka: world.kafka, clickhouse: world.clickhouse, config: world.config, logger },
+    {
+      kafka: world.kafka,
+      clickhouse: world.clickhouse,
+      config: deps.config ?? world.config,
+      logger: deps.logger ?? logger,
+    },
     {
       from: FROM,
       to: TO,
@@ -141,6 +150,18 @@ describe('sentiflow backtest on real Kafka and ClickHouse', () => {
     // Kafka fetched on this thread instead of a worker: the same decisions.
     const direct = await backtest({ replayThread: false, record: false });
     expect(shape(direct.decisions)).toEqual(shape(live));
+    // PROCESS_SCORE_THREADS applies to the backtest as to `process`: one thread per partition here.
+    const lines: string[] = [];
+    const threaded = await backtest(
+      { record: false },
+      {
+        config: { ...world.config, process: { ...world.config.process, scoreThreads: 3 } },
+        logger: pino({ level: 'info' }, { write: (line: string) => lines.push(line) }),
+      },
+    );
+    expect(shape(threaded.decisions)).toEqual(shape(live));
+    const replaying = lines.map((l) => JSON.parse(l) as { msg: string; scoreThreads?: number });
+    expect(replaying.find((l) => l.msg === 'replaying')?.scoreThreads).toBe(3);
     // The live group's committed offsets are untouched by the replay.
     const admin = world.kafka.admin();
     await admin.connect();
