@@ -5,11 +5,10 @@
  * input arrives during the outage. The run must back off, resume, exit 0 when drained, and leave
  * exactly the tables of an uninterrupted run over the same messages (nothing lost, nothing twice).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalClickHouse } from '../../scripts/services/clickhouse-local.js';
 import { startLocalKafka } from '../../scripts/services/kafka-local.js';
+import { freePort } from '../../scripts/services/ports.js';
 import type { OutgoingMessage } from '../../sinks/kafka/producer.js';
 import { buildOnce } from '../support/cli.js';
 import {
@@ -129,14 +128,6 @@ interface Health {
   readonly env?: Record<string, string>;
   readonly duringOutage?: () => Promise<unknown>;
   readonly afterRecovery?: () => Promise<unknown>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function status(url: string): Promise<number> {
