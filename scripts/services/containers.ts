@@ -4,6 +4,7 @@ import { probeKafkaVersion } from '../../sinks/kafka/version-probe.js';
 import { clickHouseVersion, pingClickHouse } from './clickhouse-probe.js';
 import { ensureImage, removeContainer } from './docker.js';
 import { defaultKafkaVersion } from './kafka-jars.js';
+import { clusterId } from './kafka-local.js';
 import { waitForKafka } from './kafka-ready.js';
 import { pollUntil } from './poll.js';
 import { freePorts } from './ports.js';
@@ -105,7 +106,7 @@ export async function startKafkaContainer(options: ContainerOptions = {}): Promi
     ([broker, controller]) =>
       new GenericContainer(image)
         .withEnvironment({
-          CLUSTER_ID: randomBytes(16).toString('base64url'),
+          CLUSTER_ID: clusterId(),
           KAFKA_NODE_ID: '1',
           KAFKA_PROCESS_ROLES: 'broker,controller',
           KAFKA_LISTENERS: `PLAINTEXT://127.0.0.1:${broker},CONTROLLER://127.0.0.1:${controller}`,

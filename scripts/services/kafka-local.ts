@@ -55,9 +55,11 @@ rootLogger.appenderRef.file.ref = file
 `;
 
 /** Kafka's cluster id: 16 random bytes, URL-safe base64 without padding (what StorageTool random-uuid prints). */
-function clusterId(): string {
+/** A fresh KRaft cluster id, for the local launcher's storage format and the container's CLUSTER_ID. */
+export function clusterId(): string {
   const id = randomBytes(16).toString('base64url');
-  // StorageTool's argument parser reads an id starting with '-' as an option (1 start in 64 failed).
+  // StorageTool's argument parser reads an id starting with '-' as an option (1 start in 64 failed;
+  // the image's entrypoint passes CLUSTER_ID to the same tool).
   return id.startsWith('-') ? `A${id.slice(1)}` : id;
 }
 

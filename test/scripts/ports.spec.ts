@@ -1,7 +1,7 @@
 /**
  * The test servers' ports (scripts/services/ports.ts): concurrent starts in one process never share one,
  * and none comes from the kernel's ephemeral range, where an outgoing connection could take it before
- * the server binds it (the likeliest reason the testcontainers Kafka once died at start in CI).
+ * the server binds it.
  */
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
