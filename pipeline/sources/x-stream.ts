@@ -4,8 +4,9 @@
  * twitter-api-v2's own reconnect schedule (5 s .. 15 min) and 120 s keep-alive timeout do not follow
  * X's guidance, so both are switched off (`autoReconnect: false`, `keepAliveTimeout: 'disable'`) and
  * this source drives the connection: each attempt is a fresh TweetStream (a fresh line parser, so a
- * line cut by a dropped connection is discarded, never glued to the next one); a stall timer fires
- * when neither a tweet nor the keep-alive newline arrives within `stallTimeoutMs` (X: 20 s); the delay
+ * line cut by a dropped connection is discarded, never glued to the next one); a stall watch
+ * (stall-watch.ts, as for Jetstream and Mastodon) ends a connection when neither a tweet nor the
+ * keep-alive newline arrives within `stallTimeoutMs` (X: 20 s); the delay
  * before each reconnect comes from `nextBackoff` and runs on the injected scheduler, so tests assert
  * delays without waiting. Credentials and access errors end the Observable with one RejectedError.
  */
@@ -19,6 +20,7 @@ import {
 } from 'twitter-api-v2';
 import { type BackoffState, type Failure, INITIAL_BACKOFF, nextBackoff } from './backoff.js';
 import { classifyEnvelope } from './classify-envelope.js';
+import { type StallWatch, watchStall } from './stall-watch.js';
 import { ALWAYS_READY, type Demand, type IngestItem } from './types.js';
 import { classifyXError } from './x-errors.js';
 
@@ -56,7 +58,7 @@ export function createXStream$({
   return new Observable<IngestItem>((subscriber) => {
     let backoff: BackoffState = INITIAL_BACKOFF;
     let current: TweetStream | null = null;
-    let stallTimer: Subscription | null = null;
+    let watchdog: StallWatch | null = null;
     let retryTimer: Subscription | null = null;
     let stopped = false;
     let connections = 0;
@@ -92,20 +94,15 @@ export function createXStream$({
       });
       current = stream;
       let ended = false;
-
-      const armStall = (): void => {
-        stallTimer?.unsubscribe();
-        stallTimer = scheduler.schedule(() => {
-          stallTimer = null;
-          end({ kind: 'dropped' }, `stalled: nothing for ${stallTimeoutMs} ms`);
-        }, stallTimeoutMs);
-      };
+      const stall = watchStall(scheduler, stallTimeoutMs, () =>
+        end({ kind: 'dropped' }, `stalled: nothing for ${stallTimeoutMs} ms`),
+      );
+      watchdog = stall;
 
       const end = (failure: Failure, reason: string): void => {
         if (ended || stopped) return;
         ended = true;
-        stallTimer?.unsubscribe();
-        stallTimer = null;
+        stall.stop();
         stream.destroy();
         if (current === stream) current = null;
         scheduleReconnect(failure, reason);
@@ -119,7 +116,7 @@ export function createXStream$({
         response?.setEncoding('utf8');
       });
       stream.on(ETwitterStreamEvent.Data, (payload: unknown) => {
-        armStall();
+        stall.touch();
         healthy();
         const item = classifyEnvelope(payload, JSON.stringify(payload), 'x-stream', `x-stream#${attempt}`);
         subscriber.next(item);
@@ -128,25 +125,24 @@ export function createXStream$({
         // The sink is full: stop reading until it drains; no stall while we are the ones holding back.
         const response = (stream as unknown as { res?: NodeJS.ReadableStream }).res;
         response?.pause();
-        stallTimer?.unsubscribe();
-        stallTimer = null;
+        stall.stop();
         void waiting.then(() => {
           if (ended || stopped) return;
           response?.resume();
-          armStall();
+          stall.touch();
         });
       });
       stream.on(ETwitterStreamEvent.DataKeepAlive, () => {
-        armStall();
+        stall.touch();
         healthy();
       });
       stream.on(ETwitterStreamEvent.DataError, (payload: StreamPayload) => {
-        armStall();
+        stall.touch();
         // X announces operational disconnects in-band before it closes; the close triggers the reconnect.
         logger.warn({ errors: payload.errors }, 'x stream sent an error message');
       });
       stream.on(ETwitterStreamEvent.TweetParseError, (error: unknown) => {
-        armStall();
+        stall.touch();
         const detail = error instanceof Error ? error.message : String(error);
         subscriber.next({ kind: 'reject', reason: 'invalid_json', detail, payload: '', source: 'x-stream' });
       });
@@ -155,7 +151,7 @@ export function createXStream$({
       });
       stream.on(ETwitterStreamEvent.ConnectionClosed, () => end({ kind: 'dropped' }, 'connection closed'));
 
-      armStall(); // also bounds a connect that never gets response headers
+      stall.touch(); // also bounds a connect that never gets response headers
       stream.connect({ autoReconnect: false, keepAliveTimeout: 'disable' }).then(
         () => {
           if (stopped || ended) {
@@ -163,13 +159,12 @@ export function createXStream$({
             return;
           }
           logger.info({ connection: attempt }, 'x stream connected');
-          armStall();
+          stall.touch();
         },
         (error: unknown) => {
           if (ended || stopped) return;
           ended = true;
-          stallTimer?.unsubscribe();
-          stallTimer = null;
+          stall.stop();
           if (current === stream) current = null;
           let verdict: ReturnType<typeof classifyXError>;
           try {
@@ -187,7 +182,7 @@ export function createXStream$({
     connect();
     return () => {
       stopped = true;
-      stallTimer?.unsubscribe();
+      watchdog?.stop();
       retryTimer?.unsubscribe();
       current?.destroy();
       current = null;

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import type { Subscription } from 'rxjs';
+import { ETwitterStreamEvent } from 'twitter-api-v2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RejectedError } from '../../../lib/errors.js';
 import type { RawEnvelope } from '../../../operators/types.js';
@@ -123,20 +124,46 @@ describe('x-stream source against the fake X server', () => {
   });
 
   it('keeps a quiet connection open while keep-alive newlines arrive', async () => {
-    start();
-    await server.until((s) => s.openStreams === 1);
-    await scheduler.whenScheduled(X_STALL_TIMEOUT_MS);
-    const armed = scheduler.history.length;
-    scheduler.advance(15_000);
-    server.keepAlive();
-    // The keep-alive re-arms the stall timer: a new 20 s action appears in the history.
-    const deadline = Date.now() + 5000;
-    while (scheduler.history.length === armed && Date.now() < deadline) {
+    // Sync point: the library's own keep-alive event on the stream the source opened. Its listeners run
+    // in one emit, so once it fired here the source has seen the keep-alive too.
+    const x = client();
+    let keepAlives = 0;
+    const searchStream = x.v2.searchStream.bind(x.v2);
+    x.v2.searchStream = ((...args: Parameters<typeof searchStream>) => {
+      const stream = searchStream(...args);
+      stream.on(ETwitterStreamEvent.DataKeepAlive, () => keepAlives++);
+      return stream;
+    }) as typeof x.v2.searchStream;
+    // And the source's 'connected' log: the connect touches the watch too, so it must come before the
+    // clock moves, or it would stand in for the keep-alive.
+    const messages: string[] = [];
+    const seen = pino(
+      { level: 'info' },
+      { write: (line: string) => void messages.push(JSON.parse(line).msg) },
+    );
+    subscription = createXStream$({ client: x, logger: seen, scheduler }).subscribe((item) =>
+      items.push(item),
+    );
+    const connected = Date.now() + 5000;
+    while (!messages.includes('x stream connected')) {
+      if (Date.now() > connected) throw new Error('the source did not connect');
       await new Promise((resolve) => setImmediate(resolve));
     }
     scheduler.advance(15_000);
+    server.keepAlive();
+    const deadline = Date.now() + 5000;
+    while (keepAlives === 0) {
+      if (Date.now() > deadline) throw new Error('the keep-alive newline did not arrive');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // 20 s after the keep-alive (t = 35 s), not after the connect (t = 20 s), the connection stalls.
+    scheduler.advance(X_STALL_TIMEOUT_MS - 1);
     expect(server.connections).toHaveLength(1);
-    expect(scheduler.pendingDelays()).toEqual([X_STALL_TIMEOUT_MS]);
+    const before = scheduler.history.length;
+    scheduler.advance(1);
+    // The stall closed the connection, the reconnect ran at once and armed the new one's stall watch.
+    expect(scheduler.history.slice(before)).toEqual([0, X_STALL_TIMEOUT_MS]);
+    await server.until((s) => s.connections.length === 2);
   });
 
   it('waits until the rate-limit reset after a 429 that carries it', async () => {
