@@ -131,6 +131,8 @@ describe('x-stream source against the fake X server', () => {
     const searchStream = x.v2.searchStream.bind(x.v2);
     x.v2.searchStream = ((...args: Parameters<typeof searchStream>) => {
       const stream = searchStream(...args);
+      // The source asks for the stream unconnected (autoConnect: false), which returns it at once.
+      if (stream instanceof Promise) throw new Error('the source asked for a connected stream');
       stream.on(ETwitterStreamEvent.DataKeepAlive, () => keepAlives++);
       return stream;
     }) as typeof x.v2.searchStream;
