@@ -54,8 +54,10 @@ rootLogger.level = INFO
 rootLogger.appenderRef.file.ref = file
 `;
 
-/** Kafka's cluster id: 16 random bytes, URL-safe base64 without padding (what StorageTool random-uuid prints). */
-/** A fresh KRaft cluster id, for the local launcher's storage format and the container's CLUSTER_ID. */
+/**
+ * A fresh KRaft cluster id, for the local launcher's storage format and the container's CLUSTER_ID:
+ * 16 random bytes, URL-safe base64 without padding (what StorageTool random-uuid prints).
+ */
 export function clusterId(): string {
   const id = randomBytes(16).toString('base64url');
   // StorageTool's argument parser reads an id starting with '-' as an option (1 start in 64 failed;

@@ -9,6 +9,7 @@ import { createXClient } from '../../../pipeline/sources/x-client.js';
 import { addRules, removeRules } from '../../../pipeline/sources/x-rules.js';
 import { createXStream$, X_STALL_TIMEOUT_MS } from '../../../pipeline/sources/x-stream.js';
 import { type FakeXServer, startFakeXServer } from '../../support/fake-x-server.js';
+import { waitFor } from '../../support/servers.js';
 import { ManualScheduler } from './manual-scheduler.js';
 
 const logger = pino({ level: 'silent' });
@@ -44,22 +45,11 @@ describe('x-stream source against the fake X server', () => {
       },
     });
   };
-  const untilItems = async (count: number): Promise<void> => {
-    // Items arrive in the client after the server's write completes; poll the client side with a deadline.
-    const deadline = Date.now() + 5000;
-    while (ids().length < count) {
-      if (Date.now() > deadline) throw new Error(`only ${ids().length} of ${count} items arrived`);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
-
-  const untilFailure = async (): Promise<void> => {
-    const deadline = Date.now() + 5000;
-    while (failure === undefined) {
-      if (Date.now() > deadline) throw new Error('the source did not fail');
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
+  // Items arrive in the client after the server's write completes: poll the client side with a deadline.
+  const until = (check: () => boolean, what: string): Promise<unknown> =>
+    waitFor(check, { timeoutMs: 5000, intervalMs: 5, what });
+  const untilItems = (count: number) => until(() => ids().length >= count, `${count} items`);
+  const untilFailure = () => until(() => failure !== undefined, 'the source to fail');
 
   beforeEach(async () => {
     server = await startFakeXServer();
@@ -146,18 +136,10 @@ describe('x-stream source against the fake X server', () => {
     subscription = createXStream$({ client: x, logger: seen, scheduler }).subscribe((item) =>
       items.push(item),
     );
-    const connected = Date.now() + 5000;
-    while (!messages.includes('x stream connected')) {
-      if (Date.now() > connected) throw new Error('the source did not connect');
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await until(() => messages.includes('x stream connected'), 'the source to connect');
     scheduler.advance(15_000);
     server.keepAlive();
-    const deadline = Date.now() + 5000;
-    while (keepAlives === 0) {
-      if (Date.now() > deadline) throw new Error('the keep-alive newline did not arrive');
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await until(() => keepAlives > 0, 'the keep-alive newline');
     // 20 s after the keep-alive (t = 35 s), not after the connect (t = 20 s), the connection stalls.
     scheduler.advance(X_STALL_TIMEOUT_MS - 1);
     expect(server.connections).toHaveLength(1);
