@@ -4,8 +4,9 @@
  * over BENCH_BACKTEST_COUNT envelopes (default 1,000,000) in a 3-partition tweets.raw, next to the
  * raw consume baseline of the same run: a plain kafkajs consumer reading the same messages and doing
  * nothing with them. The replay scores in `scoreThreads` worker threads (one per core) while the main
- * thread fetches Kafka and windows (pipeline/runtime/threads/score-threads.ts). Peak RSS is sampled during the backtest. The topic is filled by a child process
- * (gzip, as ingest writes it) so producing does not weigh on this process's RSS.
+ * thread fetches Kafka and windows (pipeline/runtime/threads/score-threads.ts). Peak RSS is sampled
+ * during the backtest. The topic is filled by a child process with the messages ingest writes (keys,
+ * timestamps, headers: ingested.ts; gzip), so producing does not weigh on this process's RSS.
  * PROCESS_SCORE_THREADS sets the score threads, as for `sentiflow backtest` (default: one per core).
  * Servers: KAFKA_BROKERS / CLICKHOUSE_URL when set, else started here through scripts/services.
  * The topic keeps its messages forever while the bench runs (their 2024 timestamps would be past a
@@ -17,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
 import { pino } from 'pino';
 import { runBacktest } from '../pipeline/backtest/run-backtest.js';
 import { loadConfig } from '../pipeline/config.js';
@@ -31,6 +32,7 @@ import { CompressionTypes } from '../sinks/kafka/kafkajs.js';
 import { ensureTopics } from '../sinks/kafka/topics.js';
 import type { Candle } from '../sinks/prices/candle.js';
 import { createClickHouseCandleStore } from '../sinks/prices/candle-store.js';
+import { ingestedKafkaMessage } from './ingested.js';
 import { emit, note, ratioOf, trackPeakRss, trackThreadCpu } from './lib.js';
 
 const BENCH = 'backtest.replay';
@@ -45,18 +47,14 @@ async function produce(brokers: string[], topic: string): Promise<void> {
   const kafka = createKafka({ brokers, clientId: 'bench-backtest-produce' });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  let batch: { key: string; value: string; timestamp: string }[] = [];
+  let batch: Message[] = [];
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     await producer.send({ topic, messages: batch, compression: CompressionTypes.GZIP, acks: 1 });
     batch = [];
   };
   for (const envelope of generateEnvelopes({ seed: 7, count, startTime: START, tweetsPerSecond })) {
-    batch.push({
-      key: envelope.data.id,
-      value: JSON.stringify(envelope),
-      timestamp: String(Date.parse(envelope.data.created_at ?? '')),
-    });
+    batch.push(ingestedKafkaMessage(envelope, Date.now()));
     if (batch.length >= 5_000) await flush();
   }
   await flush();

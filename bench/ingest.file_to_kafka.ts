@@ -17,6 +17,7 @@ import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
 import { createKafka } from '../sinks/kafka/client.js';
 import { createProducer } from '../sinks/kafka/producer.js';
 import { deleteTopics, freshTopics, sendRaw } from './ingest-topics.js';
+import { ingestedKafkaMessage } from './ingested.js';
 import { emit, note, ratioOf } from './lib.js';
 
 const BENCH = 'ingest.file_to_kafka';
@@ -39,12 +40,7 @@ for (const envelope of generateEnvelopes({ seed: 42, count, tweetsPerSecond: 50 
   const json = JSON.stringify(envelope);
   lines.push(json);
   // The same key, value, timestamp and headers as the ingest runner writes.
-  messages.push({
-    key: envelope.data.id,
-    value: json,
-    timestamp: String(Date.parse(envelope.data.created_at ?? '')),
-    headers: { source: 'file', ingested_at: new Date().toISOString() },
-  });
+  messages.push(ingestedKafkaMessage(envelope, Date.now(), 'file'));
 }
 writeFileSync(path, `${lines.join('\n')}\n`);
 const bytes = lines.reduce((sum, l) => sum + Buffer.byteLength(l) + 1, 0);

@@ -36,9 +36,10 @@ import { createClickHouse } from '../sinks/clickhouse/client.js';
 import { insertRows, insertTsv } from '../sinks/clickhouse/insert.js';
 import { migrate } from '../sinks/clickhouse/migrations.js';
 import { createKafka } from '../sinks/kafka/client.js';
-import { createProducer } from '../sinks/kafka/producer.js';
+import { createProducer, type OutgoingMessage } from '../sinks/kafka/producer.js';
 import { ensureTopics } from '../sinks/kafka/topics.js';
 import { binPath, buildOnce } from '../test/support/cli.js';
+import { ingestedMessage, partitionOf } from './ingested.js';
 import { emit, note, ratioOf } from './lib.js';
 
 const COUNT = Number(process.env.BENCH_PROCESS_COUNT ?? 1_000_000);
@@ -74,19 +75,20 @@ try {
   // Fill the topic (not timed): a realistic hour-spanning stream at 300 tweets/s of event time.
   note(`filling ${config.topics.tweetsRaw} with ${COUNT} envelopes`);
   let pending: Promise<void>[] = [];
-  let batch: { key: string; value: string; timestamp: number }[] = [];
+  let batch: OutgoingMessage[] = [];
   const memory: { partition: number; value: string; timestamp: number }[] = [];
-  let n = 0;
   for (const envelope of generateEnvelopes({
     seed: 42,
     count: COUNT,
     startTime: START,
     tweetsPerSecond: 300,
   })) {
-    const value = JSON.stringify(envelope);
-    const timestamp = Date.parse(envelope.data.created_at ?? '') || START;
-    batch.push({ key: envelope.data.id, value, timestamp });
-    memory.push({ partition: n++ % PARTITIONS, value, timestamp });
+    // As ingest writes it; the in-memory copy on the partition the key sends it to.
+    const message = ingestedMessage(envelope, Date.now());
+    const value = message.value as string;
+    const timestamp = message.timestamp ?? START;
+    batch.push(message);
+    memory.push({ partition: partitionOf(message.key ?? '', PARTITIONS), value, timestamp });
     if (batch.length === 10_000) {
       pending.push(producer.send(config.topics.tweetsRaw, batch));
       batch = [];

@@ -4,6 +4,6 @@
 import kafkajs from 'kafkajs';
 import { gzipCodec } from './gzip-codec.js';
 
-export const { Kafka, KafkaJSError, CompressionTypes, logLevel } = kafkajs;
+export const { Kafka, KafkaJSError, CompressionTypes, Partitioners, logLevel } = kafkajs;
 
 kafkajs.CompressionCodecs[CompressionTypes.GZIP] = () => gzipCodec;

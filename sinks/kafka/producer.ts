@@ -46,7 +46,8 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
-function toKafkaMessage(m: OutgoingMessage): Message {
+/** As kafkajs takes it: timestamp as a string, headers as given. */
+export function toKafkaMessage(m: OutgoingMessage): Message {
   const message: Message = { key: m.key, value: m.value };
   if (m.timestamp !== undefined) message.timestamp = String(Math.trunc(m.timestamp));
   // kafkajs only reads the headers: no copy.
