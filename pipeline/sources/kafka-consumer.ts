@@ -3,7 +3,7 @@
  * after the handler resolved (that is: after everything the batch produced is durable). A handler
  * that throws stops the consumer without committing; `done` rejects with the error.
  */
-import type { Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { UnavailableError } from '../../lib/errors.js';
 import { toKafkaError, withDeadline } from '../../sinks/kafka/errors.js';
@@ -83,6 +83,40 @@ export interface BatchConsumer {
   stop(): Promise<void>;
   /** Settles when the consumer stopped: resolves after stop(), rejects when the handler or the client failed. */
   readonly done: Promise<void>;
+}
+
+/**
+ * A consumed message whose headers become strings only when read. Every tweets.raw message carries
+ * two (source, ingested_at) and `process` reads none of them: converting them for every message cost
+ * the consuming thread about 0.85 µs a message (0.8-0.9 s of CPU per million, in a microbench).
+ */
+class Consumed implements ConsumedMessage {
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly timestamp: number;
+  #raw: IHeaders | undefined;
+  #headers: Record<string, string> | null = null;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    message: KafkaMessage,
+  ) {
+    this.offset = message.offset;
+    this.key = message.key ?? null;
+    this.value = message.value ?? null;
+    this.timestamp = Number(message.timestamp);
+    this.#raw = message.headers;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    if (this.#headers === null) {
+      this.#headers = headersToStrings(this.#raw);
+      this.#raw = undefined;
+    }
+    return this.#headers;
+  }
 }
 
 export function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
@@ -236,15 +270,9 @@ export async function createBatchConsumer(
         eachBatch: async (payload: EachBatchPayload) => {
           const { batch, heartbeat, isRunning, isStale } = payload;
           if (batch.messages.length === 0 || stopping || isStale()) return;
-          const messages: ConsumedMessage[] = batch.messages.map((m) => ({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            key: m.key ?? null,
-            value: m.value ?? null,
-            timestamp: Number(m.timestamp),
-            headers: headersToStrings(m.headers),
-          }));
+          const messages: ConsumedMessage[] = batch.messages.map(
+            (m) => new Consumed(batch.topic, batch.partition, m),
+          );
           try {
             await handler(
               {
