@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { retryRetriable, toKafkaError, withDeadline } from '../../sinks/kafka/errors.js';
-import { headersToStrings } from '../sources/kafka-consumer.js';
+import { headersToStrings } from '../sources/consumed-message.js';
 
 export interface TopicRecord {
   readonly partition: number;

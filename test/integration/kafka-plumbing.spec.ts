@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../lib/errors.js';
-import { type ConsumedMessage, createBatchConsumer } from '../../pipeline/sources/kafka-consumer.js';
+import type { ConsumedMessage } from '../../pipeline/sources/consumed-message.js';
+import { createBatchConsumer } from '../../pipeline/sources/kafka-consumer.js';
 import { createKafka } from '../../sinks/kafka/client.js';
 import { createProducer, type TopicProducer } from '../../sinks/kafka/producer.js';
 import { ensureTopics } from '../../sinks/kafka/topics.js';
