@@ -37,10 +37,10 @@ const path = join(dir, 'tweets.ndjson');
 const lines: string[] = [];
 const messages: Message[] = [];
 for (const envelope of generateEnvelopes({ seed: 42, count, tweetsPerSecond: 50 })) {
-  const json = JSON.stringify(envelope);
-  lines.push(json);
-  // The same key, value, timestamp and headers as the ingest runner writes.
-  messages.push(ingestedKafkaMessage(envelope, Date.now(), 'file'));
+  // The same key, value, timestamp and headers as the ingest runner writes; its value is the file's line.
+  const message = ingestedKafkaMessage(envelope, Date.now(), 'file');
+  messages.push(message);
+  lines.push(message.value as string);
 }
 writeFileSync(path, `${lines.join('\n')}\n`);
 const bytes = lines.reduce((sum, l) => sum + Buffer.byteLength(l) + 1, 0);

@@ -37,18 +37,21 @@ export function ingestedKafkaMessage(
 }
 
 const partitioner = Partitioners.DefaultPartitioner();
+/** A topic of n partitions as the partitioner sees it, per n (process.e2e asks once per message). */
+const topicsOf = new Map<number, PartitionMetadata[]>();
 
 /** The partition of `key` among `n`, as the producers here place it (kafkajs' default partitioner). */
 export function partitionOf(key: string, n: number): number {
-  const partitionMetadata = Array.from(
-    { length: n },
-    (_, partitionId): PartitionMetadata => ({
+  let partitionMetadata = topicsOf.get(n);
+  if (partitionMetadata === undefined) {
+    partitionMetadata = Array.from({ length: n }, (_, partitionId) => ({
       partitionId,
       leader: 0,
       partitionErrorCode: 0,
       replicas: [0],
       isr: [0],
-    }),
-  );
+    }));
+    topicsOf.set(n, partitionMetadata);
+  }
   return partitioner({ topic: TOPICS.raw, partitionMetadata, message: { key, value: null } });
 }
