@@ -1,14 +1,18 @@
 // kafkajs is CommonJS: Node's ESM loader cannot see its named exports, so every runtime value we use
 // comes through this module (types can still be imported from 'kafkajs' directly). Loading it also
 // registers our gzip codec (gzip-codec.ts: kafkajs' bytes, inflated in fewer chunks) for every client,
-// and stops its idle request-queue timers (below).
+// decodes fetched records without BigInt arithmetic (record-decoder.ts), and stops its idle
+// request-queue timers (below).
 import { createRequire } from 'node:module';
 import kafkajs from 'kafkajs';
 import { gzipCodec } from './gzip-codec.js';
+import { installRecordDecoder } from './record-decoder.js';
 
 export const { Kafka, KafkaJSError, CompressionTypes, Partitioners, logLevel } = kafkajs;
 
 kafkajs.CompressionCodecs[CompressionTypes.GZIP] = () => gzipCodec;
+
+export const RECORD_DECODER_INSTALLED = installRecordDecoder();
 
 interface RequestQueueLike {
   readonly pending: readonly unknown[];

@@ -1,0 +1,153 @@
+// kafkajs decodes every record it fetches through one function, and that function spends most of a
+// record's decode time on BigInt arithmetic: the timestamp delta is a varlong that kafkajs builds out of
+// one BigInt per byte, and the record's offset and timestamp are each parsed from the batch's base as a
+// string, added and printed again. This is the same decoder for the values we meet (offsets and times
+// within 2^53, header names that are not Object.prototype properties), in plain numbers; anything else
+// goes to kafkajs' own. Same record object, same fields, same strings and Buffers: the consumer, our
+// handlers and test/sinks/kafka/record-decoder.spec.ts cannot tell them apart.
+import { createRequire } from 'node:module';
+
+/** kafkajs' protocol decoder: a Buffer and a read position, nothing else we touch. */
+interface Decoder {
+  buffer: Buffer;
+  offset: number;
+  readInt8(): number;
+  readVarInt(): number;
+}
+
+interface BatchContext {
+  readonly firstOffset?: string;
+  readonly firstTimestamp?: string;
+  readonly magicByte?: number;
+  readonly isControlBatch?: boolean;
+  readonly timestampType?: number;
+  readonly maxTimestamp?: string;
+}
+
+export interface DecodedRecord {
+  readonly magicByte: number | undefined;
+  readonly attributes: number;
+  readonly timestamp: string | undefined;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Record<string, Buffer | null | (Buffer | null)[]>;
+  readonly isControlRecord: boolean;
+  readonly batchContext: BatchContext;
+}
+
+type RecordDecoder = (decoder: Decoder, batchContext?: BatchContext) => DecodedRecord;
+
+const require = createRequire(import.meta.url);
+const RECORD_DECODER = 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js';
+const BATCH_DECODER = 'kafkajs/src/protocol/recordBatch/v0/decoder.js';
+const LOG_APPEND_TIME = (require('kafkajs/src/protocol/timestampTypes.js') as { LOG_APPEND_TIME: number })
+  .LOG_APPEND_TIME;
+/** kafkajs' own decoder, for records outside the fast path and for the tests to compare against. */
+export const kafkajsDecodeRecord = require(RECORD_DECODER) as RecordDecoder;
+
+/** A zigzag varlong of at most 7 bytes (49 bits) as a number; undefined (position unchanged) if longer. */
+function readSmallVarLong(decoder: Decoder): number | undefined {
+  const { buffer } = decoder;
+  let at = decoder.offset;
+  let result = 0;
+  let scale = 1;
+  for (let i = 0; i < 7; i++) {
+    const byte = buffer[at++] as number;
+    result += (byte & 0x7f) * scale;
+    if (byte < 0x80) {
+      decoder.offset = at;
+      return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
+    }
+    scale *= 128;
+  }
+  return undefined;
+}
+
+/** kafkajs' readVarIntBytes: null for length -1, else a view on the fetched bytes. */
+function readBytes(decoder: Decoder): Buffer | null | undefined {
+  const length = decoder.readVarInt();
+  if (length < 0) return length === -1 ? null : undefined;
+  const start = decoder.offset;
+  decoder.offset = start + length;
+  return decoder.buffer.subarray(start, start + length);
+}
+
+// Every record of a batch shares its context: parse the batch's base offset and time once.
+let lastContext: BatchContext | undefined;
+let baseOffset = Number.NaN;
+let baseTimestamp = Number.NaN;
+
+/** `base + delta` printed as kafkajs' Long would print it, or undefined when a number cannot be exact. */
+function plus(base: number, delta: number): string | undefined {
+  const sum = base + delta;
+  return Number.isSafeInteger(base) && Number.isSafeInteger(sum) ? String(sum) : undefined;
+}
+
+export const decodeRecord: RecordDecoder = (decoder, batchContext = {}) => {
+  const start = decoder.offset;
+  const fallback = (): DecodedRecord => {
+    decoder.offset = start;
+    return kafkajsDecodeRecord(decoder, batchContext);
+  };
+  if (batchContext !== lastContext) {
+    lastContext = batchContext;
+    baseOffset = Number(batchContext.firstOffset);
+    baseTimestamp = Number(batchContext.firstTimestamp);
+  }
+  const { magicByte, isControlBatch = false, timestampType, maxTimestamp } = batchContext;
+  const attributes = decoder.readInt8();
+  const timestampDelta = readSmallVarLong(decoder);
+  if (timestampDelta === undefined) return fallback();
+  const timestamp =
+    timestampType === LOG_APPEND_TIME && maxTimestamp ? maxTimestamp : plus(baseTimestamp, timestampDelta);
+  const offset = plus(baseOffset, decoder.readVarInt());
+  if (timestamp === undefined || offset === undefined) return fallback();
+  const key = readBytes(decoder);
+  const value = readBytes(decoder);
+  if (key === undefined || value === undefined) return fallback();
+  const headers: Record<string, Buffer | null | (Buffer | null)[]> = {};
+  const count = decoder.readVarInt();
+  for (let i = 0; i < count; i++) {
+    const length = decoder.readVarInt();
+    if (length < 0) return fallback();
+    const name = decoder.buffer.toString('utf8', decoder.offset, decoder.offset + length);
+    decoder.offset += length;
+    const headerValue = readBytes(decoder);
+    // kafkajs tests `obj[name] === undefined`, which an inherited name (constructor, __proto__) fails.
+    if (headerValue === undefined || name in Object.prototype) return fallback();
+    const previous = headers[name];
+    headers[name] =
+      previous === undefined
+        ? headerValue
+        : Array.isArray(previous)
+          ? previous.concat([headerValue])
+          : [previous, headerValue];
+  }
+  return {
+    magicByte,
+    attributes,
+    timestamp,
+    offset,
+    key,
+    value,
+    headers,
+    isControlRecord: isControlBatch,
+    batchContext,
+  };
+};
+
+/**
+ * Puts decodeRecord where kafkajs' record-batch decoder requires its record decoder from. kafkajs loads
+ * that batch decoder at the first fetch and keeps what it required then, so this refuses (false) once it
+ * is loaded with kafkajs' own. kafkajs.ts calls it as it loads kafkajs. Returns whether kafkajs decodes
+ * with decodeRecord.
+ */
+export function installRecordDecoder(): boolean {
+  const record = require.cache[require.resolve(RECORD_DECODER)];
+  if (record === undefined) return false;
+  if (record.exports === decodeRecord) return true;
+  if (require.cache[require.resolve(BATCH_DECODER)] !== undefined) return false;
+  record.exports = decodeRecord;
+  return true;
+}
