@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../../../pipeline/sources/synthetic-random.js';
 import { RECORD_DECODER_INSTALLED } from '../../../sinks/kafka/kafkajs.js';
 import { decodeRecord, kafkajsDecodeRecord } from '../../../sinks/kafka/record-decoder.js';
 
@@ -29,18 +30,6 @@ const { LOG_APPEND_TIME, CREATE_TIME } = require('kafkajs/src/protocol/timestamp
   string,
   number
 >;
-
-/** A small deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const HEADER_NAMES = ['source', 'ingested_at', 'x', '', 'ünïcode', 'constructor', '__proto__', 'toString'];
 const BIG = [
@@ -105,7 +94,7 @@ describe('the record decoder kafkajs fetches with', () => {
 
   it('decodes every record exactly as kafkajs does, including the cases it hands back to kafkajs', () => {
     for (let seed = 1; seed <= 3000; seed++) {
-      const next = random(seed);
+      const next = createRandom(seed);
       const { buffer } = encodeRecord(fuzzRecord(next));
       const bytes = buffer.subarray(sizeOfLength(buffer));
       const context = {
