@@ -23,6 +23,7 @@ import { groupKey } from '../../../../pipeline/runtime/topology/topology.js';
 import { createWholeChain } from '../../../../pipeline/runtime/topology/whole-chain.js';
 import { createWindowStage } from '../../../../pipeline/runtime/topology/window-stage.js';
 import { generateEnvelopes } from '../../../../pipeline/sources/synthetic.js';
+import { createRandom } from '../../../../pipeline/sources/synthetic-random.js';
 import { silent } from '../world.js';
 
 const SOURCES = [0, 1, 2];
@@ -41,18 +42,6 @@ const STRATEGIES = [
     features: true,
   },
 ];
-
-/** A seeded generator (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Merges sequences at random, keeping each one's order. */
 function interleave<T>(lists: readonly (readonly T[])[], rand: () => number): T[] {
@@ -179,7 +168,7 @@ describe.each(STRATEGIES)(
       'decide the same buckets, decisions and late tweets (seed %i)',
       async (seed) => {
         const bySource = inputsBySource(seed);
-        const rand = random(seed);
+        const rand = createRandom(seed);
         const one = await whole(bySource, rand, settings);
         const two = await split(bySource, rand, settings);
         expect(one.buckets.length).toBeGreaterThan(10);
@@ -195,7 +184,9 @@ describe.each(STRATEGIES)(
 
     it('gives the whole chain the same output under any interleaving of its partitions', async () => {
       const bySource = inputsBySource(9);
-      expect(await whole(bySource, random(1), settings)).toEqual(await whole(bySource, random(2), settings));
+      expect(await whole(bySource, createRandom(1), settings)).toEqual(
+        await whole(bySource, createRandom(2), settings),
+      );
     }, 30_000);
   },
 );
