@@ -84,12 +84,14 @@ function plus(base: number, delta: number): string | undefined {
   return Number.isSafeInteger(base) && Number.isSafeInteger(sum) ? String(sum) : undefined;
 }
 
+/** The record that starts at `start`, decoded by kafkajs. */
+function theirs(decoder: Decoder, start: number, batchContext: BatchContext): DecodedRecord {
+  decoder.offset = start;
+  return kafkajsDecodeRecord(decoder, batchContext);
+}
+
 export const decodeRecord: RecordDecoder = (decoder, batchContext = {}) => {
   const start = decoder.offset;
-  const fallback = (): DecodedRecord => {
-    decoder.offset = start;
-    return kafkajsDecodeRecord(decoder, batchContext);
-  };
   if (batchContext !== lastContext) {
     lastContext = batchContext;
     baseOffset = Number(batchContext.firstOffset);
@@ -98,24 +100,24 @@ export const decodeRecord: RecordDecoder = (decoder, batchContext = {}) => {
   const { magicByte, isControlBatch = false, timestampType, maxTimestamp } = batchContext;
   const attributes = decoder.readInt8();
   const timestampDelta = readSmallVarLong(decoder);
-  if (timestampDelta === undefined) return fallback();
+  if (timestampDelta === undefined) return theirs(decoder, start, batchContext);
   const timestamp =
     timestampType === LOG_APPEND_TIME && maxTimestamp ? maxTimestamp : plus(baseTimestamp, timestampDelta);
   const offset = plus(baseOffset, decoder.readVarInt());
-  if (timestamp === undefined || offset === undefined) return fallback();
+  if (timestamp === undefined || offset === undefined) return theirs(decoder, start, batchContext);
   const key = readBytes(decoder);
   const value = readBytes(decoder);
-  if (key === undefined || value === undefined) return fallback();
+  if (key === undefined || value === undefined) return theirs(decoder, start, batchContext);
   const headers: Record<string, Buffer | null | (Buffer | null)[]> = {};
   const count = decoder.readVarInt();
   for (let i = 0; i < count; i++) {
     const length = decoder.readVarInt();
-    if (length < 0) return fallback();
+    if (length < 0) return theirs(decoder, start, batchContext);
     const name = decoder.buffer.toString('utf8', decoder.offset, decoder.offset + length);
     decoder.offset += length;
     const headerValue = readBytes(decoder);
     // kafkajs tests `obj[name] === undefined`, which an inherited name (constructor, __proto__) fails.
-    if (headerValue === undefined || name in Object.prototype) return fallback();
+    if (headerValue === undefined || name in Object.prototype) return theirs(decoder, start, batchContext);
     const previous = headers[name];
     headers[name] =
       previous === undefined
