@@ -7,12 +7,14 @@
 // handlers and test/sinks/kafka/record-decoder.spec.ts cannot tell them apart.
 import { createRequire } from 'node:module';
 
-/** kafkajs' protocol decoder: a Buffer and a read position, nothing else we touch. */
-interface Decoder {
+/** kafkajs' protocol decoder: a Buffer, a read position, and the reads we leave to it. */
+export interface KafkaDecoder {
   buffer: Buffer;
   offset: number;
   readInt8(): number;
   readVarInt(): number;
+  readVarIntBytes(): Buffer | null;
+  readVarIntString(): string | null;
 }
 
 interface BatchContext {
@@ -36,7 +38,7 @@ export interface DecodedRecord {
   readonly batchContext: BatchContext;
 }
 
-type RecordDecoder = (decoder: Decoder, batchContext?: BatchContext) => DecodedRecord;
+type RecordDecoder = (decoder: KafkaDecoder, batchContext?: BatchContext) => DecodedRecord;
 
 const require = createRequire(import.meta.url);
 const RECORD_DECODER = 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js';
@@ -47,7 +49,7 @@ const LOG_APPEND_TIME = (require('kafkajs/src/protocol/timestampTypes.js') as { 
 export const kafkajsDecodeRecord = require(RECORD_DECODER) as RecordDecoder;
 
 /** A zigzag varlong of at most 7 bytes (49 bits) as a number; undefined (position unchanged) if longer. */
-function readSmallVarLong(decoder: Decoder): number | undefined {
+function readSmallVarLong(decoder: KafkaDecoder): number | undefined {
   const { buffer } = decoder;
   let at = decoder.offset;
   let result = 0;
@@ -64,15 +66,6 @@ function readSmallVarLong(decoder: Decoder): number | undefined {
   return undefined;
 }
 
-/** kafkajs' readVarIntBytes: null for length -1, else a view on the fetched bytes. */
-function readBytes(decoder: Decoder): Buffer | null | undefined {
-  const length = decoder.readVarInt();
-  if (length < 0) return length === -1 ? null : undefined;
-  const start = decoder.offset;
-  decoder.offset = start + length;
-  return decoder.buffer.subarray(start, start + length);
-}
-
 // Every record of a batch shares its context: parse the batch's base offset and time once.
 let lastContext: BatchContext | undefined;
 let baseOffset = Number.NaN;
@@ -85,7 +78,7 @@ function plus(base: number, delta: number): string | undefined {
 }
 
 /** The record that starts at `start`, decoded by kafkajs. */
-function theirs(decoder: Decoder, start: number, batchContext: BatchContext): DecodedRecord {
+function theirs(decoder: KafkaDecoder, start: number, batchContext: BatchContext): DecodedRecord {
   decoder.offset = start;
   return kafkajsDecodeRecord(decoder, batchContext);
 }
@@ -105,19 +98,19 @@ export const decodeRecord: RecordDecoder = (decoder, batchContext = {}) => {
     timestampType === LOG_APPEND_TIME && maxTimestamp ? maxTimestamp : plus(baseTimestamp, timestampDelta);
   const offset = plus(baseOffset, decoder.readVarInt());
   if (timestamp === undefined || offset === undefined) return theirs(decoder, start, batchContext);
-  const key = readBytes(decoder);
-  const value = readBytes(decoder);
-  if (key === undefined || value === undefined) return theirs(decoder, start, batchContext);
+  // Keys, values and headers are read by kafkajs' own methods, malformed lengths included.
+  const key = decoder.readVarIntBytes();
+  const value = decoder.readVarIntBytes();
   const headers: Record<string, Buffer | null | (Buffer | null)[]> = {};
   const count = decoder.readVarInt();
+  // -1 is no headers; kafkajs fails on a count below it (an array of negative length).
+  if (count < -1) return theirs(decoder, start, batchContext);
   for (let i = 0; i < count; i++) {
-    const length = decoder.readVarInt();
-    if (length < 0) return theirs(decoder, start, batchContext);
-    const name = decoder.buffer.toString('utf8', decoder.offset, decoder.offset + length);
-    decoder.offset += length;
-    const headerValue = readBytes(decoder);
+    // A null name (length -1) is the property "null", as in kafkajs.
+    const name = String(decoder.readVarIntString());
+    const headerValue = decoder.readVarIntBytes();
     // kafkajs tests `obj[name] === undefined`, which an inherited name (constructor, __proto__) fails.
-    if (headerValue === undefined || name in Object.prototype) return theirs(decoder, start, batchContext);
+    if (name in Object.prototype) return theirs(decoder, start, batchContext);
     const previous = headers[name];
     headers[name] =
       previous === undefined

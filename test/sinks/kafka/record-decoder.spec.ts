@@ -2,15 +2,9 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../../pipeline/sources/synthetic-random.js';
 import { RECORD_DECODER_INSTALLED } from '../../../sinks/kafka/kafkajs.js';
-import { decodeRecord, kafkajsDecodeRecord } from '../../../sinks/kafka/record-decoder.js';
+import { decodeRecord, type KafkaDecoder, kafkajsDecodeRecord } from '../../../sinks/kafka/record-decoder.js';
 
 const require = createRequire(import.meta.url);
-interface KafkaDecoder {
-  buffer: Buffer;
-  offset: number;
-  readInt8(): number;
-  readVarInt(): number;
-}
 const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => KafkaDecoder;
 const Long = require('kafkajs/src/utils/long.js') as { fromValue(value: bigint | number | string): unknown };
 const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (record: {
@@ -114,7 +108,7 @@ describe('the record decoder kafkajs fetches with', () => {
     }
   });
 
-  it('hands a malformed length (below -1) back to kafkajs, which decides what it means', () => {
+  it('reads a malformed length (below -1) as kafkajs does', () => {
     // attributes, timestamp delta 0, offset delta 0, then a key length of -2 (zigzag 3) and some bytes.
     const bytes = Buffer.from([0, 0, 0, 3, 2, 0x61, 2, 0x62, 0]);
     const outcome = (decode: typeof decodeRecord) => {
