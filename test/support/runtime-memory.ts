@@ -38,9 +38,10 @@ export function memoryTables(): MemoryTables {
   };
 }
 
-const lines = (tsv: readonly string[]): string[] =>
-  tsv
-    .join('')
+/** The TSV lines in a table's UTF-8 chunks, in order. */
+export const tsvLines = (tsv: readonly Uint8Array[]): string[] =>
+  Buffer.concat(tsv)
+    .toString('utf8')
     .split('\n')
     .filter((l) => l.length > 0);
 
@@ -66,13 +67,13 @@ export function memoryWriter(
   return {
     write(b) {
       const half = fault(b) === 'half';
-      for (const line of lines(b.tweets.tsv)) {
+      for (const line of tsvLines(b.tweets.tsv)) {
         const f = line.split('\t');
         tables.tweets.set(`${f[0]}\t${f[2]}\t${f[3]}`, line);
       }
       for (const row of b.tweets.json)
         tables.tweets.set(`${row.symbol}\t${row.created_at_ms}\t${row.tweet_id}`, JSON.stringify(row));
-      for (const line of lines(b.intake.tsv)) {
+      for (const line of tsvLines(b.intake.tsv)) {
         const f = line.split('\t');
         tables.intake.set(`${f[0]}\t${f[1]}\t${f[2]}`, line);
       }

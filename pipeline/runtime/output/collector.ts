@@ -16,7 +16,7 @@ import {
   type Rejection,
 } from '../tally.js';
 import type { WindowOutputs } from '../window-task.js';
-import { addIntakeRow, addTweetRows, dlqMessage, emptyRows, type TableRows } from './formats.js';
+import { addIntakeRow, addTweetRows, dlqMessage, type TableRows, TableRowsBuilder } from './formats.js';
 
 /** Everything one cut covers, formatted for its tables and topics. */
 export interface OutputBatch {
@@ -42,8 +42,8 @@ export interface CollectorOptions {
 
 export function emptyBatch(): OutputBatch {
   return {
-    tweets: emptyRows(),
-    intake: emptyRows(),
+    tweets: { tsv: [], json: [] },
+    intake: { tsv: [], json: [] },
     dlq: [],
     repartition: [],
     buckets: [],
@@ -80,6 +80,8 @@ export function intakeRecordOf({ input, outcome, item, eventTime }: ScoreResult)
 
 export class Collector implements WindowOutputs {
   private batch = emptyBatch();
+  private readonly tweets = new TableRowsBuilder();
+  private readonly intake = new TableRowsBuilder();
 
   constructor(private readonly options: CollectorOptions) {}
 
@@ -89,8 +91,8 @@ export class Collector implements WindowOutputs {
     const drop = r.item.kind === 'dropped' ? r.item : null;
     countInput(batch.tally, r.outcome, r.eventTime, drop?.stage ?? '', drop?.reason ?? '');
     if (this.options.rows) {
-      addIntakeRow(batch.intake, this.options.topic, intakeRecordOf(r));
-      if (r.item.kind === 'scored') addTweetRows(batch.tweets, r.item);
+      addIntakeRow(this.intake, this.options.topic, intakeRecordOf(r));
+      if (r.item.kind === 'scored') addTweetRows(this.tweets, r.item);
     }
     if (r.outcome === 'rejected') this.reject({ input: r.input, drop: r.item as Dropped });
   }
@@ -122,14 +124,8 @@ export class Collector implements WindowOutputs {
 
   /** Rows a score thread encoded. */
   absorbRows(rows: { readonly tweets: TableRows; readonly intake: TableRows }): void {
-    const { batch } = this;
-    for (const [into, from] of [
-      [batch.tweets, rows.tweets],
-      [batch.intake, rows.intake],
-    ] as const) {
-      for (const line of from.tsv) into.tsv.push(line);
-      for (const row of from.json) into.json.push(row);
-    }
+    this.tweets.absorb(rows.tweets);
+    this.intake.absorb(rows.intake);
   }
 
   /** Closed buckets, decisions or late tweets wait (inputs aside). */
@@ -140,7 +136,7 @@ export class Collector implements WindowOutputs {
 
   /** Everything since the last take; the collector starts empty again. */
   take(): OutputBatch {
-    const taken = this.batch;
+    const taken = { ...this.batch, tweets: this.tweets.take(), intake: this.intake.take() };
     this.batch = emptyBatch();
     return taken;
   }

@@ -1,13 +1,14 @@
 /**
  * A score thread, of `process` and of `backtest` alike (started by score-threads.ts): raw frames of its
  * tweets.raw partitions in, each answered with its scored frame and the raw frame's buffer (the
- * consuming thread fills it again); a cut is answered with the rows encoded since the last one and,
- * when asked, the dedupe memories at that point (thread-scorer.ts). It loads the same chain module as
+ * consuming thread fills it again); a cut is answered with the rows encoded since the last one (their
+ * UTF-8 chunks transferred, not copied) and, when asked, the dedupe memories at that point (thread-scorer.ts). It loads the same chain module as
  * the consuming thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DedupeSnapshot } from '../../../operators/index.js';
 import { loadChainModule } from '../chain-module.js';
+import { tsvBuffers } from '../output/formats.js';
 import type { Frame } from './raw-frames.js';
 import { type ScoredFrame, transferablesOf } from './scored-frames.js';
 import {
@@ -65,7 +66,10 @@ port.on('message', (message: ToScoreWorker) => {
       port.postMessage(reply, [...transferablesOf(frame), message.frame.buffer]);
     } else {
       const cut = scorer.cut(message.state);
-      port.postMessage({ kind: 'cut', ...cut } satisfies FromScoreWorker, dedupeBuffers(cut.dedupe));
+      port.postMessage({ kind: 'cut', ...cut } satisfies FromScoreWorker, [
+        ...dedupeBuffers(cut.dedupe),
+        ...tsvBuffers(cut.rows.tweets, cut.rows.intake),
+      ]);
     }
   } catch (error) {
     failed(error);

@@ -17,7 +17,7 @@ import {
 } from '../../../operators/index.js';
 import type { ScoreChain } from '../chain.js';
 import { intakeRecordOf } from '../output/collector.js';
-import { addIntakeRow, addTweetRows, emptyRows, type TableRows } from '../output/formats.js';
+import { addIntakeRow, addTweetRows, type TableRows, TableRowsBuilder } from '../output/formats.js';
 import { createScoreTask, type ScoreTask } from '../score-task.js';
 import { type Frame, readFrame } from './raw-frames.js';
 import { type ScoredFrame, ScoredFrameWriter } from './scored-frames.js';
@@ -81,7 +81,7 @@ export function createThreadScorer(options: ThreadScorerOptions, chain: ScoreCha
   );
   const topic = options.rows?.topic;
   const writer = new ScoredFrameWriter(topic !== undefined);
-  let rows: ThreadRows = { tweets: emptyRows(), intake: emptyRows() };
+  const rows = { tweets: new TableRowsBuilder(), intake: new TableRowsBuilder() };
   const flushHeld = (): void => {
     for (const [partition, lane] of lanes) {
       if (lane.held === null) continue;
@@ -123,8 +123,7 @@ export function createThreadScorer(options: ThreadScorerOptions, chain: ScoreCha
       return writer.end();
     },
     cut(state) {
-      const taken = { tweets: joined(rows.tweets), intake: joined(rows.intake) };
-      rows = { tweets: emptyRows(), intake: emptyRows() };
+      const taken = { tweets: rows.tweets.take(), intake: rows.intake.take() };
       const dedupe = state
         ? Object.fromEntries(
             [...lanes].map(([p, l]) => [String(p), packed(l.task.dedupeSnapshot())] as const),
@@ -133,16 +132,6 @@ export function createThreadScorer(options: ThreadScorerOptions, chain: ScoreCha
       return { rows: taken, dedupe };
     },
   };
-}
-
-/**
- * A table's TSV lines as one string: the cut reply crosses threads as one flat string instead of a
- * clone of every line (20,000 and more a cut), and the insert sends it as one piece instead of one
- * socket write per line (process.e2e spent seconds per million inputs on both, in profiles taken on a
- * loaded machine).
- */
-function joined(rows: TableRows): TableRows {
-  return rows.tsv.length <= 1 ? rows : { tsv: [rows.tsv.join('')], json: rows.json };
 }
 
 /**

@@ -20,6 +20,7 @@ import { createThreadedChain } from '../../../../pipeline/runtime/topology/threa
 import type { Topology, TopologyCut } from '../../../../pipeline/runtime/topology/topology.js';
 import { createWholeChain } from '../../../../pipeline/runtime/topology/whole-chain.js';
 import { jsonPieces } from '../../../../sinks/clickhouse/checkpoints.js';
+import { tsvLines } from '../../../support/runtime-memory.js';
 import { inputs } from '../world.js';
 
 /** A state as its checkpoint stores it (threads hand dedupe columns over in typed arrays). */
@@ -100,11 +101,7 @@ function batches(byPartition: InputMessage[][]): { partition: number; messages: 
 /** A table's rows, whatever order the threads encoded them in: TSV lines and JSON rows, sorted. */
 function rowsOf({ tsv, json }: TableRows) {
   return {
-    tsv: tsv
-      .join('')
-      .split('\n')
-      .filter((line) => line.length > 0)
-      .sort(),
+    tsv: tsvLines(tsv).sort(),
     json: json.map((row) => JSON.stringify(row)).sort(),
   };
 }
