@@ -2,8 +2,8 @@
  * A score thread, of `process` and of `backtest` alike (started by score-threads.ts): raw frames of its
  * tweets.raw partitions in, each answered with its scored frame and the raw frame's buffer (the
  * consuming thread fills it again); a cut is answered with the rows encoded since the last one (their
- * UTF-8 chunks transferred, not copied) and, when asked, the dedupe memories at that point (thread-scorer.ts). It loads the same chain module as
- * the consuming thread.
+ * UTF-8 chunks transferred, not copied) and, when asked, the dedupe memories at that point
+ * (thread-scorer.ts). It loads the same chain module as the consuming thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DedupeSnapshot } from '../../../operators/index.js';
