@@ -5,10 +5,9 @@
 import { Command, Option } from 'commander';
 import { InputError } from '../../lib/errors.js';
 import { createClickHouse } from '../../sinks/clickhouse/client.js';
-import { createCcxtClient } from '../../sinks/exchange/ccxt-client.js';
+import { loadCcxtAdapters } from '../../sinks/exchange/load-ccxt.js';
 import { EXCHANGE_PATTERN, SYMBOL_PATTERN, timeframeMs } from '../../sinks/prices/candle.js';
 import { createClickHouseCandleStore } from '../../sinks/prices/candle-store.js';
-import { createCcxtOhlcvSource } from '../../sinks/prices/ccxt-ohlcv.js';
 import { parseTimestamp } from '../../sinks/prices/csv-candles.js';
 import { importCandles } from '../../sinks/prices/import-candles.js';
 import { syncCandles } from '../../sinks/prices/sync-candles.js';
@@ -68,6 +67,7 @@ export function createPricesCommand(): Command {
         const pageLimit = Number(opts.pageLimit);
         if (!Number.isInteger(pageLimit) || pageLimit < 1)
           throw new InputError('--page-limit', 'expects a whole number >= 1');
+        const { createCcxtClient, createCcxtOhlcvSource } = await loadCcxtAdapters();
         const client = createClickHouse(config.clickhouse);
         const exchange = createCcxtClient({
           exchangeId: key.exchange,

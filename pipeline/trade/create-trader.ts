@@ -6,15 +6,13 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ConfigError } from '../../lib/errors.js';
-import { createCcxtClient } from '../../sinks/exchange/ccxt-client.js';
-import { createCcxtExchange } from '../../sinks/exchange/ccxt-exchange.js';
 import { createExchangeSink, type ExchangeSink } from '../../sinks/exchange/exchange-sink.js';
 import { createKillSwitch } from '../../sinks/exchange/kill-switch.js';
+import { loadCcxtAdapters } from '../../sinks/exchange/load-ccxt.js';
 import { readFilledOrders } from '../../sinks/exchange/order-history.js';
 import { createOrderRecorder } from '../../sinks/exchange/order-recorder.js';
 import { createPaperExchange } from '../../sinks/exchange/paper-exchange.js';
 import { DEFAULT_RISK_LIMITS, type RiskLimits } from '../../sinks/exchange/risk.js';
-import { createTickerPriceSource } from '../../sinks/exchange/ticker-price-source.js';
 import { resolveTradingMode } from '../../sinks/exchange/trading-mode.js';
 import type { Exchange, PriceSource, TradingMode } from '../../sinks/exchange/types.js';
 import type { TopicProducer } from '../../sinks/kafka/producer.js';
@@ -84,7 +82,7 @@ export async function createTrader(
   const log = deps.logger.child({ module: 'trader' });
   const { mode, warning } = resolveTradingMode(options.live, deps.exchange.liveConfirmation);
   if (warning) log.warn(warning);
-  const exchange = mode === 'live' ? liveExchange(deps, options) : await paperExchange(deps, options);
+  const exchange = mode === 'live' ? await liveExchange(deps, options) : await paperExchange(deps, options);
   const sink = createExchangeSink({
     exchange,
     recorder: createOrderRecorder({
@@ -105,9 +103,10 @@ export async function createTrader(
   return { mode, exchange, sink, close: () => sink.close() };
 }
 
-function liveExchange(deps: TraderDeps, options: TradingOptions): Exchange {
+async function liveExchange(deps: TraderDeps, options: TradingOptions): Promise<Exchange> {
   const { id, apiKey, secret, apiUrl } = deps.exchange;
   if (!apiKey || !secret) throw new ConfigError('live trading needs EXCHANGE_API_KEY and EXCHANGE_SECRET');
+  const { createCcxtExchange } = await loadCcxtAdapters();
   return createCcxtExchange({
     exchangeId: id,
     apiKey,
@@ -122,6 +121,7 @@ async function paperExchange(deps: TraderDeps, options: TradingOptions): Promise
   const { paper } = options;
   let priceSource: PriceSource;
   if (paper.prices === 'ticker') {
+    const { createCcxtClient, createTickerPriceSource } = await loadCcxtAdapters();
     const client = createCcxtClient({
       exchangeId: deps.exchange.id,
       apiUrl: deps.exchange.apiUrl ?? null,
