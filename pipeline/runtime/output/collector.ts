@@ -40,17 +40,20 @@ export interface CollectorOptions {
   readonly rows: boolean;
 }
 
+/** A batch but for the big tables' rows, which a collector builds apart (TableRowsBuilder). */
+type SmallOutputs = Omit<OutputBatch, 'tweets' | 'intake'>;
+
+const noSmallOutputs = (): SmallOutputs => ({
+  dlq: [],
+  repartition: [],
+  buckets: [],
+  decisions: [],
+  late: [],
+  tally: emptyTally(),
+});
+
 export function emptyBatch(): OutputBatch {
-  return {
-    tweets: { tsv: [], json: [] },
-    intake: { tsv: [], json: [] },
-    dlq: [],
-    repartition: [],
-    buckets: [],
-    decisions: [],
-    late: [],
-    tally: emptyTally(),
-  };
+  return { ...noSmallOutputs(), tweets: { tsv: [], json: [] }, intake: { tsv: [], json: [] } };
 }
 
 /** True when a batch has nothing to write. */
@@ -79,7 +82,7 @@ export function intakeRecordOf({ input, outcome, item, eventTime }: ScoreResult)
 }
 
 export class Collector implements WindowOutputs {
-  private batch = emptyBatch();
+  private batch = noSmallOutputs();
   private readonly tweets = new TableRowsBuilder();
   private readonly intake = new TableRowsBuilder();
 
@@ -137,7 +140,7 @@ export class Collector implements WindowOutputs {
   /** Everything since the last take; the collector starts empty again. */
   take(): OutputBatch {
     const taken = { ...this.batch, tweets: this.tweets.take(), intake: this.intake.take() };
-    this.batch = emptyBatch();
+    this.batch = noSmallOutputs();
     return taken;
   }
 }
