@@ -98,6 +98,32 @@ export function trackThreadCpu(
   };
 }
 
+/**
+ * CPU seconds the whole machine spent busy and idle from now to stop(), over all its cores (Linux
+ * /proc/stat; null elsewhere): what a run took from every process, the servers it talks to included.
+ */
+export function trackMachineCpu(): { stop(): { busy: number; idle: number } | null } {
+  const read = (): { busy: number; idle: number } | null => {
+    try {
+      const fields = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0]!.trim().split(/\s+/).slice(1);
+      const ticks = fields.slice(0, 8).map(Number); // user nice system idle iowait irq softirq steal
+      const idle = ticks[3]! + ticks[4]!;
+      return { busy: ticks.reduce((a, b) => a + b, 0) - idle, idle };
+    } catch {
+      return null;
+    }
+  };
+  const from = read();
+  return {
+    stop() {
+      const to = read();
+      if (from === null || to === null) return null;
+      const seconds = (ticks: number): number => Math.round(ticks / 10) / 10; // USER_HZ = 100
+      return { busy: seconds(to.busy - from.busy), idle: seconds(to.idle - from.idle) };
+    },
+  };
+}
+
 /** Logs progress for humans to stderr, keeping stdout for results. */
 export function note(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);

@@ -5,7 +5,9 @@
  *  (b) the same rows inserted into ClickHouse from memory.
  * Value: tweets/s end to end (`sentiflow process --exit-when-idle` run from the built CLI in a process of
  * its own, from spawn to exit); ratio: ours / min(a, b).
- * Also bytes on disk per stored tweet. (b) writes the rows the way the process does (TSV for tweets and
+ * Also the CPU-seconds the whole machine spent (busy, idle) during each of the three: where Kafka and
+ * ClickHouse share the machine, the process pays its own work and both servers' at once, which (a) and
+ * (b) each pay alone. Also bytes on disk per stored tweet. (b) writes the rows the way the process does (TSV for tweets and
  * intake, JSON for the small tables), encoding included in its time.
  * Uses KAFKA_BROKERS / CLICKHOUSE_URL when set, else starts the local test servers.
  * BENCH_PROCESS_COUNT overrides the 1,000,000 envelopes (for a quick look); BENCH_PROCESS_THREADS the
@@ -40,7 +42,7 @@ import { createProducer, type OutgoingMessage } from '../sinks/kafka/producer.js
 import { ensureTopics } from '../sinks/kafka/topics.js';
 import { binPath, buildOnce } from '../test/support/cli.js';
 import { ingestedMessage, partitionOf } from './ingested.js';
-import { emit, note, ratioOf } from './lib.js';
+import { emit, note, ratioOf, trackMachineCpu } from './lib.js';
 
 const COUNT = Number(process.env.BENCH_PROCESS_COUNT ?? 1_000_000);
 const THREADS = process.env.BENCH_PROCESS_THREADS;
@@ -106,6 +108,7 @@ try {
 
   // (a) kafkajs consuming the topic, doing nothing, with the fetch size the process uses.
   const rawStarted = Date.now();
+  const rawMachine = trackMachineCpu();
   let consumed = 0;
   const raw = kafka.consumer({
     groupId: `${id}-raw`,
@@ -123,6 +126,7 @@ try {
     });
   });
   const rawSeconds = (Date.now() - rawStarted) / 1000;
+  const rawCpu = rawMachine.stop();
   await raw.disconnect();
   const consumeRate = COUNT / rawSeconds;
   note(`baseline (a) raw consume: ${consumeRate.toFixed(0)} msg/s`);
@@ -134,6 +138,7 @@ try {
   const scratchClient = createClickHouse({ ...config.clickhouse, database: scratch });
   await migrate(admin, scratchClient, { url: config.clickhouse.url, database: scratch });
   const insertStarted = Date.now();
+  const insertMachine = trackMachineCpu();
   const chunk = 20_000;
   const inMemory = out;
   const storedRows = inMemory.scored.reduce((n, t) => n + t.symbols.length, 0);
@@ -177,6 +182,7 @@ try {
     ]);
   }
   const insertRate = COUNT / ((Date.now() - insertStarted) / 1000);
+  const insertCpu = insertMachine.stop();
   note(`baseline (b) insert from memory: ${insertRate.toFixed(0)} tweets/s`);
   out = null;
   globalThis.gc?.();
@@ -185,6 +191,7 @@ try {
   // bench's heap holds the filled topic and baseline (b); a process under test should not pay its GC),
   // from spawn to exit: start-up, consuming, the last commit with every row in ClickHouse, shutdown.
   const started = Date.now();
+  const machine = trackMachineCpu();
   const child = await runChild(['process', '--exit-when-idle', '--no-trade', '--group', `${id}-process`], {
     ...env,
     ...(THREADS ? { PROCESS_SCORE_THREADS: THREADS } : {}),
@@ -192,6 +199,7 @@ try {
     LOG_LEVEL: 'warn',
   });
   const seconds = (Date.now() - started) / 1000;
+  const cpu = machine.stop();
   const summary = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as {
     consumed?: number;
     stored?: number;
@@ -225,6 +233,8 @@ try {
     raw_consume_per_s: Math.round(consumeRate),
     insert_from_memory_per_s: Math.round(insertRate),
     peak_rss_mb: child.peakRssMb,
+    // CPU-s of the whole machine (busy, idle) during each: the servers' share included.
+    machine_cpu_s: { process: cpu, raw_consume: rawCpu, insert_from_memory: insertCpu },
     bytes_on_disk_per_stored_tweet: Math.round(Number(disk?.bytes ?? 0) / Math.max(1, storedRows)),
   });
 
