@@ -37,20 +37,52 @@ describe('gzipCodec', () => {
     expect(ours.equals(await kafkajsGzip.decompress(compressed))).toBe(true);
   });
 
-  it('inflates across many chunks (incompressible input) and rejects what is not gzip', async () => {
-    const raw = randomBytes(3 * 1024 * 1024);
+  it('inflates a batch into one buffer of its size, from the gzip trailer: no chunks to join', async () => {
+    const raw = envelopes(20_000);
+    const ours = await gzipCodec.decompress(gzipSync(raw));
+    expect(ours.equals(raw)).toBe(true);
+    // Joined chunks would be a buffer of exactly raw.length; the one sized chunk has its spare byte.
+    expect(ours.buffer.byteLength).toBe(raw.length + 1);
+  });
+
+  it('inflates across many chunks (larger than a chunk may be) and rejects what is not gzip', async () => {
+    const raw = randomBytes(9 * 1024 * 1024);
     const compressed = gzipSync(raw);
-    expect(unzipChunkSize(compressed.length)).toBeLessThan(raw.length * 4 + 1);
+    expect(unzipChunkSize(compressed)).toBe(8 * 1024 * 1024);
     expect((await gzipCodec.decompress(compressed)).equals(raw)).toBe(true);
     await expect(gzipCodec.decompress(Buffer.from('not gzip'))).rejects.toThrow();
+  });
+
+  it('rejects a batch whose trailer lies about its size, as kafkajs does', async () => {
+    const compressed = gzipSync(envelopes(100));
+    compressed.writeUInt32LE(10, compressed.length - 4);
+    await expect(gzipCodec.decompress(compressed)).rejects.toThrow();
+    await expect(kafkajsGzip.decompress(compressed)).rejects.toThrow();
   });
 });
 
 describe('unzipChunkSize', () => {
-  it('is about four times the batch, in 64 KiB steps from 64 KiB up to 8 MiB', () => {
-    expect(unzipChunkSize(0)).toBe(64 * 1024);
-    expect(unzipChunkSize(100)).toBe(64 * 1024);
-    expect(unzipChunkSize(135_000)).toBe(9 * 64 * 1024);
-    expect(unzipChunkSize(100 * 1024 * 1024)).toBe(8 * 1024 * 1024);
+  const gzipOf = (n: number): Buffer => gzipSync(Buffer.alloc(n, 'a'));
+
+  it('is the inflated size the gzip trailer gives, plus one byte, up to 8 MiB', () => {
+    expect(unzipChunkSize(gzipOf(0))).toBe(64);
+    expect(unzipChunkSize(gzipOf(1_000))).toBe(1_001);
+    expect(unzipChunkSize(gzipOf(3_000_000))).toBe(3_000_001);
+    expect(unzipChunkSize(gzipOf(20_000_000))).toBe(8 * 1024 * 1024);
+  });
+
+  it('reads the trailer of a batch that is a view into a larger buffer', () => {
+    const batch = gzipOf(5_000);
+    const response = Buffer.concat([Buffer.alloc(7, 9), batch, Buffer.alloc(5, 9)]);
+    expect(unzipChunkSize(response.subarray(7, 7 + batch.length))).toBe(5_001);
+  });
+
+  it('is about four times the batch, in 64 KiB steps, without a size deflate could reach', () => {
+    const lying = gzipOf(1_000);
+    lying.writeUInt32LE(0xffff_ffff, lying.length - 4);
+    expect(unzipChunkSize(lying)).toBe(64 * 1024);
+    expect(unzipChunkSize(Buffer.alloc(135_000))).toBe(9 * 64 * 1024);
+    expect(unzipChunkSize(Buffer.alloc(100))).toBe(64 * 1024);
+    expect(unzipChunkSize(Buffer.alloc(0))).toBe(64);
   });
 });
