@@ -7,8 +7,9 @@
  * its own, from spawn to exit); ratio: ours / min(a, b).
  * Also the CPU-seconds the whole machine spent (busy, idle) during each of the three: where Kafka and
  * ClickHouse share the machine, the process pays its own work and both servers' at once, which (a) and
- * (b) each pay alone. Also bytes on disk per stored tweet. (b) writes the rows the way the process does (TSV for tweets and
- * intake, JSON for the small tables), encoding included in its time.
+ * (b) each pay alone. Also bytes on disk per stored tweet.
+ * (b) writes the rows the way the process does, with its formatters (formats.ts: TSV lines encoded into
+ * UTF-8 chunks for tweets and intake, JSON for the rest), encoding included in its time.
  * Uses KAFKA_BROKERS / CLICKHOUSE_URL when set, else starts the local test servers.
  * BENCH_PROCESS_COUNT overrides the 1,000,000 envelopes (for a quick look); BENCH_PROCESS_THREADS the
  * score threads (default: the CLI's own default, one per core; 0 = everything on the consuming thread);
@@ -20,13 +21,15 @@ import { createScoringModel, createStrategy, type ScoredTweet } from '../operato
 import { loadConfig } from '../pipeline/config.js';
 import { scoreChain, windowChain } from '../pipeline/runtime/chain.js';
 import { Collector, intakeRecordOf } from '../pipeline/runtime/output/collector.js';
-import { bucketRow, intakeRow, signalRow, tweetRows } from '../pipeline/runtime/output/rows.js';
 import {
+  addIntakeRow,
+  addTweetRows,
+  bucketRow,
   INTAKE_COLUMNS,
-  intakeRowTsv,
+  signalRow,
+  TableRowsBuilder,
   TWEET_COLUMNS,
-  tweetRowsTsv,
-} from '../pipeline/runtime/output/tsv-rows.js';
+} from '../pipeline/runtime/output/formats.js';
 import { createScoreTask } from '../pipeline/runtime/score-task.js';
 import type { IntakeRecord } from '../pipeline/runtime/tally.js';
 import { createWindowTask } from '../pipeline/runtime/window-task.js';
@@ -145,38 +148,17 @@ try {
   const url = { url: config.clickhouse.url };
   const buckets = inMemory.buckets.map(bucketRow);
   const signals = inMemory.decisions.map(signalRow);
+  const tweetRows = new TableRowsBuilder();
+  const intakeRows = new TableRowsBuilder();
   for (let at = 0; at < inMemory.intake.length; at += chunk) {
-    const intake = inMemory.intake.slice(at, at + chunk);
-    const scored = inMemory.scored.slice(at, at + chunk);
-    const intakeTsv = intake.map((r) => intakeRowTsv('memory', r));
-    const tweetsTsv = scored.map((t) => tweetRowsTsv(t));
+    for (const r of inMemory.intake.slice(at, at + chunk)) addIntakeRow(intakeRows, 'memory', r);
+    for (const t of inMemory.scored.slice(at, at + chunk)) addTweetRows(tweetRows, t);
+    const [intake, tweets] = [intakeRows.take(), tweetRows.take()];
     await Promise.all([
-      insertTsv(
-        scratchClient,
-        'intake',
-        INTAKE_COLUMNS,
-        intakeTsv.map((r) => r ?? ''),
-        url,
-      ),
-      insertRows(
-        scratchClient,
-        'intake',
-        intake.filter((_, i) => intakeTsv[i] === null).map((r) => intakeRow('memory', r)),
-        url,
-      ),
-      insertTsv(
-        scratchClient,
-        'tweets',
-        TWEET_COLUMNS,
-        tweetsTsv.map((r) => r ?? ''),
-        url,
-      ),
-      insertRows(
-        scratchClient,
-        'tweets',
-        scored.filter((_, i) => tweetsTsv[i] === null).flatMap(tweetRows),
-        url,
-      ),
+      insertTsv(scratchClient, 'intake', INTAKE_COLUMNS, intake.tsv, url),
+      insertRows(scratchClient, 'intake', intake.json, url),
+      insertTsv(scratchClient, 'tweets', TWEET_COLUMNS, tweets.tsv, url),
+      insertRows(scratchClient, 'tweets', tweets.json, url),
       insertRows(scratchClient, 'sentiment_hourly', buckets.slice(at, at + chunk), url),
       insertRows(scratchClient, 'signals', signals.slice(at, at + chunk), url),
     ]);
