@@ -31,9 +31,9 @@ const MAX_RATIO = 1032;
 export function unzipChunkSize(compressed: Uint8Array): number {
   const n = compressed.length;
   const gzipped = n >= 18 && compressed[0] === 0x1f && compressed[1] === 0x8b;
-  const inflated = gzipped
-    ? Buffer.from(compressed.buffer, compressed.byteOffset, n).readUInt32LE(n - 4)
-    : -1;
+  // ISIZE: the last four bytes, little-endian.
+  const view = new DataView(compressed.buffer, compressed.byteOffset, n);
+  const inflated = gzipped ? view.getUint32(n - 4, true) : -1;
   const size = inflated >= 0 && inflated <= n * MAX_RATIO ? inflated + 1 : Math.ceil((n * 4) / STEP) * STEP;
   return Math.min(MAX_CHUNK, Math.max(64, size));
 }
