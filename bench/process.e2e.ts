@@ -1,13 +1,16 @@
 /**
  * process.e2e: end-to-end throughput of `sentiflow process` over a pre-filled tweets.raw, from start to
- * the last commit with every row in ClickHouse, next to two baselines measured in the same run:
+ * the last commit with every row in ClickHouse, next to baselines measured in the same run:
  *  (a) the same topic consumed by kafkajs doing nothing;
- *  (b) the same rows inserted into ClickHouse from memory.
+ *  (b) the same rows inserted into ClickHouse from memory;
+ *  (c) (a) and (b) at once.
  * Value: tweets/s end to end (`sentiflow process --exit-when-idle` run from the built CLI in a process of
- * its own, from spawn to exit); ratio: ours / min(a, b).
- * Also the CPU-seconds the whole machine spent (busy, idle) during each of the three: where Kafka and
- * ClickHouse share the machine, the process pays its own work and both servers' at once, which (a) and
- * (b) each pay alone. Also bytes on disk per stored tweet.
+ * its own, from spawn to exit); ratio: ours / min(a, b); ratio_to_consume_and_insert: ours / (c).
+ * Also the CPU-seconds the whole machine spent (busy, idle) during each run. Where Kafka and ClickHouse
+ * share the machine's cores, (a) and (b) each have them to one server, while the process (and (c))
+ * pays both servers' work at once: when (a)'s and (b)'s CPU-seconds together exceed what the cores give
+ * in min(a, b)'s time divided by a target ratio, no process reaches that ratio. Also bytes on disk per
+ * stored tweet.
  * (b) writes the rows the way the process does, with its formatters (formats.ts: TSV lines encoded into
  * UTF-8 chunks for tweets and intake, JSON for the rest), encoding included in its time.
  * Uses KAFKA_BROKERS / CLICKHOUSE_URL when set, else starts the local test servers.
@@ -33,8 +36,8 @@ import {
 import { createScoreTask } from '../pipeline/runtime/score-task.js';
 import type { IntakeRecord } from '../pipeline/runtime/tally.js';
 import { createWindowTask } from '../pipeline/runtime/window-task.js';
-import { DEFAULT_FETCH_BYTES } from '../pipeline/sources/kafka-consumer.js';
 import { generateEnvelopes } from '../pipeline/sources/synthetic.js';
+import { startModuleWorker } from '../pipeline/start-worker.js';
 import { topicSpecs } from '../pipeline/topics.js';
 import { provideServices } from '../scripts/services/provide.js';
 import { createClickHouse } from '../sinks/clickhouse/client.js';
@@ -46,6 +49,7 @@ import { ensureTopics } from '../sinks/kafka/topics.js';
 import { binPath, buildOnce } from '../test/support/cli.js';
 import { ingestedMessage, partitionOf } from './ingested.js';
 import { emit, note, ratioOf, trackMachineCpu } from './lib.js';
+import type { RawConsumeData } from './raw-consume-worker.js';
 
 const COUNT = Number(process.env.BENCH_PROCESS_COUNT ?? 1_000_000);
 const THREADS = process.env.BENCH_PROCESS_THREADS;
@@ -109,30 +113,25 @@ try {
   const bytes = memory.reduce((sum, m) => sum + m.value.length, 0);
   note(`filled: ${(bytes / 1e6).toFixed(0)} MB`);
 
-  // (a) kafkajs consuming the topic, doing nothing, with the fetch size the process uses.
-  const rawStarted = Date.now();
-  const rawMachine = trackMachineCpu();
-  let consumed = 0;
-  const raw = kafka.consumer({
-    groupId: `${id}-raw`,
-    maxBytesPerPartition: DEFAULT_FETCH_BYTES,
-    maxBytes: DEFAULT_FETCH_BYTES,
-  });
-  await raw.connect();
-  await raw.subscribe({ topic: config.topics.tweetsRaw, fromBeginning: true });
-  await new Promise<void>((resolve) => {
-    void raw.run({
-      eachBatch: async ({ batch: b }) => {
-        consumed += b.messages.length;
-        if (consumed >= COUNT) resolve();
-      },
+  // (a) kafkajs consuming the topic, doing nothing (raw-consume-worker.ts).
+  const rawConsume = (groupId: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const data: RawConsumeData = {
+        brokers: config.kafka.brokers,
+        topic: config.topics.tweetsRaw,
+        groupId,
+        count: COUNT,
+      };
+      const worker = startModuleWorker(import.meta.url, 'raw-consume-worker', { workerData: data });
+      worker.once('message', () => {
+        resolve();
+        void worker.terminate();
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`raw consume worker exited (code ${code})`)));
     });
-  });
-  const rawSeconds = (Date.now() - rawStarted) / 1000;
-  const rawCpu = rawMachine.stop();
-  await raw.disconnect();
-  const consumeRate = COUNT / rawSeconds;
-  note(`baseline (a) raw consume: ${consumeRate.toFixed(0)} msg/s`);
+  const consume = await timed(() => rawConsume(`${id}-raw`));
+  note(`baseline (a) raw consume: ${consume.rate.toFixed(0)} msg/s`);
 
   // (b) the rows the process writes, inserted from memory into a scratch copy of the schema.
   let out: ReturnType<typeof chainOutput> | null = chainOutput(memory);
@@ -140,32 +139,36 @@ try {
   const scratch = `${id}_mem`;
   const scratchClient = createClickHouse({ ...config.clickhouse, database: scratch });
   await migrate(admin, scratchClient, { url: config.clickhouse.url, database: scratch });
-  const insertStarted = Date.now();
-  const insertMachine = trackMachineCpu();
-  const chunk = 20_000;
   const inMemory = out;
   const storedRows = inMemory.scored.reduce((n, t) => n + t.symbols.length, 0);
-  const url = { url: config.clickhouse.url };
-  const buckets = inMemory.buckets.map(bucketRow);
-  const signals = inMemory.decisions.map(signalRow);
-  const tweetRows = new TableRowsBuilder();
-  const intakeRows = new TableRowsBuilder();
-  for (let at = 0; at < inMemory.intake.length; at += chunk) {
-    for (const r of inMemory.intake.slice(at, at + chunk)) addIntakeRow(intakeRows, 'memory', r);
-    for (const t of inMemory.scored.slice(at, at + chunk)) addTweetRows(tweetRows, t);
-    const [intake, tweets] = [intakeRows.take(), tweetRows.take()];
-    await Promise.all([
-      insertTsv(scratchClient, 'intake', INTAKE_COLUMNS, intake.tsv, url),
-      insertRows(scratchClient, 'intake', intake.json, url),
-      insertTsv(scratchClient, 'tweets', TWEET_COLUMNS, tweets.tsv, url),
-      insertRows(scratchClient, 'tweets', tweets.json, url),
-      insertRows(scratchClient, 'sentiment_hourly', buckets.slice(at, at + chunk), url),
-      insertRows(scratchClient, 'signals', signals.slice(at, at + chunk), url),
-    ]);
-  }
-  const insertRate = COUNT / ((Date.now() - insertStarted) / 1000);
-  const insertCpu = insertMachine.stop();
-  note(`baseline (b) insert from memory: ${insertRate.toFixed(0)} tweets/s`);
+  const insertFromMemory = async (): Promise<void> => {
+    const chunk = 20_000;
+    const url = { url: config.clickhouse.url };
+    const buckets = inMemory.buckets.map(bucketRow);
+    const signals = inMemory.decisions.map(signalRow);
+    const tweetRows = new TableRowsBuilder();
+    const intakeRows = new TableRowsBuilder();
+    for (let at = 0; at < inMemory.intake.length; at += chunk) {
+      for (const r of inMemory.intake.slice(at, at + chunk)) addIntakeRow(intakeRows, 'memory', r);
+      for (const t of inMemory.scored.slice(at, at + chunk)) addTweetRows(tweetRows, t);
+      const [intake, tweets] = [intakeRows.take(), tweetRows.take()];
+      await Promise.all([
+        insertTsv(scratchClient, 'intake', INTAKE_COLUMNS, intake.tsv, url),
+        insertRows(scratchClient, 'intake', intake.json, url),
+        insertTsv(scratchClient, 'tweets', TWEET_COLUMNS, tweets.tsv, url),
+        insertRows(scratchClient, 'tweets', tweets.json, url),
+        insertRows(scratchClient, 'sentiment_hourly', buckets.slice(at, at + chunk), url),
+        insertRows(scratchClient, 'signals', signals.slice(at, at + chunk), url),
+      ]);
+    }
+  };
+  const insert = await timed(insertFromMemory);
+  note(`baseline (b) insert from memory: ${insert.rate.toFixed(0)} tweets/s`);
+
+  // (c) = (a) and (b) at once (the rows inserted again: same keys, replaced): the least any process
+  // that consumes the topic and writes these rows pays when both servers share this machine with it.
+  const both = await timed(() => Promise.all([rawConsume(`${id}-both`), insertFromMemory()]));
+  note(`consume and insert at once: ${both.rate.toFixed(0)} tweets/s`);
   out = null;
   globalThis.gc?.();
 
@@ -200,7 +203,7 @@ try {
       format: 'JSONEachRow',
     })
   ).json<{ bytes: string }>();
-  const baseline = Math.min(consumeRate, insertRate);
+  const baseline = Math.min(consume.rate, insert.rate);
   emit({
     bench: 'process.e2e',
     value: Math.round(rate),
@@ -212,11 +215,18 @@ try {
     seconds: Math.round(seconds * 10) / 10,
     measured: 'sentiflow process --exit-when-idle in its own process, spawn to exit',
     score_threads: THREADS === undefined ? 'default' : Number(THREADS),
-    raw_consume_per_s: Math.round(consumeRate),
-    insert_from_memory_per_s: Math.round(insertRate),
+    raw_consume_per_s: Math.round(consume.rate),
+    insert_from_memory_per_s: Math.round(insert.rate),
+    consume_and_insert_per_s: Math.round(both.rate),
+    ratio_to_consume_and_insert: ratioOf(rate, both.rate),
     peak_rss_mb: child.peakRssMb,
     // CPU-s of the whole machine (busy, idle) during each: the servers' share included.
-    machine_cpu_s: { process: cpu, raw_consume: rawCpu, insert_from_memory: insertCpu },
+    machine_cpu_s: {
+      process: cpu,
+      raw_consume: consume.cpu,
+      insert_from_memory: insert.cpu,
+      consume_and_insert: both.cpu,
+    },
     bytes_on_disk_per_stored_tweet: Math.round(Number(disk?.bytes ?? 0) / Math.max(1, storedRows)),
   });
 
@@ -225,6 +235,17 @@ try {
   await Promise.all([producer.close(), admin.close(), clickhouse.close(), scratchClient.close()]);
 } finally {
   await services.stop();
+}
+
+/** Runs `work` for the COUNT messages: their rate per second, and the machine's CPU meanwhile. */
+async function timed(
+  work: () => Promise<unknown>,
+): Promise<{ rate: number; cpu: ReturnType<ReturnType<typeof trackMachineCpu>['stop']> }> {
+  const started = Date.now();
+  const machine = trackMachineCpu();
+  await work();
+  const seconds = (Date.now() - started) / 1000;
+  return { rate: COUNT / seconds, cpu: machine.stop() };
 }
 
 /** Runs the built CLI and samples its peak RSS (VmHWM) until it exits. */
