@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { emit } from '../../bench/lib.js';
+import { emit, trackMachineCpu } from '../../bench/lib.js';
 
 describe('emit', () => {
   afterEach(() => {
@@ -24,5 +25,20 @@ describe('emit', () => {
       'peak_rss_mb',
     ]);
     expect(parsed.node).toBe(process.version);
+  });
+});
+
+describe('trackMachineCpu', () => {
+  it("counts the machine's busy CPU-seconds, this process's included, and its idle ones", () => {
+    const meter = trackMachineCpu();
+    const started = performance.now();
+    let spin = 0;
+    while (performance.now() - started < 400) spin++;
+    const cpu = meter.stop();
+    if (process.platform !== 'linux') return expect(cpu).toBeNull();
+    expect(spin).toBeGreaterThan(0);
+    // 0.4 s of one core spinning, counted in 0.01 s ticks and rounded to 0.1 s.
+    expect(cpu?.busy).toBeGreaterThanOrEqual(0.3);
+    expect((cpu?.busy ?? 0) + (cpu?.idle ?? 0)).toBeLessThanOrEqual(0.6 * availableParallelism());
   });
 });
