@@ -134,12 +134,11 @@ try {
   note(`baseline (a) raw consume: ${consume.rate.toFixed(0)} msg/s`);
 
   // (b) the rows the process writes, inserted from memory into a scratch copy of the schema.
-  let out: ReturnType<typeof chainOutput> | null = chainOutput(memory);
+  const inMemory = chainOutput(memory);
   memory.length = 0;
   const scratch = `${id}_mem`;
   const scratchClient = createClickHouse({ ...config.clickhouse, database: scratch });
   await migrate(admin, scratchClient, { url: config.clickhouse.url, database: scratch });
-  const inMemory = out;
   const storedRows = inMemory.scored.reduce((n, t) => n + t.symbols.length, 0);
   const insertFromMemory = async (): Promise<void> => {
     const chunk = 20_000;
@@ -169,8 +168,6 @@ try {
   // that consumes the topic and writes these rows pays when both servers share this machine with it.
   const both = await timed(() => Promise.all([rawConsume(`${id}-both`), insertFromMemory()]));
   note(`consume and insert at once: ${both.rate.toFixed(0)} tweets/s`);
-  out = null;
-  globalThis.gc?.();
 
   // Ours: `sentiflow process --exit-when-idle` as users run it, in a fresh process of its own (the
   // bench's heap holds the filled topic and baseline (b); a process under test should not pay its GC),
