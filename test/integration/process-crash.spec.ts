@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, buildOnce } from '../support/cli.js';
 import {
@@ -13,6 +16,12 @@ const START = Date.UTC(2026, 1, 2, 0, 0, 0);
 const COUNT = 100_000;
 let clean: ProcessWorld;
 let crashed: ProcessWorld;
+/**
+ * A cut every 5,000 inputs (the default is 20,000): at least 20 flushes a run, so the kills below,
+ * placed by flush count, land while work is left however fast the machine is. With 20,000 a run's
+ * count rested on its time-based flushes, and a loaded machine gave 10-11 where 14 are needed.
+ */
+let configFile: string;
 
 function startProcess(world: ProcessWorld): {
   child: ChildProcess;
@@ -40,6 +49,7 @@ function startProcess(world: ProcessWorld): {
       env: {
         ...process.env,
         ...world.env,
+        SENTIFLOW_CONFIG: configFile,
         KAFKA_SESSION_TIMEOUT_MS: '6000',
         LOG_LEVEL: 'debug',
         PROCESS_CHECKPOINT_BYTES_PER_S: '1000000000',
@@ -86,6 +96,8 @@ async function tables(world: ProcessWorld): Promise<Record<string, unknown[]>> {
 
 beforeAll(async () => {
   buildOnce();
+  configFile = join(mkdtempSync(join(tmpdir(), 'sentiflow-crash-')), 'config.json');
+  writeFileSync(configFile, JSON.stringify({ process: { flushInputs: 5_000 } }));
   [clean, crashed] = await Promise.all([createProcessWorld('clean'), createProcessWorld('crash')]);
   const messages = [
     ...syntheticMessages({ seed: 11, count: COUNT, startTime: START, tweetsPerSecond: 1 }),
@@ -103,6 +115,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([clean?.close(), crashed?.close()]);
+  if (configFile) rmSync(dirname(configFile), { recursive: true, force: true });
 });
 
 describe('process killed at random points', () => {
