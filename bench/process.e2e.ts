@@ -12,7 +12,8 @@
  * in min(a, b)'s time divided by a target ratio, no process reaches that ratio. Also bytes on disk per
  * stored tweet.
  * (b) writes the rows the way the process does, with its formatters (formats.ts: TSV lines encoded into
- * UTF-8 chunks for tweets and intake, JSON for the rest), encoding included in its time.
+ * UTF-8 chunks for tweets and intake, JSON for the rest) and its writer (table-writer.ts), encoding
+ * included in its time.
  * Uses KAFKA_BROKERS / CLICKHOUSE_URL when set, else starts the local test servers.
  * BENCH_PROCESS_COUNT overrides the 1,000,000 envelopes (for a quick look); BENCH_PROCESS_THREADS the
  * score threads (default: the CLI's own default, one per core; 0 = everything on the consuming thread);
@@ -22,17 +23,11 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createScoringModel, createStrategy, type ScoredTweet } from '../operators/index.js';
 import { loadConfig } from '../pipeline/config.js';
+import { createLogger } from '../pipeline/logger.js';
 import { scoreChain, windowChain } from '../pipeline/runtime/chain.js';
-import { Collector, intakeRecordOf } from '../pipeline/runtime/output/collector.js';
-import {
-  addIntakeRow,
-  addTweetRows,
-  bucketRow,
-  INTAKE_COLUMNS,
-  signalRow,
-  TableRowsBuilder,
-  TWEET_COLUMNS,
-} from '../pipeline/runtime/output/formats.js';
+import { Collector, emptyBatch, intakeRecordOf } from '../pipeline/runtime/output/collector.js';
+import { addIntakeRow, addTweetRows, TableRowsBuilder } from '../pipeline/runtime/output/formats.js';
+import { createTableWriter } from '../pipeline/runtime/output/table-writer.js';
 import { createScoreTask } from '../pipeline/runtime/score-task.js';
 import type { IntakeRecord } from '../pipeline/runtime/tally.js';
 import { createWindowTask } from '../pipeline/runtime/window-task.js';
@@ -41,7 +36,6 @@ import { startModuleWorker } from '../pipeline/start-worker.js';
 import { topicSpecs } from '../pipeline/topics.js';
 import { provideServices } from '../scripts/services/provide.js';
 import { createClickHouse } from '../sinks/clickhouse/client.js';
-import { insertRows, insertTsv } from '../sinks/clickhouse/insert.js';
 import { migrate } from '../sinks/clickhouse/migrations.js';
 import { createKafka } from '../sinks/kafka/client.js';
 import { createProducer, type OutgoingMessage } from '../sinks/kafka/producer.js';
@@ -140,25 +134,28 @@ try {
   const scratchClient = createClickHouse({ ...config.clickhouse, database: scratch });
   await migrate(admin, scratchClient, { url: config.clickhouse.url, database: scratch });
   const storedRows = inMemory.scored.reduce((n, t) => n + t.symbols.length, 0);
+  // Through the process's own writer (table-writer.ts), which also publishes the decisions.
+  const writer = createTableWriter({
+    clickhouse: scratchClient,
+    clickhouseUrl: config.clickhouse.url,
+    producer,
+    topics: config.topics,
+    logger: createLogger({ level: 'warn' }),
+  });
   const insertFromMemory = async (): Promise<void> => {
     const chunk = 20_000;
-    const url = { url: config.clickhouse.url };
-    const buckets = inMemory.buckets.map(bucketRow);
-    const signals = inMemory.decisions.map(signalRow);
     const tweetRows = new TableRowsBuilder();
     const intakeRows = new TableRowsBuilder();
     for (let at = 0; at < inMemory.intake.length; at += chunk) {
       for (const r of inMemory.intake.slice(at, at + chunk)) addIntakeRow(intakeRows, 'memory', r);
       for (const t of inMemory.scored.slice(at, at + chunk)) addTweetRows(tweetRows, t);
-      const [intake, tweets] = [intakeRows.take(), tweetRows.take()];
-      await Promise.all([
-        insertTsv(scratchClient, 'intake', INTAKE_COLUMNS, intake.tsv, url),
-        insertRows(scratchClient, 'intake', intake.json, url),
-        insertTsv(scratchClient, 'tweets', TWEET_COLUMNS, tweets.tsv, url),
-        insertRows(scratchClient, 'tweets', tweets.json, url),
-        insertRows(scratchClient, 'sentiment_hourly', buckets.slice(at, at + chunk), url),
-        insertRows(scratchClient, 'signals', signals.slice(at, at + chunk), url),
-      ]);
+      await writer.write({
+        ...emptyBatch(),
+        tweets: tweetRows.take(),
+        intake: intakeRows.take(),
+        buckets: inMemory.buckets.slice(at, at + chunk),
+        decisions: inMemory.decisions.slice(at, at + chunk),
+      });
     }
   };
   const insert = await timed(insertFromMemory);
