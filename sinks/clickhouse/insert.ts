@@ -48,21 +48,18 @@ export async function insertRows<Row extends object>(
 
 /**
  * One INSERT of rows already encoded as TabSeparated text (each ending in a newline), in the order of
- * `columns`, as strings or UTF-8 bytes. No rows (all parts empty) is a no-op. The parts are sent as they
- * are, without joining; given as a function, they are made afresh for each attempt and only as the
- * request takes them.
+ * `columns`: UTF-8 chunks (a cut's rows), sent as they are, without joining; or a function of string
+ * pieces, made afresh for each attempt and only as the request takes them. No rows (all chunks empty)
+ * is a no-op.
  */
 export async function insertTsv(
   client: ClickHouseClient,
   table: string,
   columns: readonly string[],
-  parts: readonly (string | Uint8Array)[] | (() => Iterable<string>),
+  parts: readonly Uint8Array[] | (() => Iterable<string>),
   options: InsertOptions,
 ): Promise<void> {
-  const body =
-    typeof parts === 'function'
-      ? parts
-      : parts.filter((p) => (typeof p === 'string' ? p.length : p.byteLength) > 0);
+  const body = typeof parts === 'function' ? parts : parts.filter((p) => p.byteLength > 0);
   if (typeof body !== 'function' && body.length === 0) return;
   await withRetries(
     () =>

@@ -26,7 +26,7 @@ afterAll(async () => {
 async function storeCheckpoint(group: string, seq: number, state: string): Promise<void> {
   const savedAt = String(Math.floor(Date.now() / 1000));
   const row = [group, world.config.topics.tweetsRaw, savedAt, '{}', state, String(seq)].join('\t');
-  await insertTsv(world.clickhouse, 'process_checkpoints', CHECKPOINT_COLUMNS, [`${row}\n`], {
+  await insertTsv(world.clickhouse, 'process_checkpoints', CHECKPOINT_COLUMNS, () => [`${row}\n`], {
     url: world.config.clickhouse.url,
   });
 }
